@@ -1,0 +1,421 @@
+"""initial schema
+
+Revision ID: 2540ca9b9dbe
+Revises:
+Create Date: 2026-11-29 17:49:29.908091
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import server.db
+
+revision: str = "2540ca9b9dbe"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "area",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("parent_id", sa.Integer(), nullable=True),
+        sa.Column("path", sa.String(length=255), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("field_versions", server.db.JSONType, nullable=False),
+        sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["parent_id"], ["area.id"], name=op.f("fk_area_parent_id_area")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_area")),
+        sa.UniqueConstraint("code", name=op.f("uq_area_code")),
+        sa.UniqueConstraint("path", name=op.f("uq_area_path")),
+    )
+    with op.batch_alter_table("area", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_area_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_area_change_seq"), ["change_seq"], unique=False)
+        batch_op.create_index(batch_op.f("ix_area_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "scope_exit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entity", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.String(length=36), nullable=False),
+        sa.Column("old_path", sa.String(length=255), nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("at", server.db.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scope_exit")),
+    )
+    with op.batch_alter_table("scope_exit", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_scope_exit_change_seq"), ["change_seq"], unique=False)
+
+    op.create_table(
+        "sync_clock",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_clock")),
+    )
+    # The one row every synced write numbers itself from (server/changes.py).
+    op.execute("INSERT INTO sync_clock (id, value) VALUES (1, 0)")
+    op.create_table(
+        "user_account",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("display_name", sa.String(length=100), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("unit", sa.String(length=30), nullable=True),
+        sa.Column("sentinel_kind", sa.String(length=20), nullable=True),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("tokens_valid_after", server.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
+        sa.UniqueConstraint("username", name=op.f("uq_user_account_username")),
+    )
+    op.create_table(
+        "audit_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("device_id", sa.String(length=64), nullable=True),
+        sa.Column("action", sa.String(length=30), nullable=False),
+        sa.Column("entity", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.String(length=36), nullable=True),
+        sa.Column("detail", server.db.JSONType, nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_audit_event_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
+    )
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_event_at"), ["at"], unique=False)
+        batch_op.create_index("ix_audit_event_record", ["entity", "record_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_event_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "household",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=False),
+        sa.Column("address", sa.String(length=200), nullable=False),
+        sa.Column("head_name", sa.String(length=50), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("lat", sa.Double(), nullable=True),
+        sa.Column("lng", sa.Double(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("surveyed_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("surveyed_by", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("field_versions", server.db.JSONType, nullable=False),
+        sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["grid_id"], ["area.id"], name=op.f("fk_household_grid_id_area")),
+        sa.ForeignKeyConstraint(
+            ["surveyed_by"], ["user_account.id"], name=op.f("fk_household_surveyed_by_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_household")),
+    )
+    with op.batch_alter_table("household", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_household_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_household_change_seq"), ["change_seq"], unique=False)
+        batch_op.create_index(batch_op.f("ix_household_grid_id"), ["grid_id"], unique=False)
+
+    op.create_table(
+        "revoked_token",
+        sa.Column("jti", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("expires_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_revoked_token_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("jti", name=op.f("pk_revoked_token")),
+    )
+    with op.batch_alter_table("revoked_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_revoked_token_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "user_area",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["area_id"], ["area.id"], name=op.f("fk_user_area_area_id_area")),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_area_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "area_id", name=op.f("pk_user_area")),
+    )
+    op.create_table(
+        "minor",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("household_id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("gender", sa.String(length=6), nullable=False),
+        sa.Column("birth_date", sa.Date(), nullable=False),
+        sa.Column("id_number_enc", sa.Text(), nullable=True),
+        sa.Column("id_number_hash", sa.String(length=64), nullable=True),
+        sa.Column("id_number_masked", sa.String(length=18), nullable=True),
+        sa.Column("hukou", sa.String(length=6), nullable=True),
+        sa.Column("lives_with_parents", sa.String(length=8), nullable=True),
+        sa.Column("school_status", sa.String(length=14), nullable=True),
+        sa.Column("out_of_school_since", sa.Date(), nullable=True),
+        sa.Column("school", sa.String(length=100), nullable=True),
+        sa.Column("health", sa.String(length=16), nullable=True),
+        sa.Column("disability_grade", sa.Integer(), nullable=True),
+        sa.Column("disability_kind", sa.String(length=30), nullable=True),
+        sa.Column("father_status", sa.String(length=24), nullable=True),
+        sa.Column("father_status_since", sa.Date(), nullable=True),
+        sa.Column("father_evidence", sa.Text(), nullable=True),
+        sa.Column("mother_status", sa.String(length=24), nullable=True),
+        sa.Column("mother_status_since", sa.Date(), nullable=True),
+        sa.Column("mother_evidence", sa.Text(), nullable=True),
+        sa.Column("caregiver", sa.String(length=16), nullable=True),
+        sa.Column("caregiver_capable", sa.Boolean(), nullable=True),
+        sa.Column("poverty", sa.String(length=16), nullable=True),
+        sa.Column("misbehavior", server.db.JSONType, nullable=False),
+        sa.Column("crime_victim", sa.Boolean(), nullable=False),
+        sa.Column("risk_flags", server.db.JSONType, nullable=False),
+        sa.Column("categories", server.db.JSONType, nullable=False),
+        sa.Column("categories_manual", server.db.JSONType, nullable=False),
+        sa.Column("category_reasons", server.db.JSONType, nullable=False),
+        sa.Column("grade", sa.String(length=6), nullable=True),
+        sa.Column("grade_suggested", sa.String(length=6), nullable=True),
+        sa.Column("grade_reason", sa.Text(), nullable=True),
+        sa.Column("assigned_worker_id", sa.Integer(), nullable=True),
+        sa.Column("last_visit_at", sa.Date(), nullable=True),
+        sa.Column("next_visit_due", sa.Date(), nullable=True),
+        sa.Column("archived_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("field_versions", server.db.JSONType, nullable=False),
+        sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assigned_worker_id"], ["user_account.id"], name=op.f("fk_minor_assigned_worker_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user_account.id"], name=op.f("fk_minor_created_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["household.id"], name=op.f("fk_minor_household_id_household")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_minor")),
+    )
+    with op.batch_alter_table("minor", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_minor_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_assigned_worker_id"), ["assigned_worker_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_birth_date"), ["birth_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_change_seq"), ["change_seq"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_grade"), ["grade"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_household_id"), ["household_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_id_number_hash"), ["id_number_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_name"), ["name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_minor_next_visit_due"), ["next_visit_due"], unique=False)
+
+    op.create_table(
+        "category_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("minor_id", sa.String(length=36), nullable=False),
+        sa.Column("category", sa.String(length=24), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("changed_by", sa.Integer(), nullable=True),
+        sa.Column("changed_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by"], ["user_account.id"], name=op.f("fk_category_change_changed_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_category_change_minor_id_minor")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_category_change")),
+    )
+    with op.batch_alter_table("category_change", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_category_change_minor_id"), ["minor_id"], unique=False)
+
+    op.create_table(
+        "grade_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("minor_id", sa.String(length=36), nullable=False),
+        sa.Column("from_grade", sa.String(length=6), nullable=True),
+        sa.Column("to_grade", sa.String(length=6), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("changed_by", sa.Integer(), nullable=True),
+        sa.Column("changed_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("source", sa.String(length=10), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by"], ["user_account.id"], name=op.f("fk_grade_change_changed_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_grade_change_minor_id_minor")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_grade_change")),
+    )
+    with op.batch_alter_table("grade_change", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_grade_change_minor_id"), ["minor_id"], unique=False)
+
+    op.create_table(
+        "report",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("source", sa.String(length=12), nullable=False),
+        sa.Column("reporter_id", sa.Integer(), nullable=True),
+        sa.Column("reporter_name", sa.String(length=50), nullable=True),
+        sa.Column("reporter_phone", sa.String(length=20), nullable=True),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("minor_id", sa.String(length=36), nullable=True),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("mandatory", sa.Boolean(), nullable=False),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=14), nullable=False),
+        sa.Column("reported_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("acknowledged_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("referred_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("resolved_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("field_versions", server.db.JSONType, nullable=False),
+        sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["area_id"], ["area.id"], name=op.f("fk_report_area_id_area")),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_report_minor_id_minor")),
+        sa.ForeignKeyConstraint(
+            ["reporter_id"], ["user_account.id"], name=op.f("fk_report_reporter_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report")),
+    )
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_report_area_id"), ["area_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_change_seq"), ["change_seq"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_minor_id"), ["minor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_reporter_id"), ["reporter_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
+
+    op.create_table(
+        "visit",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("minor_id", sa.String(length=36), nullable=False),
+        sa.Column("visitor_id", sa.Integer(), nullable=False),
+        sa.Column("visited_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("findings", server.db.JSONType, nullable=False),
+        sa.Column("measures", server.db.JSONType, nullable=False),
+        sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("review_status", sa.String(length=10), nullable=False),
+        sa.Column("review_comment", sa.Text(), nullable=True),
+        sa.Column("reviewed_by", sa.Integer(), nullable=True),
+        sa.Column("reviewed_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("field_versions", server.db.JSONType, nullable=False),
+        sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_visit_minor_id_minor")),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by"], ["user_account.id"], name=op.f("fk_visit_reviewed_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["visitor_id"], ["user_account.id"], name=op.f("fk_visit_visitor_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visit")),
+    )
+    with op.batch_alter_table("visit", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_visit_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_change_seq"), ["change_seq"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_minor_id"), ["minor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_review_status"), ["review_status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_visited_at"), ["visited_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_visitor_id"), ["visitor_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("visit", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visit_visitor_id"))
+        batch_op.drop_index(batch_op.f("ix_visit_visited_at"))
+        batch_op.drop_index(batch_op.f("ix_visit_review_status"))
+        batch_op.drop_index(batch_op.f("ix_visit_minor_id"))
+        batch_op.drop_index(batch_op.f("ix_visit_change_seq"))
+        batch_op.drop_index(batch_op.f("ix_visit_area_path"))
+
+    op.drop_table("visit")
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_status"))
+        batch_op.drop_index(batch_op.f("ix_report_reporter_id"))
+        batch_op.drop_index(batch_op.f("ix_report_minor_id"))
+        batch_op.drop_index(batch_op.f("ix_report_change_seq"))
+        batch_op.drop_index(batch_op.f("ix_report_area_path"))
+        batch_op.drop_index(batch_op.f("ix_report_area_id"))
+
+    op.drop_table("report")
+    with op.batch_alter_table("grade_change", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_grade_change_minor_id"))
+
+    op.drop_table("grade_change")
+    with op.batch_alter_table("category_change", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_category_change_minor_id"))
+
+    op.drop_table("category_change")
+    with op.batch_alter_table("minor", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_minor_next_visit_due"))
+        batch_op.drop_index(batch_op.f("ix_minor_name"))
+        batch_op.drop_index(batch_op.f("ix_minor_id_number_hash"))
+        batch_op.drop_index(batch_op.f("ix_minor_household_id"))
+        batch_op.drop_index(batch_op.f("ix_minor_grade"))
+        batch_op.drop_index(batch_op.f("ix_minor_change_seq"))
+        batch_op.drop_index(batch_op.f("ix_minor_birth_date"))
+        batch_op.drop_index(batch_op.f("ix_minor_assigned_worker_id"))
+        batch_op.drop_index(batch_op.f("ix_minor_area_path"))
+
+    op.drop_table("minor")
+    op.drop_table("user_area")
+    with op.batch_alter_table("revoked_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_revoked_token_user_id"))
+
+    op.drop_table("revoked_token")
+    with op.batch_alter_table("household", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_household_grid_id"))
+        batch_op.drop_index(batch_op.f("ix_household_change_seq"))
+        batch_op.drop_index(batch_op.f("ix_household_area_path"))
+
+    op.drop_table("household")
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_event_user_id"))
+        batch_op.drop_index("ix_audit_event_record")
+        batch_op.drop_index(batch_op.f("ix_audit_event_at"))
+
+    op.drop_table("audit_event")
+    op.drop_table("user_account")
+    op.drop_table("sync_clock")
+    with op.batch_alter_table("scope_exit", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_scope_exit_change_seq"))
+
+    op.drop_table("scope_exit")
+    with op.batch_alter_table("area", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_area_parent_id"))
+        batch_op.drop_index(batch_op.f("ix_area_change_seq"))
+        batch_op.drop_index(batch_op.f("ix_area_area_path"))
+
+    op.drop_table("area")

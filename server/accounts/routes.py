@@ -1,0 +1,143 @@
+"""Log-in, refresh, log-out, and user management for street admins."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_jwt_extended import get_current_user, get_jwt, jwt_required
+from flask_smorest import Blueprint, abort
+
+from server.accounts import schemas, service
+from server.accounts.models import Role, User
+from server.audit.service import audit
+from server.extensions import db, limiter, login_account_key
+from server.pagination import PAGE_PARAMS, SelectPage
+from server.scope import current_scope, roles_required
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录 Authentication")
+users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="用户 Users")
+
+
+def _account_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _address_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+@auth_blp.route("/login", methods=["POST"])
+@limiter.limit(_address_limit)
+@limiter.limit(_account_limit, key_func=login_account_key)
+@auth_blp.arguments(schemas.LoginIn)
+@auth_blp.response(200, schemas.LoginOut)
+def login(data):
+    """Log in with username and password; the device id travels in the tokens."""
+    user = service.authenticate(data["username"], data["password"])
+    if user is None:
+        audit("login_failed", "user", None, extra={"username": data["username"][:64]})
+        db.session.commit()
+        abort(401, message="用户名或密码错误 / Wrong username or password.")
+    tokens = service.issue_tokens(user, data.get("device_id"))
+    audit("login", "user", user.id, user_id=user.id, device=data.get("device_id"))
+    db.session.commit()
+    return tokens
+
+
+@auth_blp.route("/refresh", methods=["POST"])
+@jwt_required(refresh=True)
+@auth_blp.response(200, schemas.RefreshOut)
+def refresh():
+    """A new access token for the refresh token sent as bearer."""
+    from flask_jwt_extended import create_access_token
+
+    claims = get_jwt()
+    user = get_current_user()
+    extra = {"role": user.role, "device": claims.get("device")}
+    return {"access_token": create_access_token(identity=user, additional_claims=extra)}
+
+
+@auth_blp.route("/logout", methods=["POST"])
+@jwt_required(verify_type=False)
+@auth_blp.response(204)
+def logout():
+    """Revoke the token sent (send the refresh token to end the device's session)."""
+    service.revoke(get_jwt())
+    audit("logout", "user", get_current_user().id)
+    db.session.commit()
+
+
+@auth_blp.route("/me", methods=["GET"])
+@jwt_required()
+@auth_blp.response(200, schemas.UserOut)
+def me():
+    """The logged-in user."""
+    return get_current_user()
+
+
+street_admin_only = roles_required({Role.street_admin})
+
+
+@users_blp.route("")
+class Users(MethodView):
+    decorators = [street_admin_only]
+
+    @users_blp.response(200, schemas.UserOut(many=True))
+    @users_blp.paginate(SelectPage, **PAGE_PARAMS)
+    def get(self):
+        """Users of my street."""
+        return sa.select(User).order_by(User.username)
+
+    @users_blp.arguments(schemas.UserCreate)
+    @users_blp.response(201, schemas.UserOut)
+    def post(self, data):
+        """Create a user; registry roles are given areas of my street."""
+        _areas_within_scope(data.get("areas", []))
+        try:
+            user = service.create_user(**data)
+        except service.AccountError as exc:
+            db.session.rollback()
+            abort(422, errors={"json": exc.errors})
+        audit("create", "user", user.id, fields=[k for k in data if k != "password"])
+        db.session.commit()
+        return user
+
+
+@users_blp.route("/<int:user_id>")
+class UserItem(MethodView):
+    decorators = [street_admin_only]
+
+    @users_blp.response(200, schemas.UserOut)
+    def get(self, user_id):
+        """One user."""
+        return db.get_or_404(User, user_id)
+
+    @users_blp.arguments(schemas.UserPatch)
+    @users_blp.response(200, schemas.UserOut)
+    def patch(self, changes, user_id):
+        """Change a user: role, areas, password (revokes its tokens), active (revokes when off)."""
+        user = db.get_or_404(User, user_id)
+        _areas_within_scope(changes.get("areas", []))
+        try:
+            service.update_user(user, changes)
+        except service.AccountError as exc:
+            db.session.rollback()
+            abort(422, errors={"json": exc.errors})
+        audit("update", "user", user.id, fields=changes)
+        db.session.commit()
+        return user
+
+
+def _areas_within_scope(refs: list) -> None:
+    from server.areas.models import Area
+
+    scope = current_scope()
+    for ref in refs:
+        column = Area.id if isinstance(ref, int) else Area.code
+        area = db.session.scalar(sa.select(Area).where(column == ref))
+        if area is not None and not scope.covers(area.path):
+            abort(422, errors={"json": {"areas": [f"不在您的辖区 / Not in your street: {ref}"]}})

@@ -1,0 +1,175 @@
+"""Accounts: password hashing, log-in, tokens and user management, without request globals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+
+from server.accounts.models import SENTINEL_KINDS, UNITS, RevokedToken, Role, User
+from server.areas.models import Area
+from server.extensions import db
+
+hasher = PasswordHasher()
+# A real hash to verify against when the user is unknown, so timing does not reveal it.
+_DUMMY_HASH = hasher.hash("humiao-timing-guard")
+
+
+class AccountError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    try:
+        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def issue_tokens(user: User, device_id: str | None) -> dict:
+    claims = {"role": user.role, "device": device_id}
+    return {
+        "access_token": create_access_token(identity=user, additional_claims=claims),
+        "refresh_token": create_refresh_token(identity=user, additional_claims=claims),
+        "user": user_to_wire(user),
+    }
+
+
+def revoke(encoded_or_payload: str | dict) -> None:
+    payload = decode_token(encoded_or_payload) if isinstance(encoded_or_payload, str) else encoded_or_payload
+    if db.session.get(RevokedToken, payload["jti"]) is None:
+        db.session.add(
+            RevokedToken(
+                jti=payload["jti"],
+                user_id=int(payload["sub"]),
+                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+            )
+        )
+
+
+def revoke_all(user: User) -> None:
+    # One second back so a token issued in this same second is also dead.
+    user.tokens_valid_after = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+
+
+def user_to_wire(user: User) -> dict:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "unit": user.unit,
+        "sentinel_kind": user.sentinel_kind,
+        "area_ids": user.area_ids,
+        "active": user.active,
+    }
+
+
+def _areas_for(role: str, area_codes_or_ids: list, errors: dict) -> list[Area]:
+    areas = []
+    for ref in area_codes_or_ids:
+        column = Area.id if isinstance(ref, int) else Area.code
+        area = db.session.scalar(sa.select(Area).where(column == ref))
+        if area is None:
+            errors.setdefault("areas", []).append(f"未知区域 / Unknown area: {ref}")
+        else:
+            areas.append(area)
+    if role == Role.grid_worker and any(a.level != "grid" for a in areas):
+        errors.setdefault("areas", []).append("网格员只能分配到网格 / A grid worker is assigned grids.")
+    if role == Role.village_officer and any(a.level != "village" for a in areas):
+        errors.setdefault("areas", []).append(
+            "儿童主任只能分配到村/社区 / A village officer is assigned a village."
+        )
+    if role == Role.street_admin and any(a.level != "street" for a in areas):
+        errors.setdefault("areas", []).append(
+            "街道管理员只能分配到街道 / A street admin is assigned the street."
+        )
+    if (
+        role in (Role.grid_worker, Role.village_officer, Role.street_admin)
+        and not areas
+        and "areas" not in errors
+    ):
+        errors["areas"] = ["该角色需要指定区域 / This role needs an area."]
+    return areas
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    areas: list,
+    display_name: str | None = None,
+    unit: str | None = None,
+    sentinel_kind: str | None = None,
+    phone: str | None = None,
+) -> User:
+    errors: dict[str, list[str]] = {}
+    if role not in Role.__members__:
+        errors["role"] = [f"未知角色 / Unknown role; one of {', '.join(Role)}"]
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        errors["username"] = ["用户名已存在 / This username is taken."]
+    if len(password) < 10:
+        errors["password"] = ["密码至少10位 / A password has at least 10 characters."]
+    if role == Role.unit_liaison and unit not in UNITS:
+        errors["unit"] = [f"联络员需要成员单位 / A liaison needs a unit: one of {', '.join(UNITS)}"]
+    if role == Role.sentinel and sentinel_kind not in SENTINEL_KINDS:
+        errors["sentinel_kind"] = [f"哨点类型 / One of {', '.join(SENTINEL_KINDS)}"]
+    area_rows = _areas_for(role, areas, errors) if role in Role.__members__ else []
+    if errors:
+        raise AccountError(errors)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role,
+        unit=unit if role == Role.unit_liaison else None,
+        sentinel_kind=sentinel_kind if role == Role.sentinel else None,
+        phone=phone,
+        areas=area_rows,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, changes: dict) -> User:
+    errors: dict[str, list[str]] = {}
+    role = changes.get("role", user.role)
+    if "areas" in changes or "role" in changes:
+        refs = changes.get("areas", user.area_ids)
+        areas = _areas_for(role, refs, errors)
+        if not errors:
+            user.areas = areas
+            user.role = role
+    if "password" in changes:
+        if len(changes["password"]) < 10:
+            errors["password"] = ["密码至少10位 / A password has at least 10 characters."]
+        else:
+            user.password_hash = hash_password(changes["password"])
+            revoke_all(user)
+    if errors:
+        raise AccountError(errors)
+    for key in ("display_name", "phone", "unit", "sentinel_kind"):
+        if key in changes:
+            setattr(user, key, changes[key])
+    if "active" in changes:
+        user.active = changes["active"]
+        if not user.active:
+            revoke_all(user)
+    return user

@@ -1,0 +1,61 @@
+"""flask-jwt-extended wiring: who a token belongs to, and whether it is still alive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import jsonify
+from flask_jwt_extended import JWTManager
+
+from server.accounts.models import RevokedToken, User
+from server.errors import error_payload
+from server.extensions import db
+
+
+def _unauthorized(message: str):
+    return jsonify(error_payload(401, "Unauthorized", message)), 401
+
+
+def register(jwt: JWTManager) -> None:
+    @jwt.user_identity_loader
+    def identity(user: User) -> str:
+        return str(user.id)
+
+    @jwt.user_lookup_loader
+    def lookup(_header, payload) -> User | None:
+        return db.session.get(User, int(payload["sub"]))
+
+    @jwt.token_in_blocklist_loader
+    def revoked(_header, payload) -> bool:
+        """Checked on every request, so a revocation or a disabled user takes effect at once."""
+        user = db.session.get(User, int(payload["sub"]))
+        if user is None or not user.active:
+            return True
+        issued = datetime.fromtimestamp(payload["iat"], UTC)
+        if user.tokens_valid_after and issued < user.tokens_valid_after:
+            return True
+        return db.session.get(RevokedToken, payload["jti"]) is not None
+
+    @jwt.revoked_token_loader
+    def on_revoked(_header, _payload):
+        return _unauthorized("登录已失效，请重新登录 / This login was revoked: log in again.")
+
+    @jwt.expired_token_loader
+    def on_expired(_header, _payload):
+        return _unauthorized("登录已过期 / The token has expired: refresh it or log in again.")
+
+    @jwt.invalid_token_loader
+    def on_invalid(reason: str):
+        return _unauthorized(f"令牌无效 / Invalid token: {reason}")
+
+    @jwt.unauthorized_loader
+    def on_missing(reason: str):
+        return _unauthorized(f"请先登录 / Log in first: {reason}")
+
+    @jwt.user_lookup_error_loader
+    def on_unknown_user(_header, _payload):
+        return _unauthorized("账号不存在 / This account no longer exists.")
+
+    @jwt.needs_fresh_token_loader
+    def on_not_fresh(_header, _payload):
+        return _unauthorized("请重新输入密码 / Log in again to do this.")

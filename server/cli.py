@@ -1,0 +1,135 @@
+"""The ``humiao`` command line (fixed names: DESIGN §7)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from server import create_app
+from server.config import Config
+
+
+def _app():
+    return create_app(Config())
+
+
+@click.group()
+def main() -> None:
+    """Humiao 护苗: minor protection registry and sync server."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema (alembic)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date."""
+    from server.migrate import upgrade
+
+    url = Config().SQLALCHEMY_DATABASE_URI
+    upgrade(url, revision)
+    click.echo(f"database at {sa.engine.make_url(url).render_as_string(hide_password=True)} is at {revision}")
+
+
+@db.command("downgrade")
+@click.option("--revision", required=True)
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to REVISION ("base" empties it)."""
+    from server.migrate import downgrade
+
+    downgrade(Config().SQLALCHEMY_DATABASE_URI, revision)
+
+
+@main.command("seed-demo")
+@click.option("--seed", default=20261129, show_default=True, help="Random seed: same seed, same data.")
+def seed_demo(seed: int) -> None:
+    """Fill an empty database with a demo street and print the demo logins."""
+    from server.demo.seed import DEMO_PASSWORD, seed_street
+
+    app = _app()
+    with app.app_context():
+        summary = seed_street(seed=seed)
+    click.echo(summary)
+    click.echo(
+        f"demo logins (password {DEMO_PASSWORD}): admin, village1, worker1, worker2, sentinel1, police1"
+    )
+
+
+@main.command("create-user")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True)
+@click.option("--area", "areas", multiple=True, help="Area code; repeat for several grids.")
+@click.option("--display-name")
+@click.option("--unit", help="Member unit of a unit_liaison (police, school, ...).")
+@click.option("--sentinel-kind", help="Kind of a sentinel (school, family, ...).")
+def create_user(username, password, role, areas, display_name, unit, sentinel_kind) -> None:
+    """Create a user with a role and its area(s)."""
+    from server.accounts.service import AccountError
+    from server.accounts.service import create_user as create
+    from server.extensions import db as database
+
+    app = _app()
+    with app.app_context():
+        try:
+            user = create(
+                username=username, password=password, role=role, areas=list(areas),
+                display_name=display_name, unit=unit, sentinel_kind=sentinel_kind,
+            )  # fmt: skip
+        except AccountError as exc:
+            for field, messages in exc.errors.items():
+                for message in messages:
+                    click.echo(f"{field}: {message}", err=True)
+            sys.exit(2)
+        database.session.commit()
+        click.echo(f"created user {user.username} ({user.role}) id={user.id}")
+
+
+@main.command("import-areas")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_areas(csv_file: Path) -> None:
+    """Import areas from a CSV with columns code,name,level,parent_code (all or nothing)."""
+    from server.areas.service import AreaError, import_csv
+    from server.extensions import db as database
+
+    app = _app()
+    with app.app_context():
+        try:
+            created = import_csv(csv_file.read_text(encoding="utf-8-sig"))
+        except AreaError as exc:
+            database.session.rollback()
+            click.echo(f"nothing imported: {exc.errors}", err=True)
+            sys.exit(2)
+        database.session.commit()
+        click.echo(f"imported {len(created)} areas")
+
+
+@main.command("serve")
+@click.option("--demo", is_flag=True, help="Create and seed the SQLite database on first run.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(demo: bool, port: int, host: str) -> None:
+    """Run the development server (production runs gunicorn, see Procfile)."""
+    from server.migrate import upgrade
+
+    config = Config()
+    upgrade(config.SQLALCHEMY_DATABASE_URI)
+    app = create_app(config)
+    if demo:
+        from server.demo.seed import DEMO_PASSWORD, is_seeded, seed_street
+
+        with app.app_context():
+            if not is_seeded():
+                click.echo("seeding the demo street (first run)...")
+                click.echo(seed_street())
+        click.echo(
+            f"demo logins (password {DEMO_PASSWORD}): admin, village1, worker1, worker2, sentinel1, police1"
+        )
+    click.echo(f"Humiao is running at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)

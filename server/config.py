@@ -1,0 +1,106 @@
+"""Configuration: the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE", ROOT / "instance"))
+
+
+def _development_keys(instance: Path) -> dict[str, str]:
+    """Keys generated once and kept under instance/ so a first run just works."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "keys.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    keys = {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+        "HUMIAO_FIELD_KEY": Fernet.generate_key().decode(),
+    }
+    path.write_text(json.dumps(keys, indent=2))
+    path.chmod(0o600)
+    return keys
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'humiao.sqlite3'}"
+    # Heroku-style URLs name the driver "postgres"; psycopg 3 is the one we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    INSTANCE_PATH = INSTANCE
+    _keys = None
+
+    def __init__(self) -> None:
+        needs_dev_keys = not all(
+            os.environ.get(k) for k in ("SECRET_KEY", "JWT_SECRET_KEY", "HUMIAO_FIELD_KEY")
+        )
+        keys = _development_keys(self.INSTANCE_PATH) if needs_dev_keys else {}
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or keys["SECRET_KEY"]
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or keys["JWT_SECRET_KEY"]
+        self.HUMIAO_FIELD_KEY = os.environ.get("HUMIAO_FIELD_KEY") or keys["HUMIAO_FIELD_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = _database_url(self.INSTANCE_PATH)
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Short access tokens; long refresh tokens so a worker can stay offline for weeks.
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=60)
+    JWT_TOKEN_LOCATION = ["headers"]
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
+
+    API_TITLE = "Humiao 护苗 API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+        },
+        "security": [{"bearer": []}],
+    }
+
+    SYNC_MAX_BATCH = 1000
+    SYNC_MAX_PULL = 1000
+    SYNC_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000
+
+    # Where an urgent report is POSTed for an SMS gateway; empty disables it.
+    HUMIAO_WEBHOOK_URL = os.environ.get("HUMIAO_WEBHOOK_URL", "")
+
+
+class TestConfig(Config):
+    TESTING = True
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+    LOGIN_LIMIT_PER_ADDRESS = "1000 per minute"
+
+    def __init__(self, database_url: str | None = None, instance: Path | None = None) -> None:
+        if instance is not None:
+            self.INSTANCE_PATH = instance
+        super().__init__()
+        url = database_url or os.environ.get("TEST_DATABASE_URL")
+        self.SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{self.INSTANCE_PATH / 'test.sqlite3'}"
+        self.HUMIAO_FIELD_KEY = Fernet.generate_key().decode() if instance else self.HUMIAO_FIELD_KEY

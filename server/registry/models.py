@@ -1,0 +1,129 @@
+"""The registry: households (户) and the minors (未成年人) in them, with their grade history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from server.changes import Synced
+from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+
+
+class Household(Synced, Base):
+    __tablename__ = "household"
+    __entity__ = "household"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    grid_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(200))
+    head_name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    lat: so.Mapped[float | None]
+    lng: so.Mapped[float | None]
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    surveyed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    surveyed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+
+
+PARENT_STATUSES = (
+    "at_home", "migrant_away", "deceased", "missing", "lost_contact", "incarcerated",
+    "compulsory_rehab", "restricted_liberty", "severe_disability", "severe_illness",
+    "guardianship_revoked", "deported", "divorced_away", "unknown",
+)  # fmt: skip
+MISBEHAVIOR_ORDINARY = (
+    "smoking_drinking", "truancy", "staying_out", "internet_addiction", "bad_company",
+    "barred_venues", "gambling_superstition", "harmful_content", "other_bad",
+)  # fmt: skip
+MISBEHAVIOR_SERIOUS = (
+    "affray", "controlled_weapons", "assault_intimidation", "theft_robbery", "obscene_material",
+    "prostitution", "drugs", "large_gambling", "criminal_act_underage", "other_serious",
+)  # fmt: skip
+RISK_FLAGS = (
+    "abuse_suspected", "neglect", "no_guardian", "sexual_assault", "bullying", "runaway",
+    "self_harm", "early_marriage", "trafficking", "begging",
+)  # fmt: skip
+GRADES = ("red", "orange", "yellow", "blue")
+CATEGORIES = (
+    "left_behind", "de_facto_unsupported", "orphan", "in_difficulty", "idle",
+    "child_of_prisoner", "serious_misbehavior", "divorced_family", "crime_victim", "disabled",
+)  # fmt: skip
+
+
+class Minor(Synced, Base):
+    __tablename__ = "minor"
+    __entity__ = "minor"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    household_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("household.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(50), index=True)
+    gender: so.Mapped[str] = so.mapped_column(sa.String(6))
+    birth_date: so.Mapped[date] = so.mapped_column(index=True)
+    # The resident ID exists only encrypted; the hash finds duplicates, the mask is for lists.
+    id_number_enc: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    id_number_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    id_number_masked: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    hukou: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    lives_with_parents: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    school_status: so.Mapped[str | None] = so.mapped_column(sa.String(14))
+    out_of_school_since: so.Mapped[date | None]
+    school: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    health: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    disability_grade: so.Mapped[int | None]
+    disability_kind: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    father_status: so.Mapped[str | None] = so.mapped_column(sa.String(24))
+    father_status_since: so.Mapped[date | None]
+    father_evidence: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    mother_status: so.Mapped[str | None] = so.mapped_column(sa.String(24))
+    mother_status_since: so.Mapped[date | None]
+    mother_evidence: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    caregiver: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    caregiver_capable: so.Mapped[bool | None]
+    poverty: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    misbehavior: so.Mapped[list] = so.mapped_column(JSONType, default=list)
+    crime_victim: so.Mapped[bool] = so.mapped_column(default=False)
+    risk_flags: so.Mapped[list] = so.mapped_column(JSONType, default=list)
+    categories: so.Mapped[list] = so.mapped_column(JSONType, default=list)
+    # {"add": {category: reason}, "remove": {category: reason}}: hand corrections to the rules.
+    categories_manual: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
+    category_reasons: so.Mapped[list] = so.mapped_column(JSONType, default=list)
+    grade: so.Mapped[str | None] = so.mapped_column(sa.String(6), index=True)
+    grade_suggested: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    grade_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    assigned_worker_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    last_visit_at: so.Mapped[date | None]
+    next_visit_due: so.Mapped[date | None] = so.mapped_column(index=True)
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+
+    household: so.Mapped[Household] = so.relationship(lazy="joined")
+
+
+class GradeChange(Base):
+    """Append-only history of a minor's confirmed grade (who, when, from, to, why)."""
+
+    __tablename__ = "grade_change"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    from_grade: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    to_grade: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    changed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    source: so.Mapped[str] = so.mapped_column(sa.String(10), default="api")
+
+
+class CategoryChange(Base):
+    """Append-only history of manual category additions and removals."""
+
+    __tablename__ = "category_change"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    category: so.Mapped[str] = so.mapped_column(sa.String(24))
+    action: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    changed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

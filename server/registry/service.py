@@ -1,0 +1,240 @@
+"""Registry logic: households and minors in a scope, with derived categories and grades."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_smorest import abort
+
+from server.areas.models import Area
+from server.audit.service import audit
+from server.changes import record_change, record_delete
+from server.clock import server_hlc
+from server.db import utcnow
+from server.extensions import db
+from server.registry import idnumber
+from server.registry.models import Household, Minor
+from server.registry.schemas import minor_consistency
+from server.scope import Scope
+from server.visits.models import Visit
+
+
+class FieldErrors(ValueError):
+    """Per-field validation errors in marshmallow's shape, raised by services."""
+
+    def __init__(self, errors: dict) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class NotPermitted(FieldErrors):
+    """The fields are valid, but this role may not change them (403, or a rejected mutation)."""
+
+
+def cipher() -> idnumber.FieldCipher:
+    return current_app.extensions["humiao.cipher"]
+
+
+def search(stmt: sa.Select, q: str | None, *columns) -> sa.Select:
+    if not q:
+        return stmt
+    pattern = f"%{q.strip()}%"
+    return stmt.where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+
+
+def grid_in_scope(scope: Scope, grid_id: int) -> Area:
+    grid = db.session.get(Area, grid_id)
+    if grid is None or grid.level != "grid" or not scope.covers(grid.path):
+        raise FieldErrors({"grid_id": ["您的辖区内没有该网格 / No such grid in your area."]})
+    return grid
+
+
+def household_query(scope: Scope, q: str | None = None, grid_id: int | None = None) -> sa.Select:
+    stmt = sa.select(Household).where(scope.filter(Household.area_path), Household.deleted_at.is_(None))
+    if grid_id is not None:
+        stmt = stmt.where(Household.grid_id == grid_id)
+    return search(stmt, q, Household.address, Household.head_name).order_by(Household.address, Household.id)
+
+
+def get_household(scope: Scope, household_id: str) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None or household.deleted or not scope.covers(household.area_path):
+        abort(404)
+    return household
+
+
+def create_household(scope: Scope, data: dict, hlc: str | None = None) -> Household:
+    grid = grid_in_scope(scope, data["grid_id"])
+    if "id" in data and db.session.get(Household, data["id"]) is not None:
+        raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
+    household = Household(id=data.get("id"), area_path=grid.path, surveyed_by=scope.user.id)
+    changes = {k: v for k, v in data.items() if k != "id"}
+    changes.setdefault("surveyed_at", utcnow())
+    record_change(household, changes, hlc or server_hlc(), created=True)
+    db.session.add(household)
+    db.session.flush()
+    audit("create", "household", household.id, fields=changes)
+    return household
+
+
+def move_household(household: Household, grid: Area) -> None:
+    """A household that changes grid takes its minors and their visits along (same HLC order)."""
+    household.area_path = grid.path
+    minors = db.session.scalars(sa.select(Minor).where(Minor.household_id == household.id)).all()
+    for minor in minors:
+        minor.area_path = grid.path
+        for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id == minor.id)):
+            visit.area_path = grid.path
+
+
+def update_household(scope: Scope, household: Household, changes: dict, hlc: str | None = None) -> Household:
+    changes = {k: v for k, v in changes.items() if getattr(household, k) != v}
+    if "grid_id" in changes:
+        move_household(household, grid_in_scope(scope, changes["grid_id"]))
+    record_change(household, changes, hlc or server_hlc())
+    audit("update", "household", household.id, fields=changes)
+    return household
+
+
+def delete_household(scope: Scope, household: Household) -> None:
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Minor)
+        .where(Minor.household_id == household.id, Minor.deleted_at.is_(None))
+    )
+    if members:
+        abort(409, message="该户仍有登记的未成年人，请先移除 / Remove or move its minors first.")
+    record_delete(household)
+    audit("delete", "household", household.id)
+
+
+def minor_query(scope: Scope, q: str | None = None, **filters) -> sa.Select:
+    stmt = sa.select(Minor).where(scope.filter(Minor.area_path), Minor.deleted_at.is_(None))
+    if not filters.get("include_archived"):
+        stmt = stmt.where(Minor.archived_at.is_(None))
+    if filters.get("household_id"):
+        stmt = stmt.where(Minor.household_id == filters["household_id"])
+    if filters.get("grade"):
+        stmt = stmt.where(Minor.grade == filters["grade"])
+    if filters.get("category"):
+        # JSON arrays are searched as text: portable across SQLite and PostgreSQL.
+        stmt = stmt.where(sa.cast(Minor.categories, sa.Text).contains(f'"{filters["category"]}"'))
+    if q:
+        stmt = stmt.join(Household, Minor.household_id == Household.id)
+        stmt = search(stmt, q, Minor.name, Household.address, Minor.school)
+    return stmt.order_by(Minor.name, Minor.id)
+
+
+def get_minor(scope: Scope, minor_id: str) -> Minor:
+    minor = db.session.get(Minor, minor_id)
+    if minor is None or minor.deleted or not scope.covers(minor.area_path):
+        abort(404)
+    return minor
+
+
+def read_minor_in_full(scope: Scope, minor: Minor) -> dict:
+    """The detail read: the only place the whole ID number leaves the server, always audited."""
+    from server.registry.models import GradeChange
+
+    audit("read", "minor", minor.id)
+    history = db.session.scalars(
+        sa.select(GradeChange).where(GradeChange.minor_id == minor.id).order_by(GradeChange.changed_at)
+    ).all()
+    minor.id_number = cipher().decrypt(minor.id_number_enc) if minor.id_number_enc else None
+    minor.grade_history = history
+    return minor
+
+
+def _set_id_number(minor: Minor, value: str | None) -> list[str]:
+    if not value:
+        minor.id_number_enc = minor.id_number_hash = minor.id_number_masked = None
+        return ["id_number_enc", "id_number_hash", "id_number_masked"]
+    c = cipher()
+    minor.id_number_enc = c.encrypt(value)
+    minor.id_number_hash = c.keyed_hash(value)
+    minor.id_number_masked = idnumber.mask(value)
+    return ["id_number_masked"]
+
+
+def duplicate_of(id_number: str | None, exclude_id: str | None = None) -> Minor | None:
+    if not id_number:
+        return None
+    stmt = sa.select(Minor).where(
+        Minor.id_number_hash == cipher().keyed_hash(id_number), Minor.deleted_at.is_(None)
+    )
+    if exclude_id:
+        stmt = stmt.where(Minor.id != exclude_id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def _household_for(scope: Scope, household_id: str) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None or household.deleted or not scope.covers(household.area_path):
+        raise FieldErrors({"household_id": ["您的辖区内没有该户 / No such household in your area."]})
+    return household
+
+
+def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
+    household = _household_for(scope, data["household_id"])
+    if "id" in data and db.session.get(Minor, data["id"]) is not None:
+        raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
+    data = dict(data)
+    id_number = data.pop("id_number", None)
+    minor = Minor(
+        id=data.pop("id", None), area_path=household.area_path, created_by=scope.user.id,
+        assigned_worker_id=scope.user.id if scope.role == "grid_worker" else None,
+    )  # fmt: skip
+    fields = list(data)
+    if id_number:
+        fields += _set_id_number(minor, id_number)
+    record_change(minor, data, hlc or server_hlc(), created=True)
+    derive(minor)
+    db.session.add(minor)
+    db.session.flush()
+    audit("create", "minor", minor.id, fields=fields if not id_number else [*fields, "id_number"])
+    return minor
+
+
+def merged_problems(minor: Minor, changes: dict) -> dict:
+    """Cross-field errors of the state the record would have after ``changes``."""
+    merged = {
+        f: getattr(minor, f) for f in ("birth_date", "out_of_school_since", "health", "disability_grade")
+    }
+    merged.update(changes)
+    if "id_number" not in changes and minor.id_number_enc:
+        merged["id_number"] = cipher().decrypt(minor.id_number_enc)
+    return minor_consistency(merged)
+
+
+def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str | None = None) -> Minor:
+    problems = merged_problems(minor, changes)
+    if problems:
+        raise FieldErrors(problems)
+    changes = dict(changes)
+    audit_fields = []
+    if "id_number" in changes:
+        _set_id_number(minor, changes.pop("id_number"))
+        audit_fields.append("id_number")
+    if "household_id" in changes and changes["household_id"] != minor.household_id:
+        household = _household_for(scope, changes["household_id"])
+        minor.area_path = household.area_path
+    changes = {k: v for k, v in changes.items() if getattr(minor, k) != v}
+    record_change(minor, changes, hlc or server_hlc())
+    if audit_fields and not changes:
+        minor.version += 1
+    derive(minor)
+    audit("update", "minor", minor.id, fields=[*changes, *audit_fields])
+    return minor
+
+
+def delete_minor(scope: Scope, minor: Minor) -> None:
+    record_delete(minor)
+    audit("delete", "minor", minor.id)
+
+
+def derive(minor: Minor, today: date | None = None) -> None:
+    from server.registry.derive import refresh
+
+    refresh(minor, today or date.today())

@@ -1,0 +1,52 @@
+"""Mandatory and public reports (强制报告/预警) and referrals (转介) to member units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from server.changes import Synced
+from server.db import Base, UTCDateTime, UUIDStr, new_uuid
+
+MANDATORY_KINDS = (
+    "private_parts_injury", "sexual_assault_under14", "pregnancy_from_assault",
+    "injury_malnutrition_abuse", "self_harm_death", "abandoned_no_care", "missing_trafficked",
+    "organised_begging", "other_serious_harm",
+)  # fmt: skip
+OTHER_KINDS = ("bullying", "runaway", "neglect", "early_marriage", "other")
+REPORT_KINDS = MANDATORY_KINDS + OTHER_KINDS
+REPORT_SOURCES = (
+    "school",
+    "family",
+    "community",
+    "social_org",
+    "legal_unit",
+    "hotline",
+    "grid_worker",
+)
+REPORT_STATUSES = ("new", "acknowledged", "referred", "resolved", "closed")
+
+
+class Report(Synced, Base):
+    __tablename__ = "report"
+    __entity__ = "report"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    source: so.Mapped[str] = so.mapped_column(sa.String(12))
+    reporter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    reporter_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    reporter_phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    area_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
+    minor_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))
+    mandatory: so.Mapped[bool] = so.mapped_column(default=False)
+    urgent: so.Mapped[bool] = so.mapped_column(default=False)
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[str] = so.mapped_column(sa.String(14), default="new", index=True)
+    reported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    referred_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

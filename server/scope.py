@@ -1,0 +1,71 @@
+"""Scope (辖区): which areas a user's reads, writes and syncs reach. Enforced server-side."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import wraps
+
+import sqlalchemy as sa
+from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
+from flask_smorest import abort
+
+from server.accounts.models import REGISTRY_ROLES, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: User
+    paths: tuple[str, ...]
+
+    @classmethod
+    def of(cls, user: User) -> Scope:
+        paths = tuple(user.area_paths) if user.role in REGISTRY_ROLES else ()
+        return cls(user=user, paths=paths)
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    def covers(self, path: str | None) -> bool:
+        return bool(path) and any(path.startswith(p) for p in self.paths)
+
+    def filter(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        if not self.paths:
+            return sa.false()
+        return sa.or_(*(column.startswith(p, autoescape=True) for p in self.paths))
+
+    @property
+    def key(self) -> str:
+        """Changes whenever what this user may see changes: the device must then rebuild."""
+        text = "|".join([str(self.user.id), self.user.role, *self.paths])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def current_scope() -> Scope:
+    return Scope.of(get_current_user())
+
+
+def device_id() -> str | None:
+    try:
+        return get_jwt().get("device")
+    except RuntimeError:
+        return None
+
+
+def roles_required(roles: Iterable[str]):
+    """Authenticate, then answer 403 to any role not named."""
+    allowed = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            verify_jwt_in_request()
+            if get_current_user().role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

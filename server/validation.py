@@ -1,0 +1,93 @@
+"""Validators and field helpers shared by every domain's schemas (messages zh-CN / English)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validate
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{3,5})$")
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(choices, error="取值无效 / Must be one of: {choices}.")
+
+
+def not_blank_length(maximum: int) -> validate.Length:
+    return validate.Length(min=1, max=maximum, error=f"长度应为1到{maximum} / Length 1 to {maximum}.")
+
+
+def not_future_date(value: date) -> None:
+    if value > date.today():
+        raise ValidationError("日期不能晚于今天 / The date cannot be in the future.")
+
+
+def not_future_datetime(value: datetime) -> None:
+    now = datetime.now(UTC)
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if (aware - now).total_seconds() > 600:
+        raise ValidationError("时间不能晚于现在 / The time cannot be in the future.")
+
+
+def uuid_string(value: str) -> None:
+    try:
+        uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError("应为UUID / Must be a UUID.") from exc
+
+
+def phone_number(value: str) -> None:
+    if value and not PHONE.match(value):
+        raise ValidationError("电话号码格式不正确 / Not a valid phone number.")
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are an error: a typo must never be silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def text(maximum: int, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=maximum), **kwargs)
+
+
+def set_of(choices, **kwargs) -> fields.List:
+    return fields.List(fields.String(validate=one_of(choices)), **kwargs)
+
+
+def _chinese_first_messages() -> None:
+    """marshmallow's stock messages, in the worker's language first."""
+    fields.Field.default_error_messages.update(
+        required="必填 / Missing data for required field.",
+        null="不能为空 / Field may not be null.",
+        validator_failed="取值无效 / Invalid value.",
+    )
+    messages = {
+        fields.String: {"invalid": "应为文本 / Not a valid string."},
+        fields.Integer: {"invalid": "应为整数 / Not a valid integer."},
+        fields.Number: {
+            "invalid": "应为数字 / Not a valid number.",
+            "too_large": "数值过大 / Number too large.",
+        },
+        fields.Float: {"special": "应为有限数字 / Not a finite number."},
+        fields.Boolean: {"invalid": "应为是/否 / Not a valid boolean."},
+        fields.Date: {"invalid": "应为日期 YYYY-MM-DD / Not a valid date (YYYY-MM-DD)."},
+        fields.DateTime: {"invalid": "应为时间 (ISO 8601) / Not a valid datetime (ISO 8601)."},
+        fields.List: {"invalid": "应为列表 / Not a valid list."},
+        fields.Dict: {"invalid": "应为对象 / Not a valid mapping."},
+        fields.Nested: {"type": "应为对象 / Invalid type: an object is expected."},
+    }
+    for field_class, updates in messages.items():
+        field_class.default_error_messages = {**field_class.default_error_messages, **updates}
+    ma.Schema._default_error_messages = {
+        **ma.Schema._default_error_messages,
+        "unknown": "未知字段 / Unknown field.",
+        "type": "应为对象 / Invalid input type: an object is expected.",
+    }
+
+
+_chinese_first_messages()

@@ -1,0 +1,38 @@
+"""Visits (走访): append-only content by the author, review fields by supervisors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from server.changes import Synced
+from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid
+
+VISIT_KINDS = ("home", "phone", "school", "other")
+FINDING_AREAS = ("living", "health", "study", "safety", "mental")
+MEASURES = (
+    "psych_intervention", "living_aid", "legal_aid", "school_transfer", "medical",
+    "referral", "guardian_education",
+)  # fmt: skip
+REVIEW_STATUSES = ("submitted", "approved", "returned")
+REVIEW_FIELDS = ("review_status", "review_comment")
+
+
+class Visit(Synced, Base):
+    __tablename__ = "visit"
+    __entity__ = "visit"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    visitor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    visited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8))
+    findings: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
+    measures: so.Mapped[list] = so.mapped_column(JSONType, default=list)
+    summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    review_status: so.Mapped[str] = so.mapped_column(sa.String(10), default="submitted", index=True)
+    review_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    reviewed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    reviewed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

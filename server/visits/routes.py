@@ -1,0 +1,62 @@
+"""REST endpoints for visits (走访)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.accounts.models import REGISTRY_ROLES
+from server.extensions import db
+from server.pagination import PAGE_PARAMS, SelectPage
+from server.registry.routes import unprocessable
+from server.registry.service import FieldErrors
+from server.scope import current_scope, roles_required
+from server.visits import schemas, service
+
+blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="走访 Visits")
+
+
+@blp.route("")
+class Visits(MethodView):
+    decorators = [roles_required(REGISTRY_ROLES)]
+
+    @blp.arguments(schemas.VisitQuery, location="query")
+    @blp.response(200, schemas.VisitOut(many=True))
+    @blp.paginate(SelectPage, **PAGE_PARAMS)
+    def get(self, args):
+        """Visits in my area, newest first; ?minor_id= for one minor, ?review_status= for a queue."""
+        return service.visit_query(current_scope(), **args)
+
+    @blp.arguments(schemas.VisitCreate)
+    @blp.response(201, schemas.VisitOut)
+    def post(self, data):
+        """Log a visit; the minor's next due date moves on."""
+        try:
+            visit = service.create_visit(current_scope(), data)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return visit
+
+
+@blp.route("/<uuid:visit_id>")
+class VisitItem(MethodView):
+    decorators = [roles_required(REGISTRY_ROLES)]
+
+    @blp.response(200, schemas.VisitOut)
+    def get(self, visit_id):
+        """One visit."""
+        return service.get_visit(current_scope(), str(visit_id))
+
+    @blp.arguments(schemas.VisitPatch)
+    @blp.response(200, schemas.VisitOut)
+    def patch(self, changes, visit_id):
+        """Review a visit (approve / return with a comment), or amend a returned one."""
+        scope = current_scope()
+        visit = service.get_visit(scope, str(visit_id))
+        try:
+            service.update_visit(scope, visit, changes)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return visit
