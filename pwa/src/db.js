@@ -1,0 +1,112 @@
+// The device's replica (DESIGN §5): one IndexedDB database, opened in one place, with
+// numbered upgrade steps. Records of the registry are stored as the server sent them
+// (`_server`, `_v`) with the user's pending outbox edits laid on top, so that lists read
+// one store and a rebase can always be recomputed.
+import { openDB } from '../vendor/idb.js';
+
+export const DB_NAME = 'humiao';
+export const DB_VERSION = 1;
+
+// entity name on the wire -> object store
+export const STORES = {
+  area: 'areas',
+  household: 'households',
+  minor: 'minors',
+  visit: 'visits',
+  report: 'reports',
+};
+export const ENTITIES = Object.keys(STORES);
+
+const UPGRADES = [
+  // 1: the registry, the outbox and what sync needs to tell the worker about her edits
+  (db) => {
+    db.createObjectStore('areas', { keyPath: 'id' }).createIndex('parent_id', 'parent_id');
+    db.createObjectStore('households', { keyPath: 'id' }).createIndex('grid_id', 'grid_id');
+    db.createObjectStore('minors', { keyPath: 'id' }).createIndex('household_id', 'household_id');
+    db.createObjectStore('visits', { keyPath: 'id' }).createIndex('minor_id', 'minor_id');
+    db.createObjectStore('reports', { keyPath: 'id' });
+    const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    outbox.createIndex('record', ['entity', 'id']);
+    outbox.createIndex('mid', 'mid', { unique: true });
+    // What the worker last pushed per field, until a pull confirms or supersedes it.
+    db.createObjectStore('pushed', { keyPath: ['entity', 'id', 'field'] })
+      .createIndex('record', ['entity', 'id']);
+    // "Your edit was replaced by ..." and similar messages, per record.
+    db.createObjectStore('notices', { keyPath: 'id' }).createIndex('record', ['entity', 'record_id']);
+    // Out-of-line keys: cursor, last_sync, user, tokens, device_id, hlc, rules.
+    db.createObjectStore('meta');
+  },
+];
+
+export function openHumiaoDB(name = DB_NAME) {
+  return openDB(name, DB_VERSION, {
+    upgrade(db, oldVersion, newVersion, tx) {
+      for (let v = oldVersion; v < newVersion; v++) UPGRADES[v](db, tx);
+    },
+    blocked() {
+      // Another tab holds an older version open; it closes itself on `versionchange`.
+    },
+    blocking(currentVersion, blockedVersion, event) {
+      // A newer app version in another tab needs to upgrade: let it.
+      event.target.close();
+    },
+  });
+}
+
+export function storeOf(entity) {
+  const store = STORES[entity];
+  if (!store) throw new Error(`unknown entity ${entity}`);
+  return store;
+}
+
+export async function getMeta(db, key) {
+  return db.get('meta', key);
+}
+
+export async function setMeta(db, key, value) {
+  await db.put('meta', value, key);
+}
+
+export async function getRecord(db, entity, id) {
+  return db.get(storeOf(entity), id);
+}
+
+// Records the user should see: locally deleted ones are hidden until the server agrees.
+export async function listRecords(db, entity, index, value) {
+  const store = storeOf(entity);
+  const rows = index ? await db.getAllFromIndex(store, index, value) : await db.getAll(store);
+  return rows.filter((r) => !r._deleted);
+}
+
+export async function outboxFor(db, entity, id) {
+  return db.getAllFromIndex('outbox', 'record', [entity, id]);
+}
+
+export async function noticesFor(db, entity, id) {
+  return db.getAllFromIndex('notices', 'record', [entity, id]);
+}
+
+export async function outboxCounts(db) {
+  const all = await db.getAll('outbox');
+  const rejected = all.filter((e) => e.status === 'rejected').length;
+  return { pending: all.length - rejected, rejected, total: all.length };
+}
+
+// Logout and revocation wipe everything the user saw or typed. The device id survives:
+// it names the phone, not the person, and keeps the server's audit trail continuous.
+export async function wipe(db) {
+  const deviceId = await getMeta(db, 'device_id');
+  const names = [...Object.values(STORES), 'outbox', 'pushed', 'notices', 'meta'];
+  const tx = db.transaction(names, 'readwrite');
+  await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
+  if (deviceId) await setMeta(db, 'device_id', deviceId);
+}
+
+export async function deviceId(db) {
+  let id = await getMeta(db, 'device_id');
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta(db, 'device_id', id);
+  }
+  return id;
+}

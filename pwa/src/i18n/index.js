@@ -1,0 +1,84 @@
+// t('key', {n: 3}) in the chosen language, falling back to Chinese, then to the key.
+import zh, { fields as zhFields, values as zhValues } from './zh-CN.js';
+import en, { fields as enFields, values as enValues } from './en.js';
+
+const LANGS = {
+  'zh-CN': { text: zh, fields: zhFields, values: zhValues },
+  en: { text: en, fields: enFields, values: enValues },
+};
+export const LANGUAGES = [['zh-CN', '中文'], ['en', 'English']];
+
+const storage = globalThis.localStorage;
+let lang = storage?.getItem('humiao.lang') ?? 'zh-CN';
+if (!LANGS[lang]) lang = 'zh-CN';
+const listeners = new Set();
+
+export const getLang = () => lang;
+
+export function setLang(next) {
+  if (!LANGS[next] || next === lang) return;
+  lang = next;
+  storage?.setItem('humiao.lang', next);
+  if (globalThis.document) document.documentElement.lang = next;
+  for (const fn of listeners) fn(next);
+}
+
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+const fill = (text, params) =>
+  text.replace(/\{(\w+)\}/g, (m, k) => (params?.[k] !== undefined ? String(params[k]) : m));
+
+export function t(key, params) {
+  const text = LANGS[lang].text[key] ?? zh[key] ?? key;
+  return params ? fill(text, params) : text;
+}
+
+export function fieldLabel(field) {
+  const base = field.split('.').at(-1);
+  return LANGS[lang].fields[base] ?? zhFields[base] ?? field;
+}
+
+// Which dictionary of values a field uses (both parents share one list).
+const VALUE_SET = { father_status: 'parent_status', mother_status: 'parent_status', kind: 'visit_kind' };
+
+export function valueLabel(field, value, group) {
+  if (value === null || value === undefined || value === '') return t('common.unknown');
+  if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  const set = group ?? VALUE_SET[field] ?? field;
+  return LANGS[lang].values[set]?.[value] ?? zhValues[set]?.[value] ?? String(value);
+}
+
+export function valueOptions(group) {
+  return Object.keys(zhValues[group] ?? {});
+}
+
+// A value in words, for notices: lists and set operations included.
+export function describe(field, value) {
+  if (Array.isArray(value)) return value.map((v) => valueLabel(field, v)).join('、') || t('common.unknown');
+  if (value && typeof value === 'object' && ('add' in value || 'remove' in value)) {
+    const add = (value.add ?? []).map((v) => `+${valueLabel(field, v)}`);
+    const remove = (value.remove ?? []).map((v) => `−${valueLabel(field, v)}`);
+    return [...add, ...remove].join(' ');
+  }
+  return valueLabel(field, value);
+}
+
+export function formatDate(iso, withTime = false) {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  const time = withTime ? ` ${p(d.getHours())}:${p(d.getMinutes())}` : '';
+  if (lang === 'en') return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}${time}`;
+  return `${d.getMonth() + 1}月${d.getDate()}日${time}`;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}`;
+}

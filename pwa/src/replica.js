@@ -1,0 +1,183 @@
+// Applying what the server answered to the local replica. Each function is one IndexedDB
+// transaction and is called only after the network call has finished: a transaction
+// that waited on the network would auto-commit half-way.
+import { ENTITIES, STORES } from './db.js';
+import { applyFields, keptByServer, overlay, WRITE_ONLY } from './fields.js';
+import { rebuildRecord } from './outbox.js';
+
+const ALL_STORES = [...Object.values(STORES), 'outbox', 'pushed', 'notices', 'meta'];
+const SETTLED = new Set(['applied', 'merged', 'conflict']);
+
+// Push results: settled mutations leave the outbox and are remembered per field until a
+// pull shows whether the server kept them; rejected ones stay, flagged, for the user.
+export async function applyPushResults(db, results, now = Date.now()) {
+  const tx = db.transaction(ALL_STORES, 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  let settled = 0;
+  let rejected = 0;
+  for (const result of results ?? []) {
+    const entry = await outbox.index('mid').get(result.mid);
+    if (!entry) continue; // an answer to a mutation already settled (a replayed batch)
+    const store = tx.objectStore(STORES[entry.entity]);
+    if (result.status === 'rejected') {
+      rejected++;
+      await outbox.put({ ...entry, status: 'rejected', errors: result.errors ?? {}, rejected_at: now });
+      if (entry.op === 'delete') await rebuild(tx, store, entry);
+      continue;
+    }
+    if (!SETTLED.has(result.status)) continue;
+    settled++;
+    await outbox.delete(entry.seq);
+    await rebaseLaterEdits(outbox, entry, result.version);
+    if (entry.op === 'delete') {
+      if (result.status === 'conflict') {
+        await addNotice(tx, entry, { kind: 'delete_conflict', at: new Date(now).toISOString() });
+        await rebuild(tx, store, entry);
+      } else {
+        await store.delete(entry.id);
+      }
+      continue;
+    }
+    await rememberPushed(tx, entry, result, now);
+    const current = await store.get(entry.id);
+    if (current) {
+      // Until the next pull, the best guess of the server's state includes this edit.
+      const server = applyFields(entry.entity, current._server ?? { id: entry.id }, entry.fields);
+      await store.put({ ...current, _server: server, _v: Math.max(current._v ?? 0, result.version ?? 0) });
+    }
+  }
+  await tx.done;
+  return { settled, rejected };
+}
+
+async function rebuild(tx, store, entry) {
+  const rest = await tx.objectStore('outbox').index('record').getAll([entry.entity, entry.id]);
+  await rebuildRecord(store, entry.entity, entry.id, await store.get(entry.id), rest);
+}
+
+// Edits of the same record made after this one and not yet sent build on its result, so the
+// server does not see the device's own earlier edit as a concurrent change.
+async function rebaseLaterEdits(outbox, entry, version) {
+  if (!version) return;
+  for (const later of await outbox.index('record').getAll([entry.entity, entry.id])) {
+    if (later.seq > entry.seq && !later.attempts && later.base_version < version) {
+      await outbox.put({ ...later, base_version: version });
+    }
+  }
+}
+
+async function rememberPushed(tx, entry, result, now) {
+  const pushed = tx.objectStore('pushed');
+  const hidden = WRITE_ONLY[entry.entity] ?? new Set();
+  for (const [field, value] of Object.entries(entry.fields ?? {})) {
+    if (hidden.has(field)) continue;
+    await pushed.put({
+      entity: entry.entity, id: entry.id, field, value, version: result.version ?? 0,
+      hlc: entry.hlc, status: result.status, conflict_ids: result.conflict_ids ?? [], at: now,
+    });
+  }
+}
+
+async function addNotice(tx, entry, extra) {
+  await tx.objectStore('notices').put({
+    id: crypto.randomUUID(), entity: entry.entity, record_id: entry.id, ...extra,
+  });
+}
+
+// One page of a pull: server state in, pending edits kept on top, the cursor moved, all
+// in one transaction so that a crash never leaves the cursor ahead of the data.
+export async function applyPullPage(db, page, now = Date.now()) {
+  const tx = db.transaction(ALL_STORES, 'readwrite');
+  if (page.reset) await resetReplica(tx);
+  let notices = 0;
+  for (const change of page.changes ?? []) {
+    if (!STORES[change.entity]) continue; // an entity this app version does not know
+    notices += await applyChange(tx, change, now);
+  }
+  if (page.cursor !== undefined && page.cursor !== null) {
+    await tx.objectStore('meta').put(page.cursor, 'cursor');
+  }
+  await tx.done;
+  return { changes: page.changes?.length ?? 0, notices };
+}
+
+// The scope changed: forget the registry but never the user's unsent work.
+async function resetReplica(tx) {
+  const outbox = tx.objectStore('outbox');
+  for (const entity of ENTITIES) {
+    let cursor = await tx.objectStore(STORES[entity]).openCursor();
+    while (cursor) {
+      const pending = await outbox.index('record').count([entity, cursor.primaryKey]);
+      if (!pending) await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.objectStore('pushed').clear();
+  await tx.objectStore('meta').delete('cursor');
+}
+
+async function applyChange(tx, change, now) {
+  const { entity, id } = change;
+  const store = tx.objectStore(STORES[entity]);
+  const entries = await tx.objectStore('outbox').index('record').getAll([entity, id]);
+  const current = await store.get(id);
+  if (change.deleted) {
+    await forgetPushed(tx, entity, id);
+    // Removed on the server or moved out of scope. Unsent work stays until it is settled.
+    if (entries.length && current) await store.put({ ...current, _removed: true });
+    else await store.delete(id);
+    return 0;
+  }
+  const server = { ...change.data, id };
+  const notices = await checkPushed(tx, change, server, now);
+  const live = entries.filter((e) => !(e.op === 'delete' && e.status === 'rejected'));
+  const local = overlay(entity, server, live);
+  const record = { ...local, _v: change.version, _server: server };
+  const grades = gradeHistory(current?._grades, server, now);
+  if (grades.length) record._grades = grades;
+  await store.put(record);
+  return notices;
+}
+
+// Compare what the worker last pushed with what the server now holds; a difference means
+// someone else's edit or a merge replaced hers, and she is told.
+async function checkPushed(tx, change, server, now) {
+  const pushed = tx.objectStore('pushed');
+  let count = 0;
+  for (const row of await pushed.index('record').getAll([change.entity, change.id])) {
+    if ((change.version ?? 0) < row.version) continue;
+    await pushed.delete([row.entity, row.id, row.field]);
+    if (!(row.field in server) || keptByServer(row.entity, row.field, row.value, server[row.field])) {
+      continue;
+    }
+    count++;
+    await tx.objectStore('notices').put({
+      id: crypto.randomUUID(), kind: 'superseded', entity: row.entity, record_id: row.id,
+      field: row.field, mine: row.value, theirs: server[row.field],
+      by: server.updated_by_name ?? null, at: server.updated_at ?? new Date(now).toISOString(),
+      version: change.version, conflict_ids: row.conflict_ids,
+    });
+  }
+  return count;
+}
+
+async function forgetPushed(tx, entity, id) {
+  const pushed = tx.objectStore('pushed');
+  for (const row of await pushed.index('record').getAll([entity, id])) {
+    await pushed.delete([row.entity, row.id, row.field]);
+  }
+}
+
+// The device's own record of grade changes it has seen, for when the server sends no
+// `grade_history` with the minor.
+function gradeHistory(previous, server, now) {
+  const history = previous ? [...previous] : [];
+  if (!('grade' in server) || (!history.length && !server.grade)) return history;
+  if (history.at(-1)?.grade !== server.grade) {
+    history.push({
+      grade: server.grade, reason: server.grade_reason ?? null,
+      at: server.updated_at ?? new Date(now).toISOString(),
+    });
+  }
+  return history.slice(-50);
+}

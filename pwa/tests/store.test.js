@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, wipe,
+} from '../src/db.js';
+import { diffFields, mergeFields, overlay } from '../src/fields.js';
+import { parse } from '../src/hlc.js';
+import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
+import { freshDB, uuid } from './helpers.js';
+
+test('the upgrade creates every store and index', async () => {
+  const db = await freshDB();
+  assert.equal(db.version, DB_VERSION);
+  for (const s of ['areas', 'households', 'minors', 'visits', 'reports', 'outbox', 'pushed', 'notices', 'meta']) {
+    assert.ok(db.objectStoreNames.contains(s), s);
+  }
+  assert.deepEqual([...db.transaction('outbox').store.indexNames].sort(), ['mid', 'record']);
+});
+
+test('saving writes the record and its outbox mutation together', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  const res = await saveRecord(db, 'household', { id, grid_id: 5, address: '一组12号', head_name: '张三' }, { now: 1000 });
+  assert.ok(res.changed);
+  const rec = await getRecord(db, 'household', id);
+  assert.equal(rec.address, '一组12号');
+  assert.equal(rec._v, 0);
+  const [entry] = await outboxFor(db, 'household', id);
+  assert.equal(entry.mid, res.mid);
+  assert.equal(entry.op, 'upsert');
+  assert.equal(entry.base_version, 0);
+  assert.deepEqual(entry.fields, { grid_id: 5, address: '一组12号', head_name: '张三' });
+  assert.deepEqual(parse(entry.hlc), { wall: 1000, counter: 0, node: 'dev-1' });
+  assert.deepEqual(await getMeta(db, 'hlc'), { wall: 1000, counter: 0 });
+});
+
+test('a transaction that fails writes neither the record nor the mutation', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  // A record IndexedDB cannot clone makes the put throw inside the transaction.
+  await assert.rejects(saveRecord(db, 'household', { id, address: 'x', bad: () => 1 }));
+  assert.equal(await getRecord(db, 'household', id), undefined);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('only changed fields travel; unsent edits of one record fold into one mutation', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  await saveRecord(db, 'minor', { id, name: '小红', gender: 'female', risk_flags: ['neglect'] }, { now: 1 });
+  const again = await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)) }, { now: 2 });
+  assert.equal(again.changed, false, 'saving an unchanged form adds nothing');
+  const rec = await getRecord(db, 'minor', id);
+  await saveRecord(db, 'minor', { ...rec, school_status: 'dropped_out', risk_flags: ['bullying'] }, { now: 3 });
+  const entries = await outboxFor(db, 'minor', id);
+  assert.equal(entries.length, 1);
+  assert.deepEqual(entries[0].fields, {
+    name: '小红', gender: 'female', school_status: 'dropped_out',
+    risk_flags: { add: ['bullying'], remove: ['neglect'] },
+  });
+  assert.deepEqual((await getRecord(db, 'minor', id)).risk_flags, ['bullying']);
+});
+
+test('an edit after a send starts a new mutation on the same base', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  await saveRecord(db, 'household', { id, address: 'a', head_name: 'b', grid_id: 1 }, { now: 5 });
+  const [first] = await outboxFor(db, 'household', id);
+  await db.put('outbox', { ...first, attempts: 1 }); // sent, answer not yet received
+  await saveRecord(db, 'household', { ...(await getRecord(db, 'household', id)), address: 'c' }, { now: 5 });
+  const entries = await outboxFor(db, 'household', id);
+  assert.equal(entries.length, 2);
+  assert.deepEqual(entries[0].fields, first.fields, 'a sent mutation is never changed');
+  assert.deepEqual(entries[1].fields, { address: 'c' });
+  assert.ok(parse(entries[1].hlc).counter > parse(entries[0].hlc).counter, 'same ms: the counter orders them');
+});
+
+test('saving a record with a rejected edit re-submits it with the fix', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  await saveRecord(db, 'minor', { id, name: 'x', gender: 'male', phone: 'bad' });
+  const [entry] = await outboxFor(db, 'minor', id);
+  await db.put('outbox', { ...entry, attempts: 1, status: 'rejected', errors: { phone: ['电话号码格式不正确'] } });
+  assert.deepEqual(rejectedErrors(await outboxFor(db, 'minor', id)), { phone: ['电话号码格式不正确'] });
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), phone: '13800138000' });
+  const entries = await outboxFor(db, 'minor', id);
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].status, 'pending');
+  assert.deepEqual(entries[0].fields, { name: 'x', gender: 'male', phone: '13800138000' });
+});
+
+test('discarding a rejected edit restores the server state of the record', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  const server = { id, household_id: 'h', name: '原名', gender: 'male' };
+  await db.put('minors', { ...server, _v: 3, _server: server });
+  await saveRecord(db, 'minor', { ...server, name: '' });
+  const [entry] = await outboxFor(db, 'minor', id);
+  await db.put('outbox', { ...entry, attempts: 1, status: 'rejected', errors: { name: ['required'] } });
+  await discardRejected(db, entry.seq);
+  const rec = await getRecord(db, 'minor', id);
+  assert.equal(rec.name, '原名');
+  assert.equal(rec._v, 3);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('deleting a record that never left the phone leaves nothing behind', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  await saveRecord(db, 'visit', { id, minor_id: 'm', summary: 's' });
+  await deleteRecord(db, 'visit', id);
+  assert.equal(await getRecord(db, 'visit', id), undefined);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('deleting a synced record queues a delete and hides the record', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  await db.put('visits', { id, minor_id: 'm', _v: 4, _server: { id, minor_id: 'm' } });
+  await deleteRecord(db, 'visit', id);
+  const [entry] = await outboxFor(db, 'visit', id);
+  assert.equal(entry.op, 'delete');
+  assert.equal(entry.base_version, 4);
+  assert.deepEqual(await listRecords(db, 'visit'), []);
+});
+
+test('wipe erases everything but the device id', async () => {
+  const db = await freshDB();
+  await saveRecord(db, 'household', { id: uuid(), address: 'a' });
+  await setMeta(db, 'user', { id: 1 });
+  await wipe(db);
+  assert.equal((await outboxCounts(db)).total, 0);
+  assert.deepEqual(await listRecords(db, 'household'), []);
+  assert.equal(await getMeta(db, 'user'), undefined);
+  assert.equal(await getMeta(db, 'device_id'), 'dev-1');
+});
+
+test('reopening the database keeps the data (numbered upgrades run once)', async () => {
+  const name = `reopen-${uuid()}`;
+  let db = await openHumiaoDB(name);
+  await setMeta(db, 'cursor', 'c9');
+  db.close();
+  db = await openHumiaoDB(name);
+  assert.equal(await getMeta(db, 'cursor'), 'c9');
+});
+
+test('field helpers: diff, fold and overlay of set fields', () => {
+  assert.deepEqual(diffFields('visit', { measures: ['a', 'b'] }, { measures: ['b', 'c'], _x: 1 }), {
+    measures: { add: ['c'], remove: ['a'] },
+  });
+  assert.deepEqual(diffFields('minor', { name: 'a', notes: null }, { name: 'a', notes: '' }), {}, 'null and empty are alike');
+  assert.deepEqual(mergeFields('minor', { risk_flags: { add: ['x'], remove: [] } }, { risk_flags: { add: [], remove: ['x'] } }), {
+    risk_flags: { add: [], remove: ['x'] },
+  });
+  const server = { id: 'm', name: 'a', risk_flags: ['neglect'] };
+  const local = overlay('minor', server, [
+    { seq: 2, op: 'upsert', fields: { risk_flags: { add: ['bullying'], remove: [] } } },
+    { seq: 1, op: 'upsert', fields: { name: 'b' } },
+  ]);
+  assert.deepEqual(local, { id: 'm', name: 'b', risk_flags: ['bullying', 'neglect'] });
+  assert.equal(overlay('minor', server, [{ seq: 1, op: 'delete' }])._deleted, true);
+});

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { getMeta, getRecord, outboxCounts, outboxFor, noticesFor } from '../src/db.js';
+import { reapplyNotice, saveRecord } from '../src/outbox.js';
+import { SyncClient } from '../src/sync.js';
+import { FakeServer, fakeApi, httpError, networkError } from './fake_server.js';
+import { freshDB, uuid } from './helpers.js';
+
+async function setup({ faults = [], ...options } = {}) {
+  const db = await freshDB();
+  const server = new FakeServer();
+  const api = fakeApi(server, faults);
+  const sleeps = [];
+  const client = new SyncClient({
+    db, api, sleep: async (ms) => { sleeps.push(ms); }, random: () => 1, now: () => 1_700_000_000_000, ...options,
+  });
+  return { db, server, api, client, sleeps };
+}
+
+const onPush = (phase, error) => ({ phase, match: (m, p) => p === '/api/sync/push', error });
+const onPull = (phase, error) => ({ phase, match: (m, p) => p === '/api/sync/pull', error });
+
+test('push sends the wire shape of DESIGN §5, then pull confirms', async () => {
+  const { db, server, client } = await setup();
+  const id = uuid();
+  await saveRecord(db, 'minor', { id, household_id: 'h', name: '小明', risk_flags: ['neglect'] }, { now: 42 });
+  const summary = await client.run();
+  const [body] = server.pushes;
+  assert.equal(body.client_id, 'dev-1');
+  const [m] = body.mutations;
+  assert.deepEqual(Object.keys(m).sort(), ['base_version', 'entity', 'fields', 'hlc', 'id', 'mid', 'op']);
+  assert.equal(m.op, 'upsert');
+  assert.equal(m.hlc, '42:0:dev-1');
+  assert.deepEqual(m.fields.risk_flags, { add: ['neglect'], remove: [] });
+  assert.equal(summary.pushed, 1);
+  assert.equal((await outboxCounts(db)).total, 0);
+  const rec = await getRecord(db, 'minor', id);
+  assert.equal(rec._v, 1);
+  assert.deepEqual(rec._server.risk_flags, ['neglect']);
+  assert.equal(await getMeta(db, 'last_sync'), new Date(1_700_000_000_000).toISOString());
+  assert.deepEqual(await noticesFor(db, 'minor', id), [], 'her own edit confirmed: no notice');
+});
+
+test('a lost push answer is retried with the same mutations and applied once', async () => {
+  const { db, server, client, sleeps } = await setup({ faults: [onPush('after', networkError)] });
+  const id = uuid();
+  await saveRecord(db, 'household', { id, address: 'a', head_name: 'b', grid_id: 1 });
+  await client.run();
+  assert.equal(server.pushes.length, 2, 'sent twice');
+  assert.deepEqual(server.pushes[0], server.pushes[1], 'byte for byte the same batch');
+  assert.equal(server.record('household', id).version, 1, 'applied once');
+  assert.equal(sleeps.length, 1);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('a failed sync keeps the sent mutation and resends it unchanged next time', async () => {
+  const faults = Array.from({ length: 3 }, () => onPush('after', networkError));
+  const { db, server, client } = await setup({ faults, maxAttempts: 3 });
+  const id = uuid();
+  await saveRecord(db, 'household', { id, address: 'a', head_name: 'b', grid_id: 1 });
+  await assert.rejects(client.run(), { name: 'NetworkError' });
+  // The worker edits again while the first answer is still unknown.
+  await saveRecord(db, 'household', { ...(await getRecord(db, 'household', id)), address: 'c' });
+  await client.run();
+  const mids = server.pushes.map((b) => b.mutations.map((m) => m.mid));
+  assert.deepEqual(mids[0], mids[3].slice(0, 1), 'the first mutation is resent with its mid');
+  assert.equal(server.record('household', id).data.address, 'c');
+  assert.equal(server.record('household', id).version, 2);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('retries back off exponentially on 5xx, and a 4xx is not retried', async () => {
+  const faults = [503, 502, 500].map((s) => onPull('before', () => httpError(s)));
+  const { client, sleeps } = await setup({ faults, baseDelayMs: 100 });
+  await client.run();
+  assert.deepEqual(sleeps, [100, 200, 400]);
+
+  const bad = await setup({ faults: [onPull('before', () => httpError(400))] });
+  await assert.rejects(bad.client.run(), { status: 400 });
+  assert.deepEqual(bad.sleeps, []);
+});
+
+test('the outbox goes in batches', async () => {
+  const { db, server, client } = await setup({ batchSize: 100 });
+  for (let i = 0; i < 250; i++) {
+    await saveRecord(db, 'household', { id: uuid(), address: `${i}号`, head_name: 'x', grid_id: 1 });
+  }
+  await client.run();
+  assert.deepEqual(server.pushes.map((b) => b.mutations.length), [100, 100, 50]);
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('pull pages until has_more is false and keeps the cursor', async () => {
+  const { db, server, client, api } = await setup({ pullLimit: 2 });
+  for (let i = 0; i < 5; i++) server.put('area', i + 1, { code: `W${i}`, name: `网格${i}`, level: 'grid' });
+  const summary = await client.run();
+  assert.equal(summary.pulled, 5);
+  assert.deepEqual(server.pulls.map((p) => p.cursor), ['', '2', '4']);
+  assert.equal(await getMeta(db, 'cursor'), '5');
+  assert.equal((await getRecord(db, 'area', 3)).name, '网格2');
+  await client.run();
+  assert.equal(server.pulls.at(-1).cursor, '5', 'the next sync resumes from the cursor');
+  assert.ok(api.calls.every((c) => c.path.includes('limit=2') || c.method === 'POST'));
+});
+
+test('pending edits stay on top of pulled changes (rebase)', async () => {
+  const { db, server, client } = await setup({ faults: [onPush('before', () => httpError(400))] });
+  const id = uuid();
+  server.put('minor', id, { household_id: 'h', name: '小红', school_status: 'in_school', risk_flags: [] });
+  await client.pullAll();
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school_status: 'dropped_out', risk_flags: ['neglect'] });
+  // Meanwhile a supervisor changes another field and a set on the server.
+  server.put('minor', id, { name: '小红红', risk_flags: ['bullying'] });
+  await client.pullAll();
+  const rec = await getRecord(db, 'minor', id);
+  assert.equal(rec.name, '小红红', 'the server change arrives');
+  assert.equal(rec.school_status, 'dropped_out', 'her pending edit stays on top');
+  assert.deepEqual(rec.risk_flags, ['bullying', 'neglect'], 'sets merge');
+  assert.equal(rec._v, 2);
+  assert.equal(rec._server.school_status, 'in_school');
+  const [entry] = await outboxFor(db, 'minor', id);
+  assert.equal(entry.base_version, 1, 'still based on what she saw');
+});
+
+test('a rejected mutation is kept, flagged and not resent until fixed', async () => {
+  const { db, server, client } = await setup();
+  server.reject = (m) => (m.fields?.phone === '12' ? { phone: ['电话号码格式不正确 / Not a valid phone number.'] } : null);
+  const id = uuid();
+  await saveRecord(db, 'household', { id, address: 'a', head_name: '张三', phone: '12', grid_id: 1 });
+  const summary = await client.run();
+  assert.equal(summary.rejected, 1);
+  const [entry] = await outboxFor(db, 'household', id);
+  assert.equal(entry.status, 'rejected');
+  assert.deepEqual(entry.errors, { phone: ['电话号码格式不正确 / Not a valid phone number.'] });
+  assert.equal((await getRecord(db, 'household', id)).address, 'a', 'her typing is still on the phone');
+  await client.run();
+  assert.equal(server.pushes.length, 1, 'not resent as it is');
+  await saveRecord(db, 'household', { ...(await getRecord(db, 'household', id)), phone: '13800138000' });
+  await client.run();
+  assert.equal(server.record('household', id).data.phone, '13800138000');
+  assert.equal(server.record('household', id).data.address, 'a', 'the rejected fields went along with the fix');
+  assert.equal((await outboxCounts(db)).total, 0);
+});
+
+test('removals delete local records unless they have pending edits', async () => {
+  const { db, server, client } = await setup({ faults: [onPush('before', () => httpError(400))] });
+  const [a, b] = [uuid(), uuid()];
+  server.put('household', a, { address: 'A' });
+  server.put('household', b, { address: 'B' });
+  await client.pullAll();
+  await saveRecord(db, 'household', { ...(await getRecord(db, 'household', b)), notes: '她的修改' });
+  server.put('household', a, {}, { deleted: true });
+  server.put('household', b, {}, { deleted: true });
+  await client.pullAll();
+  assert.equal(await getRecord(db, 'household', a), undefined);
+  const kept = await getRecord(db, 'household', b);
+  assert.equal(kept.notes, '她的修改');
+  assert.equal(kept._removed, true);
+});
+
+test('reset rebuilds from empty but keeps the outbox and its records', async () => {
+  const { db, server, client } = await setup({ faults: [onPush('before', () => httpError(400))] });
+  const [old, mine, stays] = [uuid(), uuid(), uuid()];
+  server.put('household', old, { address: 'old' });
+  server.put('household', stays, { address: 'stays' });
+  await client.pullAll();
+  await saveRecord(db, 'household', { id: mine, address: 'new on phone', head_name: 'x', grid_id: 1 });
+  // The worker moved to another grid: `old` is no longer in scope and is not resent.
+  server.records.delete(`household:${old}`);
+  server.log = server.log.filter((e) => e.key !== `household:${old}`);
+  server.resetNext = true;
+  await client.pullAll();
+  assert.equal(await getRecord(db, 'household', old), undefined);
+  assert.equal((await getRecord(db, 'household', stays)).address, 'stays');
+  assert.equal((await getRecord(db, 'household', mine)).address, 'new on phone');
+  assert.equal((await outboxCounts(db)).pending, 1);
+});
+
+test('the worker is told when another edit replaced hers, and can re-apply it', async () => {
+  const { db, server, client } = await setup();
+  const id = uuid();
+  server.put('minor', id, { household_id: 'h', name: '小刚', school_status: 'in_school' });
+  await client.run();
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school_status: 'dropped_out' });
+  await client.pushAll();
+  // Before her next pull a teacher's later edit wins the field.
+  server.put('minor', id, {
+    school_status: 'in_school', updated_by_name: '李老师', updated_at: '2025-05-03T08:00:00Z',
+  });
+  const summary = await client.run();
+  assert.equal(summary.notices, 1);
+  const [notice] = await noticesFor(db, 'minor', id);
+  assert.equal(notice.field, 'school_status');
+  assert.equal(notice.mine, 'dropped_out');
+  assert.equal(notice.theirs, 'in_school');
+  assert.equal(notice.by, '李老师');
+  assert.equal(notice.at, '2025-05-03T08:00:00Z');
+
+  await reapplyNotice(db, notice.id);
+  assert.deepEqual(await noticesFor(db, 'minor', id), []);
+  const [entry] = await outboxFor(db, 'minor', id);
+  assert.deepEqual(entry.fields, { school_status: 'dropped_out' });
+  assert.equal(entry.base_version, 3, 'a new edit on the current version');
+  await client.run();
+  assert.equal(server.record('minor', id).data.school_status, 'dropped_out');
+  assert.deepEqual(await noticesFor(db, 'minor', id), [], 'her re-applied edit now stands');
+});
+
+test('a conflict answer whose value lost shows a notice; one whose value won does not', async () => {
+  const { db, server, client } = await setup();
+  const [won, lost] = [uuid(), uuid()];
+  for (const id of [won, lost]) server.put('minor', id, { name: 'x', school: '一小' });
+  await client.run();
+  server.statusFor = () => 'conflict';
+  for (const id of [won, lost]) await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school: '二小' });
+  await client.pushAll();
+  server.put('minor', lost, { school: '三小' }); // the server's merge kept the other value
+  await client.pullAll();
+  assert.deepEqual(await noticesFor(db, 'minor', won), []);
+  const [notice] = await noticesFor(db, 'minor', lost);
+  assert.equal(notice.mine, '二小');
+  assert.equal(notice.theirs, '三小');
+  assert.deepEqual(notice.conflict_ids, ['c1']);
+});
+
+test('the full ID number is write-only: never compared, never kept after sync', async () => {
+  const { db, client } = await setup();
+  const id = uuid();
+  await saveRecord(db, 'minor', { id, name: 'x', id_number: '11010519491231002X' });
+  assert.equal((await getRecord(db, 'minor', id)).id_number, '11010519491231002X');
+  await client.run();
+  const rec = await getRecord(db, 'minor', id);
+  assert.equal(rec.id_number, undefined);
+  assert.equal(rec.id_number_masked, '1101************2X');
+  assert.deepEqual(await noticesFor(db, 'minor', id), []);
+});
+
+test('concurrent runs share one sync', async () => {
+  const { server, client } = await setup();
+  await Promise.all([client.run(), client.run(), client.run()]);
+  assert.equal(server.pulls.length, 1);
+});

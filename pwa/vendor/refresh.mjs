@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Refresh the vendored third-party ES modules from the npm registry.
+//
+//   node pwa/vendor/refresh.mjs           re-download the pinned versions below
+//   node pwa/vendor/refresh.mjs --check   verify the committed files match the pins
+//
+// The PWA has no build step and must load with no network, so its libraries are
+// self-hosted here (a CDN import breaks the first offline load). `npm pack` checks each
+// tarball against the registry's integrity hash; we record that hash in VERSIONS.json.
+// To upgrade: change a version in PINS, run this script, run the tests, commit.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+// package -> version, and which files of its tarball become which vendored file.
+export const PINS = {
+  preact: {
+    version: '10.29.8',
+    files: {
+      'package/dist/preact.module.js': 'preact.module.js',
+      'package/hooks/dist/hooks.module.js': 'preact-hooks.module.js',
+      'package/LICENSE': 'licenses/preact.LICENSE',
+    },
+  },
+  htm: {
+    version: '3.1.1',
+    files: {
+      'package/dist/htm.module.js': 'htm.module.js',
+      'package/preact/index.module.js': 'htm-preact.module.js',
+      'package/LICENSE': 'licenses/htm.LICENSE',
+    },
+  },
+  idb: {
+    version: '8.0.4',
+    files: {
+      'package/build/index.js': 'idb.js',
+      'package/LICENSE': 'licenses/idb.LICENSE',
+    },
+  },
+  weui: {
+    version: '2.6.26',
+    files: {
+      'package/dist/style/weui.min.css': 'weui.min.css',
+      'package/LICENSE.txt': 'licenses/weui.LICENSE',
+    },
+  },
+};
+
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+
+// Source-map comments point at files we do not ship; devtools would request them.
+function stripSourceMap(name, buf) {
+  if (!/\.(js|css)$/.test(name)) return buf;
+  const text = buf.toString('utf8')
+    .replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n')
+    .replace(/\n?\/\*# sourceMappingURL=\S+ \*\/\s*$/, '\n');
+  return Buffer.from(text, 'utf8');
+}
+
+function pack(name, version, dest) {
+  const out = execFileSync('npm', ['pack', `${name}@${version}`, '--json', '--pack-destination', dest],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const [info] = JSON.parse(out);
+  return { tarball: join(dest, info.filename), integrity: info.integrity };
+}
+
+function extract(tarball, member) {
+  return execFileSync('tar', ['-xzOf', tarball, member], { maxBuffer: 64 << 20 });
+}
+
+function refresh() {
+  const tmp = mkdtempSync(join(tmpdir(), 'humiao-vendor-'));
+  const versions = {};
+  try {
+    for (const [name, pin] of Object.entries(PINS)) {
+      const { tarball, integrity } = pack(name, pin.version, tmp);
+      const files = {};
+      for (const [member, target] of Object.entries(pin.files)) {
+        const body = stripSourceMap(target, extract(tarball, member));
+        const path = join(HERE, target);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, body);
+        files[target] = sha256(body);
+      }
+      versions[name] = { version: pin.version, integrity, files };
+      console.log(`${name}@${pin.version}: ${Object.keys(files).length} files`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  writeFileSync(join(HERE, 'VERSIONS.json'), JSON.stringify(versions, null, 2) + '\n');
+  console.log('Now run: python3 pwa/build_manifest.py && node --test pwa/tests/');
+}
+
+function check() {
+  const versions = JSON.parse(readFileSync(join(HERE, 'VERSIONS.json'), 'utf8'));
+  let ok = true;
+  for (const [name, pin] of Object.entries(PINS)) {
+    const rec = versions[name];
+    if (!rec || rec.version !== pin.version) {
+      console.error(`${name}: pinned ${pin.version}, VERSIONS.json has ${rec?.version}`);
+      ok = false;
+      continue;
+    }
+    for (const [target, hash] of Object.entries(rec.files)) {
+      const path = join(HERE, target);
+      if (!existsSync(path) || sha256(readFileSync(path)) !== hash) {
+        console.error(`${target}: missing or changed by hand`);
+        ok = false;
+      }
+    }
+  }
+  console.log(ok ? 'vendored files match VERSIONS.json' : 'run node pwa/vendor/refresh.mjs');
+  process.exitCode = ok ? 0 : 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--check')) check();
+  else refresh();
+}
