@@ -25,11 +25,32 @@ def configure_extensions(app: Flask) -> None:
     from server.registry.idnumber import FieldCipher
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
     jwt.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
     tokens.register(jwt)
     app.extensions["humiao.cipher"] = FieldCipher(app.config["HUMIAO_FIELD_KEY"])
+
+
+def configure_sqlite(engine) -> None:
+    """Real transactions on SQLite: pysqlite's implicit BEGIN would break savepoints and locking."""
+    import sqlalchemy as sa
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -35,6 +35,8 @@ def _handle_http(error: HTTPException):
     message = data.get("message")
     if message is None and error.description and error.description != type(error).description:
         message = error.description
+    if error.code == 429:
+        message = f"{MESSAGES[429]} ({error.description})"
     if error.code == 400 and error.description and "JSON" in error.description.upper():
         message = "请求体不是有效的 JSON / The request body is not valid JSON."
     response = jsonify(

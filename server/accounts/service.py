@@ -14,8 +14,15 @@ from server.areas.models import Area
 from server.extensions import db
 
 hasher = PasswordHasher()
-# A real hash to verify against when the user is unknown, so timing does not reveal it.
-_DUMMY_HASH = hasher.hash("humiao-timing-guard")
+_dummy_hash: str | None = None
+
+
+def _timing_guard_hash() -> str:
+    """A real hash to verify against when the user is unknown, so timing does not reveal it."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hasher.hash("humiao-timing-guard")
+    return _dummy_hash
 
 
 class AccountError(ValueError):
@@ -31,7 +38,7 @@ def hash_password(password: str) -> str:
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     try:
-        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _timing_guard_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:

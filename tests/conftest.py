@@ -1,0 +1,128 @@
+"""Shared fixtures: one migrated test database per session, each test rolled back.
+
+The database is SQLite unless TEST_DATABASE_URL names a PostgreSQL one; the test command
+runs the suite once on each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm as so
+
+from server import create_app
+from server.accounts import service as accounts_service
+from server.config import TestConfig
+from server.extensions import db, limiter
+from server.migrate import upgrade
+
+DEMO_PASSWORD = "demo-password-1"
+ON_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+def _empty_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _empty_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    # Argon2 at production cost would dominate the suite's time; its strength is not under test.
+    accounts_service.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    upgrade(database_url)
+    application = create_app(
+        TestConfig(database_url=database_url, instance=tmp_path_factory.mktemp("instance"))
+    )
+    with application.app_context():
+        from tests.factories import build_world
+
+        build_world()
+        db.session.commit()
+    return application
+
+
+@pytest.fixture(scope="session")
+def world(app) -> dict:
+    """Codes and ids of the shared test street (see tests/factories.py)."""
+    from tests.factories import world_index
+
+    with app.app_context():
+        return world_index()
+
+
+@pytest.fixture
+def session(app):
+    """Everything a test writes is rolled back; services may commit (they release a savepoint)."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # A plain Session: flask-sqlalchemy's own would route mapped queries to the engine.
+        factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
+        limiter.reset()
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client) -> Callable[..., dict]:
+    """login("worker1") -> Authorization headers for that user."""
+
+    def _login(username: str, device_id: str = "test-device") -> dict:
+        response = client.post(
+            "/api/auth/login", json={"username": username, "password": DEMO_PASSWORD, "device_id": device_id}
+        )
+        assert response.status_code == 200, response.json
+        return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+    return _login
+
+
+@pytest.fixture
+def tokens(client) -> Callable[..., dict]:
+    def _tokens(username: str, device_id: str = "test-device") -> dict:
+        response = client.post(
+            "/api/auth/login", json={"username": username, "password": DEMO_PASSWORD, "device_id": device_id}
+        )
+        assert response.status_code == 200, response.json
+        return response.json
+
+    return _tokens
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+ROOT = Path(__file__).resolve().parent.parent
