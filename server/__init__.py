@@ -20,6 +20,8 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def configure_extensions(app: Flask) -> None:
+    from flask_compress import Compress
+
     from server.accounts import tokens
     from server.extensions import api, db, jwt, limiter
     from server.registry.idnumber import FieldCipher
@@ -31,6 +33,7 @@ def configure_extensions(app: Flask) -> None:
     jwt.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
+    Compress(app)
     tokens.register(jwt)
     app.extensions["humiao.cipher"] = FieldCipher(app.config["HUMIAO_FIELD_KEY"])
 
@@ -59,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from server.areas.routes import blp as areas_blp
     from server.extensions import api
     from server.registry.routes import households_blp, minors_blp, rules_blp
+    from server.sync_api.routes import register as register_sync
     from server.visits.routes import blp as visits_blp
 
     for blueprint in (
@@ -71,11 +75,6 @@ def register_blueprints(app: Flask) -> None:
         rules_blp,
     ):
         api.register_blueprint(blueprint)
-    try:
-        from server.sync_api.routes import register as register_sync
-    except ImportError:  # the sync API lands in its own step
-        register_sync = None
-    if register_sync:
-        register_sync(api)
+    register_sync(api)
     app.register_blueprint(health.blp)
     app.register_blueprint(pwa.blp)

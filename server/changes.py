@@ -48,6 +48,8 @@ class Synced:
     # field -> record version at which it last changed; the base of the three-way merge.
     field_versions: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
     field_hlcs: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
+    # field -> id of the user who wrote it last: a conflict names both authors.
+    field_authors: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
     change_seq: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, index=True)
     area_path: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -59,16 +61,33 @@ class Synced:
         return self.deleted_at is not None
 
 
-def record_change(record: Synced, changes: dict, hlc: str, *, created: bool = False) -> None:
+def _acting_user_id() -> int | None:
+    from flask import has_request_context
+    from flask_jwt_extended import get_current_user
+
+    if not has_request_context():
+        return None
+    try:
+        user = get_current_user()
+    except RuntimeError:
+        return None
+    return user.id if user else None
+
+
+def record_change(
+    record: Synced, changes: dict, hlc: str, *, created: bool = False, author: int | None = None
+) -> None:
     """Write ``changes`` onto ``record`` as one new version, field by field."""
     if not changes and not created:
         return
+    author = author if author is not None else _acting_user_id()
     version = 1 if created else record.version + 1
     for field, value in changes.items():
         setattr(record, field, value)
     record.version = version
     record.field_versions = {**(record.field_versions or {}), **dict.fromkeys(changes, version)}
     record.field_hlcs = {**(record.field_hlcs or {}), **dict.fromkeys(changes, hlc)}
+    record.field_authors = {**(record.field_authors or {}), **dict.fromkeys(changes, author)}
     record.updated_at = utcnow()
 
 

@@ -83,6 +83,10 @@ class Config:
         "security": [{"bearer": []}],
     }
 
+    COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript", "application/javascript"]
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     SYNC_MAX_BATCH = 1000
     SYNC_MAX_PULL = 1000
     SYNC_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000

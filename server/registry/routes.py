@@ -89,7 +89,11 @@ class HouseholdItem(MethodView):
     def delete(self, household_id):
         """Delete a household (soft: kept as a tombstone that syncs)."""
         scope = current_scope()
-        service.delete_household(scope, service.get_household(scope, str(household_id)))
+        try:
+            service.delete_household(scope, service.get_household(scope, str(household_id)))
+        except FieldErrors as exc:
+            db.session.rollback()
+            abort(409, message=exc.errors["_schema"][0])
         db.session.commit()
 
 

@@ -149,6 +149,13 @@ class MinorCreate(MinorFields):
     id = fields.String(validate=uuid_string)
 
 
+class MinorSyncFields(MinorFields):
+    """What a device may send for a minor: its fields, and the grade for supervisors."""
+
+    grade = fields.String(allow_none=True, validate=one_of(GRADES))
+    grade_reason = fields.String(allow_none=True, validate=not_blank_length(500))
+
+
 class GradeChangeOut(ma.Schema):
     from_grade = fields.String(allow_none=True)
     to_grade = fields.String(allow_none=True)

@@ -105,7 +105,7 @@ def delete_household(scope: Scope, household: Household) -> None:
         .where(Minor.household_id == household.id, Minor.deleted_at.is_(None))
     )
     if members:
-        abort(409, message="该户仍有登记的未成年人，请先移除 / Remove or move its minors first.")
+        raise FieldErrors({"_schema": ["该户仍有登记的未成年人，请先移除 / Remove or move its minors first."]})
     record_delete(household)
     audit("delete", "household", household.id)
 

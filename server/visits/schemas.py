@@ -48,6 +48,13 @@ class VisitPatch(StrictSchema):
             raise ValidationError("退回时请说明原因 / Say why the visit is returned.", "review_comment")
 
 
+class VisitSyncFields(VisitCreate):
+    """What a device may send for a visit: content, and the review for supervisors."""
+
+    review_status = fields.String(validate=one_of(REVIEW_STATUSES))
+    review_comment = text(1000, allow_none=True)
+
+
 class VisitQuery(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE

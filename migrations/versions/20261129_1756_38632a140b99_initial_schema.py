@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2540ca9b9dbe
+Revision ID: 38632a140b99
 Revises:
-Create Date: 2026-11-29 17:49:29.908091
+Create Date: 2026-11-29 17:56:09.817017
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "2540ca9b9dbe"
+revision: str = "38632a140b99"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("field_versions", server.db.JSONType, nullable=False),
         sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("field_authors", server.db.JSONType, nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
@@ -104,6 +105,66 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_event_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "conflict",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("entity", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.String(length=64), nullable=False),
+        sa.Column("field", sa.String(length=40), nullable=True),
+        sa.Column("kind", sa.String(length=14), nullable=False),
+        sa.Column("kept_value", server.db.JSONType, nullable=True),
+        sa.Column("discarded_value", server.db.JSONType, nullable=True),
+        sa.Column("discarded_hlc", sa.String(length=120), nullable=True),
+        sa.Column("discarded_author_id", sa.Integer(), nullable=True),
+        sa.Column("discarded_client_id", sa.String(length=64), nullable=True),
+        sa.Column("kept_hlc", sa.String(length=120), nullable=True),
+        sa.Column("kept_author_id", sa.Integer(), nullable=True),
+        sa.Column("mid", sa.String(length=64), nullable=True),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("resolved_by", sa.Integer(), nullable=True),
+        sa.Column("resolved_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["discarded_author_id"],
+            ["user_account.id"],
+            name=op.f("fk_conflict_discarded_author_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["kept_author_id"], ["user_account.id"], name=op.f("fk_conflict_kept_author_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by"], ["user_account.id"], name=op.f("fk_conflict_resolved_by_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflict")),
+    )
+    with op.batch_alter_table("conflict", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_conflict_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_conflict_record_id"), ["record_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_conflict_status"), ["status"], unique=False)
+
+    op.create_table(
+        "device",
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("last_push_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("last_pull_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("pushes", sa.Integer(), nullable=False),
+        sa.Column("pulls", sa.Integer(), nullable=False),
+        sa.Column("mutations_applied", sa.Integer(), nullable=False),
+        sa.Column("mutations_rejected", sa.Integer(), nullable=False),
+        sa.Column("conflicts", sa.Integer(), nullable=False),
+        sa.Column("clamped", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_error_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_device_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_device")),
+    )
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_device_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "household",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("grid_id", sa.Integer(), nullable=False),
@@ -118,6 +179,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("field_versions", server.db.JSONType, nullable=False),
         sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("field_authors", server.db.JSONType, nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
@@ -135,6 +197,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_household_grid_id"), ["grid_id"], unique=False)
 
     op.create_table(
+        "quarantine",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("mid", sa.String(length=64), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("mutation", server.db.JSONType, nullable=False),
+        sa.Column("errors", server.db.JSONType, nullable=False),
+        sa.Column("received_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_quarantine_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantine")),
+    )
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quarantine_client_id"), ["client_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_quarantine_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "revoked_token",
         sa.Column("jti", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -147,6 +227,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("revoked_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_revoked_token_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "sync_mutation",
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("mid", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("entity", sa.String(length=20), nullable=True),
+        sa.Column("record_id", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("result", server.db.JSONType, nullable=False),
+        sa.Column("hlc", sa.String(length=120), nullable=True),
+        sa.Column("clamped_from", sa.String(length=120), nullable=True),
+        sa.Column("received_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_sync_mutation_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("client_id", "mid", name=op.f("pk_sync_mutation")),
+    )
+    with op.batch_alter_table("sync_mutation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_mutation_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "user_area",
@@ -205,6 +305,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("field_versions", server.db.JSONType, nullable=False),
         sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("field_authors", server.db.JSONType, nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
@@ -291,6 +392,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("field_versions", server.db.JSONType, nullable=False),
         sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("field_authors", server.db.JSONType, nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
@@ -328,6 +430,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("field_versions", server.db.JSONType, nullable=False),
         sa.Column("field_hlcs", server.db.JSONType, nullable=False),
+        sa.Column("field_authors", server.db.JSONType, nullable=False),
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
@@ -391,16 +494,35 @@ def downgrade() -> None:
 
     op.drop_table("minor")
     op.drop_table("user_area")
+    with op.batch_alter_table("sync_mutation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_mutation_user_id"))
+
+    op.drop_table("sync_mutation")
     with op.batch_alter_table("revoked_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_revoked_token_user_id"))
 
     op.drop_table("revoked_token")
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quarantine_user_id"))
+        batch_op.drop_index(batch_op.f("ix_quarantine_client_id"))
+
+    op.drop_table("quarantine")
     with op.batch_alter_table("household", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_household_grid_id"))
         batch_op.drop_index(batch_op.f("ix_household_change_seq"))
         batch_op.drop_index(batch_op.f("ix_household_area_path"))
 
     op.drop_table("household")
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_device_user_id"))
+
+    op.drop_table("device")
+    with op.batch_alter_table("conflict", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_conflict_status"))
+        batch_op.drop_index(batch_op.f("ix_conflict_record_id"))
+        batch_op.drop_index(batch_op.f("ix_conflict_area_path"))
+
+    op.drop_table("conflict")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_user_id"))
         batch_op.drop_index("ix_audit_event_record")

@@ -1,0 +1,110 @@
+"""A handful of reports (强制报告/预警) about the demo street's children at risk, in every status."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from server.audit.service import audit
+from server.changes import record_change
+from server.clock import server_hlc
+from server.demo.names import record_id
+from server.extensions import db
+from server.reports.models import MANDATORY_KINDS, Report
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    tag: str | None  # the child trait the report is about; None: a child not yet registered
+    source: str
+    reporter: str | None  # username of the reporting user; None: an outside caller
+    kind: str
+    urgent: bool
+    status: str
+    days_ago: int
+    description: str
+
+
+REPORTS = (
+    ReportSpec(
+        "abuse_suspected", "school", "sentinel1", "injury_malnutrition_abuse", True, "referred", 20,
+        "班主任发现该生手臂、背部有多处新旧淤青，询问时孩子称是继父所打，情绪紧张。",
+    ),
+    ReportSpec(
+        "abuse_suspected", "grid_worker", None, "injury_malnutrition_abuse", True, "acknowledged", 3,
+        "入户走访时发现孩子面部红肿，奶奶称孩子被父亲酒后殴打。",
+    ),
+    ReportSpec(
+        "no_guardian", "community", "sentinel3", "abandoned_no_care", True, "new", 1,
+        "邻居反映孩子独自在家已一月有余，爷爷去世后无人照料，经常吃不上饭。",
+    ),
+    ReportSpec(
+        "self_harm", "hotline", None, "other", True, "resolved", 45,
+        "12355青少年服务热线转来：孩子在社交平台发布自伤图片，家长求助，已联系心理老师干预。",
+    ),
+    ReportSpec(
+        "runaway", "family", "sentinel2", "runaway", True, "resolved", 60,
+        "孩子与家人争吵后离家出走两天，家属报警，已由派出所找回。",
+    ),
+    ReportSpec(
+        "bullying", "school", "sentinel1", "bullying", False, "closed", 120,
+        "该生多次被高年级学生索要零花钱并推搡，学校已约谈双方家长。",
+    ),
+    ReportSpec(
+        "neglect", "social_org", "sentinel4", "neglect", False, "acknowledged", 9,
+        "社工走访发现孩子衣着单薄、头发长期未清洗，监护人经常外出打牌。",
+    ),
+    ReportSpec(
+        None, "hotline", None, "organised_begging", True, "referred", 6,
+        "群众来电反映：城关集市连续几天有成年人带两名约七八岁的儿童乞讨，疑似组织乞讨。",
+    ),
+)  # fmt: skip
+
+# Hours from one step to the next: acknowledged, referred, resolved, closed.
+STEP_HOURS = {"acknowledged": 2, "referred": 20, "resolved": 24 * 10, "closed": 24 * 3}
+STEPS = ("new", "acknowledged", "referred", "resolved", "closed")
+
+
+def add_reports(rng: random.Random, minors_by_tag: dict, users: dict, grid_areas: dict) -> list[Report]:
+    """Write the reports; ``minors_by_tag`` maps a trait to (minor, grid area, grid worker)."""
+    now = datetime.now(UTC)
+    used: dict[str, int] = {}
+    reports = []
+    for spec in REPORTS:
+        if spec.tag:
+            candidates = minors_by_tag.get(spec.tag, [])
+            if not candidates:
+                continue
+            minor, area, worker = candidates[used.get(spec.tag, 0) % len(candidates)]
+            used[spec.tag] = used.get(spec.tag, 0) + 1
+        else:
+            minor, area = None, grid_areas["V3G1W1"]
+            worker = None
+        reporter = users[spec.reporter] if spec.reporter else worker if spec.source == "grid_worker" else None
+        reported = now - timedelta(days=spec.days_ago, hours=rng.randint(1, 8))
+        changes = {
+            "source": spec.source,
+            "reporter_id": reporter.id if reporter else None,
+            "reporter_name": reporter.display_name if reporter else "匿名来电",
+            "reporter_phone": reporter.phone if reporter else None,
+            "area_id": area.id,
+            "minor_id": minor.id if minor else None,
+            "kind": spec.kind,
+            "mandatory": spec.kind in MANDATORY_KINDS,
+            "urgent": spec.urgent,
+            "description": spec.description,
+            "status": spec.status,
+            "reported_at": reported,
+        }
+        at = reported
+        for step in STEPS[1 : STEPS.index(spec.status) + 1]:
+            at = min(at + timedelta(hours=STEP_HOURS[step] * rng.uniform(0.5, 1.5)), now)
+            changes[f"{step}_at"] = at
+        report = Report(id=record_id(rng), area_path=area.path)
+        record_change(report, changes, server_hlc(), created=True)
+        report.created_at = reported
+        db.session.add(report)
+        audit("create", "report", report.id, fields=changes, user_id=reporter.id if reporter else None)
+        reports.append(report)
+    return reports

@@ -1,0 +1,101 @@
+"""Conflict records for supervisors: list, restore the discarded value, or dismiss."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask_smorest import abort
+
+from server.accounts.models import User
+from server.audit.service import audit
+from server.clock import server_hlc
+from server.db import utcnow
+from server.extensions import db
+from server.scope import Scope
+from server.sync_api.entities import ADAPTERS
+from server.sync_api.models import ConflictRecord
+
+
+def conflict_query(scope: Scope, status: str | None = "open") -> sa.Select:
+    stmt = sa.select(ConflictRecord).where(scope.filter(ConflictRecord.area_path))
+    if status:
+        stmt = stmt.where(ConflictRecord.status == status)
+    return stmt.order_by(ConflictRecord.created_at.desc(), ConflictRecord.id)
+
+
+def get_conflict(scope: Scope, conflict_id: str) -> ConflictRecord:
+    conflict = db.session.get(ConflictRecord, conflict_id)
+    if conflict is None or not scope.covers(conflict.area_path):
+        abort(404)
+    return conflict
+
+
+def _name(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id else None
+    return user.display_name if user else None
+
+
+class ConflictOut(ma.Schema):
+    id = ma.fields.String()
+    entity = ma.fields.String()
+    record_id = ma.fields.String()
+    field = ma.fields.String(allow_none=True)
+    kind = ma.fields.String()
+    kept_value = ma.fields.Raw(allow_none=True)
+    discarded_value = ma.fields.Raw(allow_none=True)
+    discarded_hlc = ma.fields.String(allow_none=True)
+    discarded_author_id = ma.fields.Integer(allow_none=True)
+    discarded_author_name = ma.fields.Function(lambda c: _name(c.discarded_author_id))
+    discarded_client_id = ma.fields.String(allow_none=True)
+    kept_hlc = ma.fields.String(allow_none=True)
+    kept_author_id = ma.fields.Integer(allow_none=True)
+    kept_author_name = ma.fields.Function(lambda c: _name(c.kept_author_id))
+    created_at = ma.fields.DateTime()
+    status = ma.fields.String()
+    resolved_by = ma.fields.Integer(allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+
+
+def _close(scope: Scope, conflict: ConflictRecord, status: str) -> None:
+    if conflict.status != "open":
+        abort(409, message="该冲突已处理 / This conflict was already handled.")
+    conflict.status = status
+    conflict.resolved_by = scope.user.id
+    conflict.resolved_at = utcnow()
+
+
+def restore(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
+    """Apply the discarded value as a new change, through the entity's own service and rules."""
+    adapter = ADAPTERS[conflict.entity]
+    record = db.session.get(adapter.model, conflict.record_id)
+    if record is None:
+        abort(404)
+    _close(scope, conflict, "restored")
+    hlc = server_hlc()
+    if conflict.kind == "stale_delete":
+        if adapter.delete is None:
+            abort(409, message="此类记录不能删除 / These records cannot be deleted.")
+        adapter.delete(scope, record)
+    elif conflict.kind == "edit_deleted":
+        record.deleted_at = None  # the edit outranks the delete it arrived after
+        record.version += 1
+        if conflict.field:
+            adapter.update(scope, record, adapter.parse({conflict.field: conflict.discarded_value}), hlc)
+    else:
+        value = conflict.discarded_value
+        if conflict.field in adapter.spec.set_fields and isinstance(value, dict):
+            from sync import apply_set_op
+
+            value = apply_set_op(getattr(record, conflict.field), value)
+        changes = adapter.parse({conflict.field: value})
+        if conflict.field == "grade":
+            changes["grade_reason"] = f"恢复冲突中被替代的等级 / Restored from conflict {conflict.id}"
+        adapter.update(scope, record, changes, hlc)
+    audit("restore", "conflict", conflict.id, extra={"entity": conflict.entity, "record": conflict.record_id})
+    return conflict
+
+
+def dismiss(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
+    _close(scope, conflict, "dismissed")
+    audit("dismiss", "conflict", conflict.id)
+    return conflict

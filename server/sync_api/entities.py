@@ -1,0 +1,183 @@
+"""How each synced entity meets the engine: its spec, wire form, scope, and the services that write it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import marshmallow as ma
+
+from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
+from server.areas.models import Area
+from server.changes import record_change, record_delete
+from server.extensions import db
+from server.registry import schemas as registry_schemas
+from server.registry import service as registry
+from server.registry.models import GRADES, GradeChange, Household, Minor
+from server.registry.service import FieldErrors, NotPermitted
+from server.reports import schemas as report_schemas
+from server.reports import service as reports
+from server.reports.models import Report
+from server.scope import Scope
+from server.visits import schemas as visit_schemas
+from server.visits import service as visits
+from server.visits.models import REVIEW_FIELDS, Visit
+from sync import EntitySpec, RecordState
+
+GRADE_ORDER = [None, "blue", "yellow", "orange", "red"]
+assert set(GRADE_ORDER[1:]) == set(GRADES)
+
+
+def _fields(schema: type[ma.Schema], *extra: str) -> frozenset[str]:
+    return frozenset(n for n, f in schema._declared_fields.items() if not f.dump_only) | frozenset(extra)
+
+
+@dataclass(frozen=True)
+class Adapter:
+    spec: EntitySpec
+    model: type
+    load_schema: type[ma.Schema]  # parses incoming wire values (partial)
+    dump_schema: type[ma.Schema]  # the wire form of the whole record
+    create: Callable
+    update: Callable
+    delete: Callable | None
+    writers: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def wire(self, record) -> dict:
+        return self.dump_schema().dump(record)
+
+    def state(self, record) -> RecordState:
+        data = self.wire(record)
+        values = {name: data.get(name) for name in self.spec.fields}
+        return RecordState(
+            version=record.version,
+            values=values,
+            field_versions=record.field_versions or {},
+            field_hlcs=record.field_hlcs or {},
+            deleted=record.deleted,
+            field_authors={k: None if v is None else str(v) for k, v in (record.field_authors or {}).items()},
+        )
+
+    def readable(self, scope: Scope, record) -> bool:
+        if isinstance(record, Report):
+            return reports.may_read(scope, record)
+        return scope.role in REGISTRY_ROLES and scope.covers(record.area_path)
+
+    def parse(self, values: dict) -> dict:
+        """Wire values -> Python values through the REST schema: the same rules, the same messages."""
+        return self.load_schema(partial=True).load(values)
+
+
+def _minor_permissions(scope: Scope, record, changes: dict) -> None:
+    graded = {"grade", "grade_reason"} & set(changes)
+    if graded and scope.role not in SUPERVISOR_ROLES:
+        raise NotPermitted({key: ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."] for key in graded})
+    if "grade" in changes and not (changes.get("grade_reason") or "").strip():
+        raise FieldErrors({"grade_reason": ["确定或调整等级必须说明理由 / A grade needs a reason."]})
+
+
+def create_minor(scope: Scope, data: dict, hlc: str):
+    _minor_permissions(scope, None, data)
+    grade, reason = data.pop("grade", None), data.pop("grade_reason", None)
+    minor = registry.create_minor(scope, data, hlc)
+    if grade:
+        set_grade(scope, minor, grade, reason, hlc, source="sync")
+    return minor
+
+
+def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str):
+    _minor_permissions(scope, minor, changes)
+    grade = changes.pop("grade", minor.grade)
+    reason = changes.pop("grade_reason", None)
+    registry.update_minor(scope, minor, changes, hlc)
+    if grade != minor.grade:
+        set_grade(scope, minor, grade, reason, hlc, source="sync")
+    return minor
+
+
+def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str, source: str = "api") -> None:
+    """Confirm or override the grade; every change is kept as history (who, when, from, to, why)."""
+    db.session.add(
+        GradeChange(
+            minor_id=minor.id, from_grade=minor.grade, to_grade=grade, reason=reason,
+            changed_by=scope.user.id, source=source,
+        )
+    )  # fmt: skip
+    record_change(minor, {"grade": grade, "grade_reason": reason}, hlc)
+    registry.derive(minor)
+
+
+def _visit_create(scope: Scope, data: dict, hlc: str):
+    review = set(REVIEW_FIELDS) & set(data)
+    if review and data.get("review_status", "submitted") != "submitted":
+        raise NotPermitted({key: ["新走访由审核人审核 / A new visit waits for review."] for key in review})
+    data = {k: v for k, v in data.items() if k not in REVIEW_FIELDS}
+    return visits.create_visit(scope, data, hlc)
+
+
+def _visit_delete(scope: Scope, visit: Visit) -> None:
+    if visit.visitor_id != scope.user.id or visit.review_status == "approved":
+        raise NotPermitted({"_schema": ["只能删除自己未审核的走访 / Only your own unapproved visit can be deleted."]})
+    record_delete(visit)
+    visits.note_visit(db.session.get(Minor, visit.minor_id))
+
+
+ADAPTERS: dict[str, Adapter] = {
+    "household": Adapter(
+        spec=EntitySpec("household", _fields(registry_schemas.HouseholdFields)),
+        model=Household,
+        load_schema=registry_schemas.HouseholdFields,
+        dump_schema=registry_schemas.HouseholdOut,
+        create=registry.create_household,
+        update=registry.update_household,
+        delete=registry.delete_household,
+        writers=frozenset(REGISTRY_ROLES),
+    ),
+    "minor": Adapter(
+        spec=EntitySpec(
+            "minor",
+            _fields(registry_schemas.MinorFields, "grade", "grade_reason"),
+            set_fields=frozenset({"misbehavior", "risk_flags"}),
+            severity_fields={"grade": GRADE_ORDER},
+        ),
+        model=Minor,
+        load_schema=registry_schemas.MinorSyncFields,
+        dump_schema=registry_schemas.MinorOut,
+        create=create_minor,
+        update=update_minor,
+        delete=registry.delete_minor,
+        writers=frozenset(REGISTRY_ROLES),
+    ),
+    "visit": Adapter(
+        spec=EntitySpec(
+            "visit", _fields(visit_schemas.VisitCreate) - {"id"} | set(REVIEW_FIELDS), set_fields=frozenset({"measures"})
+        ),
+        model=Visit,
+        load_schema=visit_schemas.VisitSyncFields,
+        dump_schema=visit_schemas.VisitOut,
+        create=_visit_create,
+        update=visits.update_visit,
+        delete=_visit_delete,
+        writers=frozenset(REGISTRY_ROLES),
+    ),
+    "report": Adapter(
+        spec=EntitySpec("report", _fields(report_schemas.ReportFields)),
+        model=Report,
+        load_schema=report_schemas.ReportFields,
+        dump_schema=report_schemas.ReportOut,
+        create=reports.create_report,
+        update=reports.update_report,
+        delete=None,
+        writers=frozenset({*REGISTRY_ROLES, Role.sentinel}),
+    ),
+}
+
+AREA_FIELDS = ("id", "code", "name", "level", "parent_id", "path")
+
+
+def area_wire(area: Area) -> dict:
+    return area.to_wire()

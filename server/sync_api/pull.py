@@ -1,0 +1,126 @@
+"""GET /api/sync/pull: the caller's scope changed since the cursor, each record once (DESIGN §5).
+
+Every synced row carries the feed number of its last change (server/changes.py). A pull reads
+the committed high-water mark first and only ever returns numbers at or below it: all of those
+are committed, so the next cursor can never step over a change that commits later.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.accounts.models import REGISTRY_ROLES, Role
+from server.areas.models import Area
+from server.changes import ScopeExit, high_water_mark
+from server.db import utcnow
+from server.extensions import db
+from server.reports.models import Report
+from server.scope import Scope
+from server.sync_api.entities import ADAPTERS
+from server.sync_api.models import Device
+from sync import decode_cursor, encode_cursor
+
+
+@dataclass
+class PullPage:
+    changes: list[dict]
+    cursor: str
+    has_more: bool
+    reset: bool
+
+
+def _ancestors(paths: tuple[str, ...]) -> set[str]:
+    found = set()
+    for path in paths:
+        codes = [c for c in path.split("/") if c]
+        found.update("/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes)))
+    return found
+
+
+def _sources(scope: Scope):
+    """(entity, model, scope filter) for everything this role may replicate."""
+    if scope.role in REGISTRY_ROLES:
+        area_filter = sa.or_(scope.filter(Area.path), Area.path.in_(_ancestors(scope.paths)))
+        yield "area", Area, area_filter
+        for name in ("household", "minor", "visit", "report"):
+            model = ADAPTERS[name].model
+            yield name, model, scope.filter(model.area_path)
+    elif scope.role == Role.sentinel:
+        yield "report", Report, Report.reporter_id == scope.user.id
+
+
+def _wire(entity: str, record) -> dict:
+    if entity == "area":
+        return record.to_wire()
+    return ADAPTERS[entity].wire(record)
+
+
+def _change(entity: str, record) -> dict:
+    deleted = getattr(record, "deleted", False)
+    return {
+        "entity": entity,
+        "id": str(record.id),
+        "version": record.version,
+        "deleted": deleted,
+        "data": {} if deleted else _wire(entity, record),
+    }
+
+
+def _exits(scope: Scope, after: int, upto: int, limit: int):
+    """Records that left an area of this scope: the device must drop them."""
+    if not scope.paths:
+        return []
+    stmt = (
+        sa.select(ScopeExit)
+        .where(ScopeExit.change_seq > after, ScopeExit.change_seq <= upto, scope.filter(ScopeExit.old_path))
+        .order_by(ScopeExit.change_seq)
+        .limit(limit)
+    )
+    found = []
+    for exit_ in db.session.scalars(stmt):
+        model = Area if exit_.entity == "area" else ADAPTERS[exit_.entity].model
+        record = db.session.get(model, exit_.record_id)
+        current = getattr(record, "area_path", None) if record is not None else None
+        if not scope.covers(current):
+            removal = {"entity": exit_.entity, "id": exit_.record_id, "version": getattr(record, "version", 0),
+                       "deleted": True, "data": {}}  # fmt: skip
+            found.append((exit_.change_seq, removal))
+    return found
+
+
+def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, secret: str) -> PullPage:
+    cursor = decode_cursor(token, secret)
+    reset = bool(token) and cursor.scope_key != scope.key
+    after = 0 if reset else cursor.position
+    upto = high_water_mark(db.session)
+    streams = []
+    for entity, model, visible in _sources(scope):
+        stmt = (
+            sa.select(model)
+            .where(model.change_seq > after, model.change_seq <= upto, visible)
+            # A device starting from empty has nothing to delete: skip the tombstones.
+            .where(model.deleted_at.is_(None) if after == 0 else sa.true())
+            .order_by(model.change_seq)
+            .limit(limit + 1)
+        )
+        streams.append([(row.change_seq, entity, row) for row in db.session.scalars(stmt)])
+    exits = [(seq, "exit", removal) for seq, removal in _exits(scope, after, upto, limit + 1)]
+    merged = list(heapq.merge(*streams, exits, key=lambda item: item[0]))
+    page, has_more = merged[:limit], len(merged) > limit
+    changes = [item if kind == "exit" else _change(kind, item) for _, kind, item in page]
+    position = page[-1][0] if has_more else upto
+    _touch_device(scope, client_id)
+    return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset)
+
+
+def _touch_device(scope: Scope, client_id: str | None) -> None:
+    if not client_id:
+        return
+    device = db.session.get(Device, client_id) or Device(client_id=client_id, user_id=scope.user.id)
+    device.user_id = scope.user.id
+    device.last_pull_at = utcnow()
+    device.pulls = (device.pulls or 0) + 1
+    db.session.add(device)

@@ -1,0 +1,193 @@
+"""The sync endpoints (DESIGN §5), conflicts for supervisors, and device sync status."""
+
+from __future__ import annotations
+
+import time
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role, User
+from server.extensions import db
+from server.pagination import PAGE_PARAMS, SelectPage
+from server.registry.service import FieldErrors
+from server.scope import current_scope, device_id, roles_required
+from server.sync_api import conflicts as conflict_service
+from server.sync_api.conflicts import ConflictOut
+from server.sync_api.models import Device
+from server.sync_api.pull import pull
+from server.sync_api.push import push
+from server.validation import one_of
+from sync import InvalidCursor
+
+sync_blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="同步 Sync (DESIGN §5)")
+conflicts_blp = Blueprint("conflicts", __name__, url_prefix="/api/conflicts", description="冲突 Conflicts")
+
+SYNC_ROLES = {*REGISTRY_ROLES, Role.sentinel}
+
+
+class PushIn(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    client_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    # Each mutation is checked on its own, so one bad entry is rejected and the rest applied.
+    mutations = ma.fields.List(ma.fields.Raw(), required=True)
+
+
+class PullArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    limit = ma.fields.Integer(load_default=500, validate=ma.validate.Range(1, 1000))
+
+
+@sync_blp.before_request
+def _start_timer():
+    g.sync_started = time.perf_counter()
+
+
+@sync_blp.after_request
+def _server_timing(response):
+    started = g.get("sync_started")
+    if started is not None:
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return response
+
+
+@sync_blp.route("/push", methods=["POST"])
+@roles_required(SYNC_ROLES)
+@sync_blp.arguments(PushIn)
+@sync_blp.response(200)
+def push_view(body):
+    """Apply a batch of mutations in one transaction; answered after commit."""
+    limit = current_app.config["SYNC_MAX_BATCH"]
+    if len(body["mutations"]) > limit:
+        abort(422, errors={"json": {"mutations": [f"每批最多 {limit} 条 / At most {limit} mutations a batch."]}})
+    from flask_jwt_extended import get_current_user
+
+    report = push(get_current_user(), body["client_id"], body["mutations"], current_app.config["SYNC_MAX_FUTURE_SKEW_MS"])
+    db.session.commit()
+    return {"results": report.results}
+
+
+@sync_blp.route("/pull", methods=["GET"])
+@roles_required(SYNC_ROLES)
+@sync_blp.arguments(PullArgs, location="query")
+@sync_blp.response(200)
+def pull_view(args):
+    """The changes in my scope since the cursor, current state once per record."""
+    try:
+        page = pull(current_scope(), device_id(), args["cursor"], args["limit"], current_app.config["SECRET_KEY"])
+    except InvalidCursor as exc:
+        abort(400, message=f"同步游标无效，请重新同步 / Invalid cursor: {exc}")
+    db.session.commit()
+    return {"changes": page.changes, "cursor": page.cursor, "has_more": page.has_more, "reset": page.reset}
+
+
+class DeviceOut(ma.Schema):
+    client_id = ma.fields.String()
+    user_id = ma.fields.Integer()
+    username = ma.fields.Function(lambda d: d.user.username)
+    display_name = ma.fields.Function(lambda d: d.user.display_name)
+    last_push_at = ma.fields.DateTime(allow_none=True)
+    last_pull_at = ma.fields.DateTime(allow_none=True)
+    pushes = ma.fields.Integer()
+    pulls = ma.fields.Integer()
+    mutations_applied = ma.fields.Integer()
+    mutations_rejected = ma.fields.Integer()
+    conflicts = ma.fields.Integer()
+    clamped = ma.fields.Integer()
+    last_error = ma.fields.String(allow_none=True)
+    last_error_at = ma.fields.DateTime(allow_none=True)
+
+
+@sync_blp.route("/devices", methods=["GET"])
+@roles_required(SUPERVISOR_ROLES)
+@sync_blp.response(200, DeviceOut(many=True))
+def devices_view():
+    """Devices of users in my area, the longest silent first: who has not synced for days."""
+    scope = current_scope()
+    from server.accounts.models import user_area
+    from server.areas.models import Area
+
+    in_scope = (
+        sa.select(user_area.c.user_id).join(Area, Area.id == user_area.c.area_id).where(scope.filter(Area.path))
+    )
+    stmt = (
+        sa.select(Device)
+        .where(Device.user_id.in_(in_scope))
+        .order_by(sa.func.coalesce(Device.last_push_at, Device.last_pull_at).asc().nulls_first())
+    )
+    devices = db.session.scalars(stmt).all()
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({d.user_id for d in devices})))}
+    for device in devices:
+        device.user = users[device.user_id]
+    return devices
+
+
+class ConflictQuery(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    status = ma.fields.String(load_default="open", validate=one_of(("open", "restored", "dismissed", "all")))
+
+
+@conflicts_blp.route("")
+class Conflicts(MethodView):
+    decorators = [roles_required(SUPERVISOR_ROLES)]
+
+    @conflicts_blp.arguments(ConflictQuery, location="query")
+    @conflicts_blp.response(200, ConflictOut(many=True))
+    @conflicts_blp.paginate(SelectPage, **PAGE_PARAMS)
+    def get(self, args):
+        """Conflict records in my area (open by default): both values, who wrote them, when."""
+        status = None if args["status"] == "all" else args["status"]
+        return conflict_service.conflict_query(current_scope(), status)
+
+
+@conflicts_blp.route("/<uuid:conflict_id>")
+class ConflictItem(MethodView):
+    decorators = [roles_required(SUPERVISOR_ROLES)]
+
+    @conflicts_blp.response(200, ConflictOut)
+    def get(self, conflict_id):
+        """One conflict record."""
+        return conflict_service.get_conflict(current_scope(), str(conflict_id))
+
+
+@conflicts_blp.route("/<uuid:conflict_id>/restore", methods=["POST"])
+@roles_required(SUPERVISOR_ROLES)
+@conflicts_blp.response(200, ConflictOut)
+def restore_view(conflict_id):
+    """Restore the discarded value: a new change that syncs out to every device."""
+    scope = current_scope()
+    conflict = conflict_service.get_conflict(scope, str(conflict_id))
+    try:
+        conflict_service.restore(scope, conflict)
+    except (FieldErrors, ma.ValidationError) as exc:
+        db.session.rollback()
+        errors = exc.errors if isinstance(exc, FieldErrors) else exc.normalized_messages()
+        abort(422, errors={"json": errors})
+    db.session.commit()
+    return conflict
+
+
+@conflicts_blp.route("/<uuid:conflict_id>/dismiss", methods=["POST"])
+@roles_required(SUPERVISOR_ROLES)
+@conflicts_blp.response(200, ConflictOut)
+def dismiss_view(conflict_id):
+    """Dismiss: the kept value stays; the record of the discarded one is closed."""
+    scope = current_scope()
+    conflict = conflict_service.dismiss(scope, conflict_service.get_conflict(scope, str(conflict_id)))
+    db.session.commit()
+    return conflict
+
+
+def register(api) -> None:
+    api.register_blueprint(sync_blp)
+    api.register_blueprint(conflicts_blp)
