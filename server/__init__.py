@@ -61,7 +61,8 @@ def register_blueprints(app: Flask) -> None:
     from server.accounts.routes import auth_blp, users_blp
     from server.areas.routes import blp as areas_blp
     from server.extensions import api
-    from server.registry.routes import households_blp, minors_blp, rules_blp
+    from server.registry.grading_routes import blp as grading_blp
+    from server.registry.routes import households_blp, minors_blp
     from server.sync_api.routes import register as register_sync
     from server.visits.routes import blp as visits_blp
 
@@ -71,8 +72,8 @@ def register_blueprints(app: Flask) -> None:
         areas_blp,
         households_blp,
         minors_blp,
+        grading_blp,
         visits_blp,
-        rules_blp,
     ):
         api.register_blueprint(blueprint)
     register_sync(api)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import click
 import sqlalchemy as sa
 
 from server.accounts import service as accounts
@@ -53,8 +54,11 @@ OVERRIDES = (
 )
 
 
-class AlreadySeeded(RuntimeError):
-    """The database already holds areas: the demo street is only written into an empty one."""
+class AlreadySeeded(click.ClickException):
+    """The database already holds areas: the demo street is only written into an empty one.
+
+    A ClickException, so that ``humiao seed-demo`` run twice says so in one line, not a traceback.
+    """
 
 
 @dataclass
@@ -262,7 +266,8 @@ def _log_visits(rng: random.Random, registered: list[Registered], users: dict[st
     subjects = [
         Subject(
             minor_id=r.minor.id,
-            grade=r.minor.grade,
+            # Until a supervisor confirms a grade, the schedule follows the suggested one.
+            grade=r.minor.grade or r.minor.grade_suggested,
             registered=r.registered,
             tags=r.tags,
             school_status=r.minor.school_status,

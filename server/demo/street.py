@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from server.demo import names
 from server.demo.families import RURAL_ONLY, Family, school_name
+from server.registry import rules
 
 STREET = ("S1", "城关街道")
 VILLAGES = (("V1", "红旗村"), ("V2", "龙泉村"), ("V3", "新华社区"))
@@ -85,13 +86,13 @@ def local_datetime(day: date, hour: float) -> str:
 def plan_households(rng: random.Random, families: list[Family], today: date) -> list[HouseholdPlan]:
     """About 600 households over the 12 grids; the families with minors live in some of them.
 
-    Families with a child at immediate risk are placed first, one per grid starting with the
-    demo workers' grids, so that worker1 and worker2 each have a red case to show.
+    Families with a child the rules grade red are placed first, one per grid starting with
+    the demo workers' grids, so that worker1 and worker2 each have a red case to show.
     """
     grid_list = grids()
     slots = {g.code: rng.randint(44, 56) for g in grid_list}
     order = [g.code for g in grid_list[:2]] + rng.sample([g.code for g in grid_list[2:]], len(grid_list) - 2)
-    urgent = [f for f in families if any(c.fields["risk_flags"] for c in f.children)]
+    urgent = [f for f in families if any(_red(c.fields, today) for c in f.children)]
     others = [f for f in families if f not in urgent]
     rng.shuffle(others)
     placed: dict[str, list[Family]] = {code: [] for code in slots}
@@ -112,6 +113,10 @@ def plan_households(rng: random.Random, families: list[Family], today: date) -> 
         for number, family in zip(numbers, residents, strict=True):
             plans.append(_household(rng, grid, number, family, today))
     return plans
+
+
+def _red(fields: dict, today: date) -> bool:
+    return rules.evaluate(fields, today).grade_suggested == "red"
 
 
 def _address(rng: random.Random, grid: Area, number: int) -> str:

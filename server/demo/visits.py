@@ -26,10 +26,10 @@ RETURNED_RANGE = (4, 8)
 
 KINDS = {"home": 72, "phone": 12, "school": 12, "other": 4}
 OPENINGS = {
-    "home": ("入户走访，", "到家中走访，", ""),
-    "phone": ("电话回访监护人，", "与孩子视频通话，"),
-    "school": ("到校走访，与班主任交流，",),
-    "other": ("在村委会见到孩子，", "在村卫生室碰到孩子和奶奶，"),
+    "home": ("入户走访", "到家中走访"),
+    "phone": ("电话回访监护人", "与孩子视频通话"),
+    "school": ("到校走访，与班主任交流",),
+    "other": ("在村委会见到孩子", "在村卫生室碰到孩子和家人"),
 }
 CHILD_OK = {
     "preschool": ("孩子身体健康，饮食起居正常", "孩子在幼儿园表现正常", "孩子活泼好动，发育正常"),
@@ -44,7 +44,12 @@ CAREGIVER_OK = {
     "other_relative": ("叔叔婶婶照料用心",),
     "none": ("孩子独自在家",),
 }
-CLOSINGS = ("已提醒注意防溺水安全。", "叮嘱老人有事及时联系网格员。", "下次走访重点关注学习情况。", "")
+CLOSINGS = {
+    "grandparents": ("已提醒爷爷按时复诊。", "叮嘱老人有事及时联系网格员。"),
+    "in_school": ("下次走访重点关注学习情况。",),
+    "any": ("已提醒注意防溺水安全。", "已告知监护人网格员联系电话。", ""),
+}
+AREA_LABELS = {"living": "生活", "health": "健康", "study": "学习", "safety": "安全", "mental": "心理"}
 MEASURE_PHRASES = {
     "psych_intervention": "已联系心理咨询师跟进",
     "living_aid": "已协助申请临时救助",
@@ -204,21 +209,24 @@ def _allocate(rng: random.Random, subjects: list[Subject], windows: dict, total:
 
 
 def _days(rng: random.Random, subject: Subject, first: date, last: date, n: int) -> list[date]:
-    """``n`` visit days ending at ``last``, the grade's interval apart where the window allows."""
+    """``n`` visit days in [first, last], ending at ``last``.
+
+    The recent half keeps the grade's interval (the current schedule); the older half is
+    scattered over the rest of the year, as visits were before the child's grade settled.
+    """
     if n == 0:
         return []
     span = (last - first).days
     step = interval(subject.grade)
-    if step * (n - 1) <= span:
-        gaps = [step * rng.uniform(0.7, 1.3) for _ in range(n - 1)]
-        if sum(gaps) > span:
-            gaps = [g * span / sum(gaps) for g in gaps]
-    else:
-        gaps = [span / max(1, n - 1)] * (n - 1)
-    days, day = [last], float((last - first).days)
-    for gap in gaps:
-        day -= gap
-        days.append(first + timedelta(days=max(0, round(day))))
+    recent = (n + 1) // 2
+    if step * (n - 1) > span:  # no room for the schedule: spread evenly
+        return sorted(first + timedelta(days=round(i * span / max(1, n - 1))) for i in range(n))
+    days, offset = [last], 0.0
+    for _ in range(recent - 1):
+        offset += step * rng.uniform(0.7, 1.1)
+        days.append(last - timedelta(days=round(offset)))
+    earlier = (days[-1] - first).days
+    days += [first + timedelta(days=rng.randrange(max(1, earlier))) for _ in range(n - recent)]
     return sorted(days)
 
 
@@ -263,20 +271,20 @@ def _visit(rng: random.Random, subject: Subject, day: date) -> VisitPlan:
 
 
 def _summary(rng: random.Random, subject: Subject, kind: str, findings: dict, measures: list[str]) -> str:
-    """One or two sentences as a worker writes them: 孩子在校表现良好，爷爷身体欠佳，已提醒按时复诊。"""
-    concerns = [f["note"] for f in findings.values() if f["status"] == "concern"]
+    """As a worker writes it: 入户走访，孩子在校表现良好，爷爷身体欠佳。已提醒爷爷按时复诊。"""
+    opening = rng.choice(OPENINGS[kind])
+    concerns = [(area, f["note"]) for area, f in findings.items() if f["status"] == "concern"]
     if concerns:
-        body = "，".join(concerns[:2])
-    else:
-        school = subject.school_status if subject.school_status in ("preschool", "in_school") else "out"
-        body = rng.choice(CHILD_OK[school])
-        caregiver = CAREGIVER_OK.get(subject.caregiver)
-        if caregiver and rng.random() < 0.7:
-            body += "，" + rng.choice(caregiver)
-    if measures:
-        return f"{rng.choice(OPENINGS[kind])}{body}，{'，'.join(MEASURE_PHRASES[m] for m in measures)}。"
-    closing = rng.choice(CLOSINGS)
-    return f"{rng.choice(OPENINGS[kind])}{body}。{closing}"
+        found = "".join(f"{AREA_LABELS[area]}：{note}。" for area, note in concerns[:2])
+        done = "，".join(MEASURE_PHRASES[m] for m in measures)
+        return f"{opening}。{found}{done}{'。' if done else ''}"
+    school = subject.school_status if subject.school_status in ("preschool", "in_school") else "out"
+    body = rng.choice(CHILD_OK[school])
+    caregiver = CAREGIVER_OK.get(subject.caregiver)
+    if caregiver and rng.random() < 0.7:
+        body += "，" + rng.choice(caregiver)
+    closings = CLOSINGS["any"] + CLOSINGS.get(subject.caregiver, ()) + CLOSINGS.get(subject.school_status, ())
+    return f"{opening}，{body}。{rng.choice(closings)}"
 
 
 def _reviews(rng: random.Random, plans: list[VisitPlan], today: date) -> None:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
+from server.db import utcnow
+from server.extensions import db
 from server.registry import rules
 from server.registry.models import Minor
+from server.registry.settings import settings_for
 
 FACT_FIELDS = (
     "birth_date", "hukou", "lives_with_parents", "school_status", "out_of_school_since",
     "health", "disability_grade", "father_status", "mother_status", "caregiver",
     "caregiver_capable", "poverty", "misbehavior", "crime_victim", "risk_flags",
 )  # fmt: skip
+DERIVED_FIELDS = ("categories", "grade_suggested", "category_reasons", "next_visit_due", "archived_at")
 
 
 def facts_of(minor: Minor) -> dict:
@@ -22,18 +28,44 @@ def facts_of(minor: Minor) -> dict:
     return facts
 
 
-def refresh(minor: Minor, today: date, settings: dict | None = None) -> None:
+def schedule_grade(minor: Minor) -> str | None:
+    """The confirmed grade; until one is confirmed, the suggestion, so a red child is not left waiting."""
+    return minor.grade or minor.grade_suggested
+
+
+def refresh(minor: Minor, today: date, settings: dict | None = None) -> bool:
+    """Recompute the derived fields; True when any of them changed."""
+    settings = settings if settings is not None else settings_for(minor.area_path)
+    before = {name: getattr(minor, name) for name in DERIVED_FIELDS}
     evaluation = rules.evaluate(facts_of(minor), today, settings)
-    categories = rules.apply_manual(evaluation.categories, minor.categories_manual or {})
-    if categories != (minor.categories or []):
-        minor.categories = categories
+    minor.categories = rules.apply_manual(evaluation.categories, minor.categories_manual or {}, rules.load_rules())
     minor.grade_suggested = evaluation.grade_suggested
     minor.category_reasons = evaluation.reasons
     registered = minor.created_at.date() if minor.created_at else today
-    due = rules.next_visit_due(minor.grade, minor.last_visit_at, registered, settings)
-    if due != minor.next_visit_due:
-        minor.next_visit_due = due
-    if evaluation.age >= 18 and minor.archived_at is None:
-        from server.db import utcnow
+    minor.next_visit_due = rules.next_visit_due(schedule_grade(minor), minor.last_visit_at, registered, settings)
+    adult = evaluation.age is not None and evaluation.age >= settings["adult_age"]
+    if adult and minor.archived_at is None:
+        minor.archived_at = utcnow()  # kept, with its history, out of the active lists
+    return any(getattr(minor, name) != value for name, value in before.items())
 
-        minor.archived_at = utcnow()
+
+def refresh_all(path_prefix: str, today: date | None = None, batch: int = 500) -> int:
+    """Re-derive every active minor under ``path_prefix`` (a settings change, a new day)."""
+    today = today or date.today()
+    changed, last_id = 0, ""
+    while True:
+        minors = db.session.scalars(
+            sa.select(Minor)
+            .where(Minor.area_path.startswith(path_prefix), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
+            .where(Minor.id > last_id)
+            .order_by(Minor.id)
+            .limit(batch)
+        ).all()
+        if not minors:
+            return changed
+        for minor in minors:
+            if refresh(minor, today):
+                minor.version += 1  # devices see the new derived values like any change
+                changed += 1
+        last_id = minors[-1].id
+        db.session.flush()

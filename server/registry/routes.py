@@ -9,13 +9,12 @@ from flask_smorest import Blueprint, abort
 from server.accounts.models import REGISTRY_ROLES
 from server.extensions import db
 from server.pagination import PAGE_PARAMS, SelectPage
-from server.registry import rules, schemas, service
+from server.registry import schemas, service
 from server.registry.service import FieldErrors, NotPermitted
 from server.scope import current_scope, roles_required
 
 households_blp = Blueprint("households", __name__, url_prefix="/api/households", description="户 Households")
 minors_blp = Blueprint("minors", __name__, url_prefix="/api/minors", description="未成年人 Minors")
-rules_blp = Blueprint("rules", __name__, url_prefix="/api/rules", description="分类分级规则 Rules")
 
 registry_roles = roles_required(REGISTRY_ROLES)
 
@@ -151,11 +150,3 @@ class MinorItem(MethodView):
         scope = current_scope()
         service.delete_minor(scope, service.get_minor(scope, str(minor_id)))
         db.session.commit()
-
-
-@rules_blp.route("")
-class Rules(MethodView):
-    @rules_blp.response(200)
-    def get(self):
-        """The category and grade rules and this street's settings, for the phone's evaluator."""
-        return {"rules": rules.load_rules(), "settings": dict(rules.DEFAULT_SETTINGS)}

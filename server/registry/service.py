@@ -238,3 +238,72 @@ def derive(minor: Minor, today: date | None = None) -> None:
     from server.registry.derive import refresh
 
     refresh(minor, today or date.today())
+
+
+def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str | None = None, source: str = "api"):
+    """Confirm or override the grade (supervisors only); every change kept as history."""
+    from server.accounts.models import SUPERVISOR_ROLES
+    from server.registry.models import GradeChange
+
+    if scope.role not in SUPERVISOR_ROLES:
+        raise NotPermitted({"grade": ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."]})
+    if not (reason or "").strip():
+        raise FieldErrors({"grade_reason": ["确定或调整等级必须说明理由 / A grade needs a reason."]})
+    db.session.add(
+        GradeChange(
+            minor_id=minor.id, from_grade=minor.grade, to_grade=grade, reason=reason.strip(),
+            changed_by=scope.user.id, source=source,
+        )
+    )  # fmt: skip
+    record_change(minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc())
+    derive(minor)
+    audit("grade", "minor", minor.id, fields=["grade", "grade_reason"])
+    return minor
+
+
+def change_category(scope: Scope, minor: Minor, action: str, category: str, reason: str) -> Minor:
+    """A hand correction to the rules' categories, with its reason, kept as history."""
+    from server.registry.models import CategoryChange
+
+    manual = {"add": dict((minor.categories_manual or {}).get("add", {})),
+              "remove": dict((minor.categories_manual or {}).get("remove", {}))}  # fmt: skip
+    other = "remove" if action == "add" else "add"
+    manual[other].pop(category, None)
+    manual[action][category] = reason.strip()
+    db.session.add(
+        CategoryChange(minor_id=minor.id, category=category, action=action, reason=reason.strip(),
+                       changed_by=scope.user.id)
+    )  # fmt: skip
+    record_change(minor, {"categories_manual": manual}, server_hlc())
+    derive(minor)
+    audit("categories", "minor", minor.id, fields=["categories_manual"])
+    return minor
+
+
+def due_query(scope: Scope, today: date, within_days: int) -> sa.Select:
+    """Due and overdue visits of my area: red first, then the most overdue.
+
+    The grade is the confirmed one or, until then, the suggestion (as derive.schedule_grade).
+    """
+    from datetime import timedelta
+
+    grade = sa.func.coalesce(Minor.grade, Minor.grade_suggested)
+    severity = sa.case({"red": 0, "orange": 1, "yellow": 2, "blue": 3}, value=grade, else_=4)
+    return (
+        sa.select(Minor)
+        .where(scope.filter(Minor.area_path), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
+        .where(Minor.next_visit_due.is_not(None), Minor.next_visit_due <= today + timedelta(days=within_days))
+        .order_by(severity, Minor.next_visit_due, Minor.name, Minor.id)
+    )
+
+
+def grade_counts(scope: Scope) -> dict:
+    grade = sa.func.coalesce(Minor.grade, Minor.grade_suggested)
+    active = sa.and_(scope.filter(Minor.area_path), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
+    rows = db.session.execute(sa.select(grade, sa.func.count()).where(active).group_by(grade)).all()
+    counts = {g: 0 for g in ("red", "orange", "yellow", "blue")}
+    counts.update({g: n for g, n in rows if g})
+    unconfirmed = db.session.scalar(
+        sa.select(sa.func.count()).where(active, sa.or_(Minor.grade.is_(None), Minor.grade != Minor.grade_suggested))
+    )
+    return {"by_grade": counts, "unconfirmed": unconfirmed}

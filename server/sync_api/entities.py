@@ -9,11 +9,11 @@ import marshmallow as ma
 
 from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.areas.models import Area
-from server.changes import record_change, record_delete
+from server.changes import record_delete
 from server.extensions import db
 from server.registry import schemas as registry_schemas
 from server.registry import service as registry
-from server.registry.models import GRADES, GradeChange, Household, Minor
+from server.registry.models import GRADES, Household, Minor
 from server.registry.service import FieldErrors, NotPermitted
 from server.reports import schemas as report_schemas
 from server.reports import service as reports
@@ -85,7 +85,7 @@ def create_minor(scope: Scope, data: dict, hlc: str):
     grade, reason = data.pop("grade", None), data.pop("grade_reason", None)
     minor = registry.create_minor(scope, data, hlc)
     if grade:
-        set_grade(scope, minor, grade, reason, hlc, source="sync")
+        registry.set_grade(scope, minor, grade, reason, hlc, source="sync")
     return minor
 
 
@@ -95,20 +95,8 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str):
     reason = changes.pop("grade_reason", None)
     registry.update_minor(scope, minor, changes, hlc)
     if grade != minor.grade:
-        set_grade(scope, minor, grade, reason, hlc, source="sync")
+        registry.set_grade(scope, minor, grade, reason, hlc, source="sync")
     return minor
-
-
-def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str, source: str = "api") -> None:
-    """Confirm or override the grade; every change is kept as history (who, when, from, to, why)."""
-    db.session.add(
-        GradeChange(
-            minor_id=minor.id, from_grade=minor.grade, to_grade=grade, reason=reason,
-            changed_by=scope.user.id, source=source,
-        )
-    )  # fmt: skip
-    record_change(minor, {"grade": grade, "grade_reason": reason}, hlc)
-    registry.derive(minor)
 
 
 def _visit_create(scope: Scope, data: dict, hlc: str):

@@ -17,6 +17,7 @@ from server.db import utcnow
 from server.extensions import db
 from server.registry.service import FieldErrors
 from server.scope import Scope
+from server.validation import uuid_string
 from server.sync_api.entities import ADAPTERS, Adapter
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
 from sync import Conflict, MergeError, Mutation, clamp, merge
@@ -111,11 +112,16 @@ def _load(adapter: Adapter, record_id: str):
 def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict:
     if scope.role not in adapter.writers:
         raise Rejected({"entity": ["您的角色不能修改此类记录 / Your role may not change these records."]})
+    try:
+        uuid_string(mutation.id)
+    except ma.ValidationError as exc:
+        raise Rejected({"id": exc.messages}) from exc
     record = _load(adapter, mutation.id)
+    # A record out of scope and one that does not exist get the same answer: no existence leak.
     if record is not None and not adapter.readable(scope, record):
         raise Rejected({"id": NOT_IN_SCOPE})
-    if record is None and mutation.op == "upsert" and mutation.base_version > 0:
-        raise Rejected({"base_version": ["服务器上没有该记录 / The server has no such record; a new record has 0."]})
+    if record is None and (mutation.op == "delete" or mutation.base_version > 0):
+        raise Rejected({"id": NOT_IN_SCOPE})
     state = adapter.state(record) if record is not None else None
     if mutation.op == "upsert":
         adapter.parse(_plain_values(adapter, mutation.fields))  # types and values, before any merge

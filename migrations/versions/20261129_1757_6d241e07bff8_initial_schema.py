@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 38632a140b99
+Revision ID: 6d241e07bff8
 Revises:
-Create Date: 2026-11-29 17:56:09.817017
+Create Date: 2026-11-29 17:57:32.286232
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "38632a140b99"
+revision: str = "6d241e07bff8"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -228,6 +228,17 @@ def upgrade() -> None:
     with op.batch_alter_table("revoked_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_revoked_token_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "street_settings",
+        sa.Column("street_path", sa.String(length=255), nullable=False),
+        sa.Column("values", server.db.JSONType, nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["updated_by"], ["user_account.id"], name=op.f("fk_street_settings_updated_by_user_account")
+        ),
+        sa.PrimaryKeyConstraint("street_path", name=op.f("pk_street_settings")),
+    )
     op.create_table(
         "sync_mutation",
         sa.Column("client_id", sa.String(length=64), nullable=False),
@@ -498,6 +509,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sync_mutation_user_id"))
 
     op.drop_table("sync_mutation")
+    op.drop_table("street_settings")
     with op.batch_alter_table("revoked_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_revoked_token_user_id"))
 
