@@ -108,12 +108,13 @@ def _stamp_changes(session: so.Session, flush_context, instances) -> None:
     ]
     if not pending:
         return
+    exits = []
     for obj in pending:
         old = sa.inspect(obj).attrs.area_path.history.deleted
         if obj not in session.new and old and old[0] and old[0] != obj.area_path:
-            exit_ = ScopeExit(entity=obj.__entity__, record_id=str(obj.id), old_path=old[0])
-            session.add(exit_)
-            pending.append(exit_)
+            exits.append(ScopeExit(entity=obj.__entity__, record_id=str(obj.id), old_path=old[0]))
+    session.add_all(exits)
+    pending += exits
     count = len(pending)
     top = (
         session.connection()

@@ -102,7 +102,7 @@ def add_reports(rng: random.Random, minors_by_tag: dict, users: dict, grid_areas
             at = min(at + timedelta(hours=STEP_HOURS[step] * rng.uniform(0.5, 1.5)), now)
             changes[f"{step}_at"] = at
         report = Report(id=record_id(rng), area_path=area.path)
-        record_change(report, changes, server_hlc(), created=True)
+        record_change(report, changes, server_hlc(), created=True, author=reporter.id if reporter else None)
         report.created_at = reported
         db.session.add(report)
         audit("create", "report", report.id, fields=changes, user_id=reporter.id if reporter else None)

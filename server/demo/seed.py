@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import click
 import sqlalchemy as sa
@@ -23,9 +24,6 @@ from server.accounts import service as accounts
 from server.accounts.models import SENTINEL_KINDS, UNITS, User
 from server.areas.models import Area
 from server.areas.service import create_area
-from server.audit.service import audit
-from server.changes import record_change
-from server.clock import server_hlc
 from server.demo import names
 from server.demo.families import Child, Family, plan_families
 from server.demo.reports import add_reports
@@ -34,7 +32,7 @@ from server.demo.visits import Subject, plan_visits
 from server.extensions import db
 from server.registry.models import GradeChange, Minor
 from server.registry.schemas import HouseholdCreate, MinorCreate
-from server.registry.service import create_household, create_minor, derive
+from server.registry.service import create_household, create_minor, derive, set_grade
 from server.scope import Scope
 from server.visits.schemas import VisitCreate
 from server.visits.service import create_visit, update_visit
@@ -43,6 +41,8 @@ DEMO_PASSWORD = "demo-password-1"
 DEFAULT_SEED = 20261129
 # Families registered this recently still wait for a supervisor to confirm the grade.
 UNCONFIRMED_DAYS = 25
+# A correction comes weeks after the first confirmation, once the child is known better.
+OVERRIDE_AFTER_DAYS = 130
 
 # Supervisors' corrections of the suggested grade: (suggested, tag, confirmed grade, reason).
 OVERRIDES = (
@@ -90,9 +90,10 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
     area_rows = {a.code: create_area(a.code, a.name, a.level, a.parent) for a in areas()}
     users = _create_users(rng)
     households = plan_households(rng, plan_families(rng, today), today)
-    registered = _register(rng, households, area_rows, users)
-    _confirm_grades(rng, registered, users["admin"], today)
-    visits = _log_visits(rng, registered, users, today)
+    scope_of = cache(Scope.of)
+    registered = _register(rng, households, area_rows, users, scope_of)
+    _confirm_grades(rng, registered, users["admin"], scope_of, today)
+    visits = _log_visits(rng, registered, users, scope_of, today)
     by_tag: dict[str, list] = {}
     for r in registered:
         for tag in r.tags:
@@ -173,22 +174,27 @@ def _create_users(rng: random.Random) -> dict[str, User]:
 
 
 def _register(
-    rng: random.Random, households: list[HouseholdPlan], area_rows: dict[str, Area], users: dict[str, User]
+    rng: random.Random,
+    households: list[HouseholdPlan],
+    area_rows: dict[str, Area],
+    users: dict[str, User],
+    scope_of: Callable[[User], Scope],
 ) -> list[Registered]:
     """Survey the households and register the minors, each as its grid's worker would."""
     workers = {u.areas[0].code: u for u in users.values() if u.role == "grid_worker"}
     officers = {u.areas[0].code: u for u in users.values() if u.role == "village_officer"}
-    scopes = {code: Scope.of(worker) for code, worker in workers.items()}
     household_schema, minor_schema = HouseholdCreate(), MinorCreate()
     registered = []
     for plan in households:
         grid = area_rows[plan.grid]
         data = household_schema.load({**plan.fields, "id": plan.id, "grid_id": grid.id})
-        household = create_household(scopes[plan.grid], data)
+        household = create_household(scope_of(workers[plan.grid]), data)
         household.created_at = data["surveyed_at"]
         family: Family | None = plan.family
         for child in family.children if family else ():
-            minor = _register_minor(rng, minor_schema, scopes[plan.grid], household.id, child, family)
+            minor = _register_minor(
+                rng, minor_schema, scope_of(workers[plan.grid]), household.id, child, family
+            )
             registered.append(
                 Registered(
                     minor=minor,
@@ -212,30 +218,46 @@ def _register_minor(
     return minor
 
 
-def _confirm_grades(rng: random.Random, registered: list[Registered], admin: User, today: date) -> None:
+def _confirm_grades(
+    rng: random.Random,
+    registered: list[Registered],
+    admin: User,
+    scope_of: Callable[[User], Scope],
+    today: date,
+) -> None:
     """Supervisors confirm most suggested grades, correct a few, and leave the newest waiting."""
     overrides: dict[int, tuple[str, str]] = {}
     for suggested, tag, grade, reason in OVERRIDES:
         fitting = [
             i
             for i, r in enumerate(registered)
-            if r.minor.grade_suggested == suggested and tag in r.tags and i not in overrides
+            if r.minor.grade_suggested == suggested
+            and tag in r.tags
+            and i not in overrides
+            and (today - r.registered).days > OVERRIDE_AFTER_DAYS
         ]
         if fitting:
             overrides[rng.choice(fitting)] = (grade, reason)
+    history: list[datetime] = []  # when each decision was made, in the order made
     for i, r in enumerate(registered):
         minor = r.minor
         recent = (today - r.registered).days <= UNCONFIRMED_DAYS
         if recent and minor.grade_suggested != "red" and i not in overrides:
+            derive(minor, today)  # registered earlier than created: the due date follows
             continue
         confirmed_on = min(r.registered + timedelta(days=rng.randint(1, 7)), today)
         by = r.officer if rng.random() < 0.8 else admin
-        _grade(minor, minor.grade_suggested, _confirm_reason(minor), by, confirmed_on, rng)
+        set_grade(scope_of(by), minor, minor.grade_suggested, _confirm_reason(minor))
+        history.append(local_moment(confirmed_on, rng.uniform(9, 17)))
         if i in overrides:
             grade, reason = overrides[i]
-            later = min(confirmed_on + timedelta(days=rng.randint(20, 120)), today)
-            _grade(minor, grade, reason, rng.choice((r.officer, admin)), later, rng)
-        derive(minor, today)  # the grade sets the schedule: next_visit_due follows
+            later = confirmed_on + timedelta(days=rng.randint(20, OVERRIDE_AFTER_DAYS - 10))
+            set_grade(scope_of(rng.choice((r.officer, admin))), minor, grade, reason)
+            history.append(local_moment(later, rng.uniform(9, 17)))
+    # set_grade dates its history row now; date each one back to when it was decided.
+    rows = db.session.scalars(sa.select(GradeChange).order_by(GradeChange.id)).all()
+    for row, decided in zip(rows, history, strict=True):
+        row.changed_at = decided
 
 
 def _confirm_reason(minor: Minor) -> str:
@@ -246,22 +268,13 @@ def _confirm_reason(minor: Minor) -> str:
     return f"入户核实后确认：{trigger}" if trigger else "入户核实后确认系统建议等级"
 
 
-def _grade(minor: Minor, grade: str, reason: str, by: User, on: date, rng: random.Random) -> None:
-    db.session.add(
-        GradeChange(
-            minor_id=minor.id,
-            from_grade=minor.grade,
-            to_grade=grade,
-            reason=reason,
-            changed_by=by.id,
-            changed_at=local_moment(on, rng.uniform(9, 17)),
-        )
-    )
-    record_change(minor, {"grade": grade, "grade_reason": reason}, server_hlc())
-    audit("grade", "minor", minor.id, fields=["grade", "grade_reason"], user_id=by.id)
-
-
-def _log_visits(rng: random.Random, registered: list[Registered], users: dict[str, User], today: date) -> int:
+def _log_visits(
+    rng: random.Random,
+    registered: list[Registered],
+    users: dict[str, User],
+    scope_of: Callable[[User], Scope],
+    today: date,
+) -> int:
     """A year of visits through create_visit; supervisors review them as they would have."""
     subjects = [
         Subject(
@@ -276,11 +289,6 @@ def _log_visits(rng: random.Random, registered: list[Registered], users: dict[st
         for r in registered
     ]
     by_minor = {r.minor.id: r for r in registered}
-    scopes: dict[int, Scope] = {}
-
-    def scope_of(user: User) -> Scope:
-        return scopes.setdefault(user.id, Scope.of(user))
-
     schema = VisitCreate()
     now = datetime.now(UTC)
     plans = plan_visits(rng, subjects, today)

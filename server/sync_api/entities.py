@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import marshmallow as ma
 
 from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.areas.models import Area
-from server.changes import record_delete
+from server.changes import record_change, record_delete
 from server.extensions import db
 from server.registry import schemas as registry_schemas
 from server.registry import service as registry
@@ -42,6 +42,8 @@ class Adapter:
     update: Callable
     delete: Callable | None
     writers: frozenset[str]
+    # follower -> leader: a field kept or discarded together with the one it explains.
+    follows: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -96,6 +98,8 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str):
     registry.update_minor(scope, minor, changes, hlc)
     if grade != minor.grade:
         registry.set_grade(scope, minor, grade, reason, hlc, source="sync")
+    elif reason is not None and reason != minor.grade_reason:
+        record_change(minor, {"grade_reason": reason}, hlc)  # a better-worded reason, same grade
     return minor
 
 
@@ -139,6 +143,7 @@ ADAPTERS: dict[str, Adapter] = {
         update=update_minor,
         delete=registry.delete_minor,
         writers=frozenset(REGISTRY_ROLES),
+        follows={"grade_reason": "grade"},
     ),
     "visit": Adapter(
         spec=EntitySpec(

@@ -70,7 +70,11 @@ def _change(entity: str, record) -> dict:
 
 
 def _exits(scope: Scope, after: int, upto: int, limit: int):
-    """Records that left an area of this scope: the device must drop them."""
+    """Records that left an area of this scope: the device must drop them.
+
+    An exit of a record that is back in scope yields None: it still holds its place in the
+    feed, so a short page cannot step over a later exit.
+    """
     if not scope.paths:
         return []
     stmt = (
@@ -84,10 +88,11 @@ def _exits(scope: Scope, after: int, upto: int, limit: int):
         model = Area if exit_.entity == "area" else ADAPTERS[exit_.entity].model
         record = db.session.get(model, exit_.record_id)
         current = getattr(record, "area_path", None) if record is not None else None
+        removal = None
         if not scope.covers(current):
             removal = {"entity": exit_.entity, "id": exit_.record_id, "version": getattr(record, "version", 0),
                        "deleted": True, "data": {}}  # fmt: skip
-            found.append((exit_.change_seq, removal))
+        found.append((exit_.change_seq, removal))
     return found
 
 
@@ -110,7 +115,7 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
     exits = [(seq, "exit", removal) for seq, removal in _exits(scope, after, upto, limit + 1)]
     merged = list(heapq.merge(*streams, exits, key=lambda item: item[0]))
     page, has_more = merged[:limit], len(merged) > limit
-    changes = [item if kind == "exit" else _change(kind, item) for _, kind, item in page]
+    changes = [item if kind == "exit" else _change(kind, item) for _, kind, item in page if item is not None]
     position = page[-1][0] if has_more else upto
     _touch_device(scope, client_id)
     return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset)

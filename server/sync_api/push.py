@@ -17,9 +17,9 @@ from server.db import utcnow
 from server.extensions import db
 from server.registry.service import FieldErrors
 from server.scope import Scope
-from server.validation import uuid_string
 from server.sync_api.entities import ADAPTERS, Adapter
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
+from server.validation import uuid_string
 from sync import Conflict, MergeError, Mutation, clamp, merge
 
 NOT_IN_SCOPE = ["您的辖区内没有该记录 / No such record in your area."]
@@ -66,6 +66,8 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
     clamped_from = None
     try:
         mutation = Mutation.from_dict(raw, client_id=client_id, author=str(scope.user.id))
+        if len(mutation.mid) > 64:
+            raise Rejected({"mid": ["mid 最长64个字符 / A mid has at most 64 characters."]})
         adapter = ADAPTERS.get(mutation.entity)
         if adapter is None:
             raise Rejected({"entity": [f"未知实体 / Unknown entity; one of {', '.join(ADAPTERS)}."]})
@@ -118,14 +120,18 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
         raise Rejected({"id": exc.messages}) from exc
     record = _load(adapter, mutation.id)
     # A record out of scope and one that does not exist get the same answer: no existence leak.
-    if record is not None and not adapter.readable(scope, record):
-        raise Rejected({"id": NOT_IN_SCOPE})
-    if record is None and (mutation.op == "delete" or mutation.base_version > 0):
-        raise Rejected({"id": NOT_IN_SCOPE})
+    hidden = record is not None and not adapter.readable(scope, record)
+    if hidden or (record is None and (mutation.op == "delete" or mutation.base_version > 0)):
+        errors = {"id": NOT_IN_SCOPE}
+        if mutation.base_version > 0:
+            errors["base_version"] = ["服务器上没有该记录 / The server has no such record; a new record has 0."]
+        raise Rejected(errors)
     state = adapter.state(record) if record is not None else None
     if mutation.op == "upsert":
         adapter.parse(_plain_values(adapter, mutation.fields))  # types and values, before any merge
     outcome = merge(adapter.spec, state, mutation)
+    for follower, leader in adapter.follows.items():
+        _follow_leader(outcome, state, mutation, follower, leader)
     hlc = str(mutation.hlc)
     if outcome.created:
         data = adapter.parse(outcome.changes)
@@ -139,6 +145,37 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
     conflict_ids = [_keep_conflict(record, c, state, mutation) for c in outcome.conflicts]
     db.session.flush()
     return _result(mutation.mid, outcome.status, record.version, conflict_ids)
+
+
+def _follow_leader(outcome, state, mutation: Mutation, follower: str, leader: str) -> None:
+    """A field that explains another (grade_reason for grade) is kept or discarded with it."""
+    if state is None or leader not in mutation.fields or follower not in mutation.fields:
+        return
+    incoming, current = mutation.fields[follower], state.values.get(follower)
+    outcome.conflicts = [c for c in outcome.conflicts if c.field != follower]
+    leader_won = leader in outcome.changes or state.values.get(leader) == mutation.fields[leader]
+    server_changed = state.field_versions.get(follower, 0) > mutation.base_version and current != incoming
+    common = {"entity": mutation.entity, "record_id": mutation.id, "field": follower, "kind": "field",
+              "mid": mutation.mid}  # fmt: skip
+    theirs = {"hlc": state.field_hlcs.get(follower), "author": state.field_authors.get(follower)}
+    if leader_won:
+        outcome.changes[follower] = incoming
+        outcome.field_hlcs[follower] = str(mutation.hlc)
+        outcome.field_authors[follower] = mutation.author
+        if server_changed:
+            outcome.conflicts.append(Conflict(
+                **common, kept_value=incoming, discarded_value=current, discarded_hlc=theirs["hlc"],
+                discarded_author=theirs["author"], discarded_client_id=None, kept_hlc=str(mutation.hlc),
+            ))  # fmt: skip
+    else:
+        outcome.changes.pop(follower, None)
+        if current != incoming:
+            outcome.conflicts.append(Conflict(
+                **common, kept_value=current, discarded_value=incoming, discarded_hlc=str(mutation.hlc),
+                discarded_author=mutation.author, discarded_client_id=mutation.client_id, kept_hlc=theirs["hlc"],
+            ))  # fmt: skip
+    if outcome.conflicts:
+        outcome.status = "conflict"
 
 
 def _plain_values(adapter: Adapter, fields: dict) -> dict:
