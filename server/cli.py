@@ -110,6 +110,28 @@ def import_areas(csv_file: Path) -> None:
         click.echo(f"imported {len(created)} areas")
 
 
+@main.command("refresh")
+@click.option("--area", "area_code", help="Only this area (code); the whole registry by default.")
+def refresh(area_code: str | None) -> None:
+    """Re-derive every active minor: run daily, so birthdays move categories and archive adults."""
+    from server.areas.models import Area
+    from server.extensions import db as database
+    from server.registry.derive import refresh_all
+
+    app = _app()
+    with app.app_context():
+        prefix = "/"
+        if area_code:
+            area = database.session.scalar(sa.select(Area).where(Area.code == area_code))
+            if area is None:
+                click.echo(f"unknown area {area_code}", err=True)
+                sys.exit(2)
+            prefix = area.path
+        changed = refresh_all(prefix)
+        database.session.commit()
+        click.echo(f"{changed} minors changed")
+
+
 @main.command("serve")
 @click.option("--demo", is_flag=True, help="Create and seed the SQLite database on first run.")
 @click.option("--port", default=5000, show_default=True, type=int)
