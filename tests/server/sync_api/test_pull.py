@@ -254,3 +254,31 @@ def test_a_sentinel_pulls_no_registry_record(device, street):
 
 def test_a_pull_without_a_token_is_refused(client):
     assert client.get(PULL).status_code == 401
+
+
+def test_removals_are_not_skipped_when_paging_with_a_small_limit(device, grid, session):
+    # Households that left and came back leave removal notes the pull must look past.
+    returned = [make_household(address=f"回来的{i}号") for i in range(3)]
+    gone = make_household(address="搬走的那户")
+    session.commit()
+    phone = device("worker1")
+    phone.pull_all()
+    officer = device("village1")
+
+    def move(household, code):
+        response = officer.client.patch(
+            f"/api/households/{household.id}", json={"grid_id": grid(code)}, headers=officer.headers
+        )
+        assert response.status_code == 200, response.get_json()
+
+    for household in returned:
+        move(household, "V1G1W2")
+    move(gone, "V1G1W2")
+    for household in returned:
+        move(household, "V1G1W1")
+
+    latest = by_key(phone.pull_all(limit=1))
+
+    assert latest[("household", gone.id)]["deleted"] is True
+    for household in returned:
+        assert latest[("household", household.id)]["deleted"] is False
