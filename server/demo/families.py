@@ -52,22 +52,6 @@ DISABILITY_KINDS = ("视力残疾", "听力残疾", "言语残疾", "肢体残�
 SERIOUS_ACTS = ("theft_robbery", "affray", "assault_intimidation", "controlled_weapons", "large_gambling")
 ORDINARY_ACTS = ("internet_addiction", "truancy", "smoking_drinking", "staying_out", "bad_company")
 
-# Evidence notes (情况说明) for a parent's status; {year} is the year of *_status_since.
-EVIDENCE = {
-    "migrant_away": ("{year}年起在{place}务工", "{year}年外出{place}打工，春节回家"),
-    "incarcerated": ("{year}年判处有期徒刑{term}年", "{year}年因盗窃罪入狱，刑期{term}年"),
-    "compulsory_rehab": ("{year}年起强制隔离戒毒二年",),
-    "lost_contact": ("{year}年外出务工后失联，家人多方寻找未果", "{year}年离家后再无音讯，电话已停机"),
-    "missing": ("{year}年外出后失踪，已向派出所报案",),
-    "deceased": ("{year}年因病去世", "{year}年因车祸去世", "{year}年在工地事故中去世"),
-    "severe_illness": (
-        "{year}年确诊尿毒症，每周透析三次",
-        "{year}年脑梗后长期卧床",
-        "{year}年确诊肝癌，正在化疗",
-    ),
-    "severe_disability": ("{year}年工伤致肢体一级残疾",),
-    "divorced_away": ("{year}年协议离婚，现居{place}", "{year}年离婚后再婚，很少回来看望孩子"),
-}
 # How long ago (days) each status can have begun: (earliest, latest); None = the youngest's birth.
 SINCE_WINDOW = {
     "migrant_away": (None, 60),
@@ -164,14 +148,13 @@ def _family(rng: random.Random, situation: str, size: int, today: date) -> Famil
     family_name = names.surname(rng)
     oldest_max = 15 if situation in RURAL_ONLY else 17
     ages = [rng.randint(11, 15)] if situation == "alone" else _ages(rng, size, oldest_max)
-    children = []
+    children: list[Child] = []
     for age in ages:
         gender = rng.choice(("male", "female"))
-        child = Child(
-            fields={"name": names.person_name(rng, "child", gender, family_name), "gender": gender},
-            birth=_birth(rng, age, today),
-        )
-        children.append(child)
+        name = names.person_name(rng, "child", gender, family_name)
+        while name in (c.fields["name"] for c in children):  # siblings have different names
+            name = names.person_name(rng, "child", gender, family_name)
+        children.append(Child(fields={"name": name, "gender": gender}, birth=_birth(rng, age, today)))
     if situation == "alone":
         children[0].fields["risk_flags"] = ["no_guardian"]
         children[0].traits.add("no_guardian")
@@ -210,7 +193,7 @@ def _parent(rng: random.Random, status: str, youngest: date, today: date) -> dic
     )
     since = _day_between(rng, earliest, today - timedelta(days=latest_days))
     term = max(3, today.year - since.year + rng.randint(1, 5))
-    evidence = rng.choice(EVIDENCE[status]).format(
+    evidence = rng.choice(names.PARENT_EVIDENCE[status]).format(
         year=since.year, place=rng.choice(names.WORK_PLACES), term=names.numeral(term)
     )
     return {"status": status, "status_since": since.isoformat(), "evidence": evidence}

@@ -1,4 +1,4 @@
-"""Names, places and numbers that look like a county in Guizhou: the demo street's raw material."""
+"""Names, places, numbers and phrases of a county in Guizhou: the demo street's raw material."""
 
 from __future__ import annotations
 
@@ -49,6 +49,22 @@ VILLAGE_CENTRES = {"V1": (26.612, 106.583), "V2": (26.587, 106.621), "V3": (26.6
 # Administrative division codes (GB/T 2260) of the county and the city district next to it.
 REGION_CODES = ("520123", "520123", "520123", "520102")
 
+# Evidence notes (情况说明) for a parent's status; {year} is the year of *_status_since.
+PARENT_EVIDENCE = {
+    "migrant_away": ("{year}年起在{place}务工", "{year}年外出{place}打工，春节回家"),
+    "incarcerated": ("{year}年判处有期徒刑{term}年", "{year}年因盗窃罪入狱，刑期{term}年"),
+    "compulsory_rehab": ("{year}年起强制隔离戒毒二年",),
+    "lost_contact": ("{year}年外出务工后失联，家人多方寻找未果", "{year}年离家后再无音讯，电话已停机"),
+    "missing": ("{year}年外出后失踪，已向派出所报案",),
+    "deceased": ("{year}年因病去世", "{year}年因车祸去世", "{year}年在工地事故中去世"),
+    "severe_illness": (
+        "{year}年确诊尿毒症，每周透析三次",
+        "{year}年脑梗后长期卧床",
+        "{year}年确诊肝癌，正在化疗",
+    ),
+    "severe_disability": ("{year}年工伤致肢体一级残疾",),
+    "divorced_away": ("{year}年协议离婚，现居{place}", "{year}年离婚后再婚，很少回来看望孩子"),
+}
 _MOBILE_PREFIXES = (
     "130", "131", "132", "133", "135", "136", "137", "138", "139",
     "150", "151", "152", "155", "157", "158", "159",

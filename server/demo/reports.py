@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from server.audit.service import audit
-from server.changes import record_change
-from server.clock import server_hlc
+from server.accounts.models import User
 from server.demo.names import record_id
-from server.extensions import db
-from server.reports.models import MANDATORY_KINDS, Report
+from server.reports.models import REPORT_STATUSES, Report
+from server.reports.schemas import ReportCreate
+from server.reports.service import create_report, update_report
+from server.scope import Scope
 
 
 @dataclass(frozen=True)
 class ReportSpec:
     tag: str | None  # the child trait the report is about; None: a child not yet registered
     source: str
-    reporter: str | None  # username of the reporting user; None: an outside caller
+    reporter: str | None  # username of the reporter; None: the grid's worker, or the office
     kind: str
     urgent: bool
     status: str
@@ -63,12 +64,20 @@ REPORTS = (
 
 # Hours from one step to the next: acknowledged, referred, resolved, closed.
 STEP_HOURS = {"acknowledged": 2, "referred": 20, "resolved": 24 * 10, "closed": 24 * 3}
-STEPS = ("new", "acknowledged", "referred", "resolved", "closed")
 
 
-def add_reports(rng: random.Random, minors_by_tag: dict, users: dict, grid_areas: dict) -> list[Report]:
-    """Write the reports; ``minors_by_tag`` maps a trait to (minor, grid area, grid worker)."""
+def add_reports(
+    rng: random.Random, minors_by_tag: dict, users: dict, area_rows: dict, scope_of: Callable[[User], Scope]
+) -> list[Report]:
+    """File the reports and take each through its steps, as reporters and the office did.
+
+    ``minors_by_tag`` maps a child trait to [(minor, grid area, grid worker)]. A sentinel sees
+    nothing of the registry, so its report names the child only in words; the office links
+    the registered minor when it acknowledges the report.
+    """
     now = datetime.now(UTC)
+    admin = users["admin"]
+    schema = ReportCreate()
     used: dict[str, int] = {}
     reports = []
     for spec in REPORTS:
@@ -79,32 +88,32 @@ def add_reports(rng: random.Random, minors_by_tag: dict, users: dict, grid_areas
             minor, area, worker = candidates[used.get(spec.tag, 0) % len(candidates)]
             used[spec.tag] = used.get(spec.tag, 0) + 1
         else:
-            minor, area = None, grid_areas["V3G1W1"]
-            worker = None
-        reporter = users[spec.reporter] if spec.reporter else worker if spec.source == "grid_worker" else None
-        reported = now - timedelta(days=spec.days_ago, hours=rng.randint(1, 8))
-        changes = {
+            minor, area, worker = None, area_rows["V3"], None  # the market is in the community
+        # A hotline call is written down by the street office.
+        reporter = (
+            users[spec.reporter] if spec.reporter else worker if spec.source == "grid_worker" else admin
+        )
+        data = {
+            "id": record_id(rng),
             "source": spec.source,
-            "reporter_id": reporter.id if reporter else None,
-            "reporter_name": reporter.display_name if reporter else "匿名来电",
-            "reporter_phone": reporter.phone if reporter else None,
             "area_id": area.id,
-            "minor_id": minor.id if minor else None,
             "kind": spec.kind,
-            "mandatory": spec.kind in MANDATORY_KINDS,
             "urgent": spec.urgent,
             "description": spec.description,
-            "status": spec.status,
-            "reported_at": reported,
+            "reporter_name": "匿名来电" if spec.source == "hotline" else reporter.display_name,
+            "reporter_phone": None if spec.source == "hotline" else reporter.phone,
         }
-        at = reported
-        for step in STEPS[1 : STEPS.index(spec.status) + 1]:
+        if minor and reporter.role != "sentinel":
+            data["minor_id"] = minor.id
+        report = create_report(scope_of(reporter), schema.load(data))
+        report.reported_at = report.created_at = now - timedelta(days=spec.days_ago, hours=rng.randint(1, 8))
+        at = report.reported_at
+        for step in REPORT_STATUSES[1 : REPORT_STATUSES.index(spec.status) + 1]:
+            changes = {"status": step}
+            if step == "acknowledged" and minor and not report.minor_id:
+                changes["minor_id"] = minor.id
+            update_report(scope_of(admin), report, changes)
             at = min(at + timedelta(hours=STEP_HOURS[step] * rng.uniform(0.5, 1.5)), now)
-            changes[f"{step}_at"] = at
-        report = Report(id=record_id(rng), area_path=area.path)
-        record_change(report, changes, server_hlc(), created=True, author=reporter.id if reporter else None)
-        report.created_at = reported
-        db.session.add(report)
-        audit("create", "report", report.id, fields=changes, user_id=reporter.id if reporter else None)
+            setattr(report, f"{step}_at", at)
         reports.append(report)
     return reports

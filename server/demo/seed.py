@@ -1,6 +1,6 @@
 """The demo street behind ``humiao seed-demo`` and ``humiao serve --demo`` (DESIGN §7).
 
-Everything is written through the real services (areas, accounts, registry, visits), so ID
+Everything is written through the real services (areas, accounts, registry, visits, reports), so ID
 numbers are encrypted, categories and suggested grades come from the rules, and every
 record has its versions and its place in the change feed, exactly as if the street's
 workers had typed it in over the past year. The same seed gives the same street.
@@ -74,6 +74,7 @@ class Registered:
 
 
 def is_seeded() -> bool:
+    """True once the database holds any area: the demo street, or a real street's."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Area)) > 0
 
 
@@ -98,7 +99,7 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
     for r in registered:
         for tag in r.tags:
             by_tag.setdefault(tag, []).append((r.minor, r.grid, r.worker))
-    reports = add_reports(rng, by_tag, users, area_rows)
+    reports = add_reports(rng, by_tag, users, area_rows, scope_of)
     db.session.commit()
     grades = Counter(r.minor.grade or "unconfirmed" for r in registered)
     levels = Counter(a.level for a in area_rows.values())
@@ -119,8 +120,8 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
 def _one_hash_for_the_demo_password() -> Iterator[None]:
     """Every demo user has the same published password; hash it once, not once per user.
 
-    create_user hashes with argon2, deliberately slow (~0.2 s): thirty users would spend
-    six seconds on the same hash. Any other password still gets its own hash.
+    create_user hashes with argon2, deliberately slow (~0.2 s): the 28 demo users would spend
+    over five seconds on the same hash. Any other password still gets its own hash.
     """
     original = accounts.hash_password
     hashed = original(DEMO_PASSWORD)

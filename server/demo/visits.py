@@ -15,7 +15,7 @@ from server.demo.street import local_datetime
 from server.registry.rules import DEFAULT_SETTINGS
 
 TOTAL_RANGE = (1960, 2040)
-# Visits per minor relative to one another; an unconfirmed grade gets the survey visit or two.
+# Visits per minor relative to one another, by the grade the schedule follows (None: no grade).
 WEIGHTS = {"red": 30.0, "orange": 20.0, "yellow": 9.0, "blue": 2.6, None: 0.8}
 # Closest two visits of one minor may be, in days, and the interval used without a grade.
 MIN_SPACING = {"red": 1, "orange": 2, "yellow": 7, "blue": 20, None: 30}
@@ -32,7 +32,7 @@ OPENINGS = {
     "other": ("在村委会见到孩子", "在村卫生室碰到孩子和家人"),
 }
 CHILD_OK = {
-    "preschool": ("孩子身体健康，饮食起居正常", "孩子在幼儿园表现正常", "孩子活泼好动，发育正常"),
+    "preschool": ("孩子身体健康，饮食起居正常", "孩子吃饭睡觉都正常", "孩子活泼好动，发育正常"),
     "in_school": ("孩子在校表现良好", "孩子学习认真，成绩稳步提高", "孩子按时上学，作业能按时完成"),
     "out": ("孩子在家帮忙做农活", "孩子在县城学手艺，每周回家"),
 }
@@ -167,9 +167,8 @@ def plan_visits(rng: random.Random, subjects: list[Subject], today: date) -> lis
 
 
 def interval(grade: str | None) -> int:
-    return (
-        DEFAULT_SETTINGS["visit_interval_days"].get(grade, UNGRADED_INTERVAL) if grade else UNGRADED_INTERVAL
-    )
+    """Days between visits: the rules' defaults, which the demo street keeps."""
+    return DEFAULT_SETTINGS["visit_interval_days"][grade] if grade else UNGRADED_INTERVAL
 
 
 def _window(rng: random.Random, subject: Subject, status: str | None, today: date) -> tuple[date, date]:
@@ -211,14 +210,14 @@ def _allocate(rng: random.Random, subjects: list[Subject], windows: dict, total:
 def _days(rng: random.Random, subject: Subject, first: date, last: date, n: int) -> list[date]:
     """``n`` visit days in [first, last], ending at ``last``.
 
-    The recent half keeps the grade's interval (the current schedule); the older half is
+    The most recent third keep the grade's interval (the current schedule); the others are
     scattered over the rest of the year, as visits were before the child's grade settled.
     """
     if n == 0:
         return []
     span = (last - first).days
     step = interval(subject.grade)
-    recent = (n + 1) // 2
+    recent = n // 3 + 1
     if step * (n - 1) > span:  # no room for the schedule: spread evenly
         return sorted(first + timedelta(days=round(i * span / max(1, n - 1))) for i in range(n))
     days, offset = [last], 0.0
