@@ -91,6 +91,8 @@ class Config:
     SYNC_MAX_PULL = 1000
     SYNC_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000
 
+    HUMIAO_TIMEZONE = os.environ.get("HUMIAO_TIMEZONE", "Asia/Shanghai")
+
     # Where an urgent report is POSTed for an SMS gateway; empty disables it.
     HUMIAO_WEBHOOK_URL = os.environ.get("HUMIAO_WEBHOOK_URL", "")
 

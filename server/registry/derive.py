@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from server.db import utcnow
 from server.extensions import db
+from server.localtime import local_date, local_today
 from server.registry import rules
 from server.registry.models import Minor
 from server.registry.settings import settings_for
@@ -41,7 +42,7 @@ def refresh(minor: Minor, today: date, settings: dict | None = None) -> bool:
     minor.categories = rules.apply_manual(evaluation.categories, minor.categories_manual or {}, rules.load_rules())
     minor.grade_suggested = evaluation.grade_suggested
     minor.category_reasons = evaluation.reasons
-    registered = minor.created_at.date() if minor.created_at else today
+    registered = local_date(minor.created_at) if minor.created_at else today
     minor.next_visit_due = rules.next_visit_due(schedule_grade(minor), minor.last_visit_at, registered, settings)
     adult = evaluation.age is not None and evaluation.age >= settings["adult_age"]
     if adult and minor.archived_at is None:
@@ -51,7 +52,7 @@ def refresh(minor: Minor, today: date, settings: dict | None = None) -> bool:
 
 def refresh_all(path_prefix: str, today: date | None = None, batch: int = 500) -> int:
     """Re-derive every active minor under ``path_prefix`` (a settings change, a new day)."""
-    today = today or date.today()
+    today = today or local_today()
     changed, last_id = 0, ""
     while True:
         minors = db.session.scalars(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
@@ -12,6 +10,7 @@ from marshmallow import fields
 
 from server.accounts.models import REGISTRY_ROLES, Role
 from server.extensions import db
+from server.localtime import local_today
 from server.pagination import PAGE_PARAMS, SelectPage
 from server.registry import rules, schemas, service
 from server.registry.models import CATEGORIES
@@ -43,7 +42,7 @@ class DueOut(schemas.MinorOut):
     household_address = fields.Function(lambda m: m.household.address if m.household else None)
 
     def _days_overdue(self, minor) -> int:
-        return (date.today() - minor.next_visit_due).days
+        return (local_today() - minor.next_visit_due).days
 
 
 @blp.route("/minors/<uuid:minor_id>/grade", methods=["POST"])
@@ -82,7 +81,7 @@ def change_category(data, minor_id):
 @blp.paginate(SelectPage, **PAGE_PARAMS)
 def due(args):
     """My due and overdue visits: red first, then the most overdue (?within= days ahead, default 7)."""
-    return service.due_query(current_scope(), date.today(), args["within"])
+    return service.due_query(current_scope(), local_today(), args["within"])
 
 
 @blp.route("/minors/counts", methods=["GET"])

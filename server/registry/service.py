@@ -14,6 +14,7 @@ from server.changes import record_change, record_delete
 from server.clock import server_hlc
 from server.db import utcnow
 from server.extensions import db
+from server.localtime import local_today
 from server.registry import idnumber
 from server.registry.models import Household, Minor
 from server.registry.schemas import minor_consistency
@@ -72,10 +73,10 @@ def create_household(scope: Scope, data: dict, hlc: str | None = None) -> Househ
     household = Household(id=data.get("id"), area_path=grid.path, surveyed_by=scope.user.id)
     changes = {k: v for k, v in data.items() if k != "id"}
     changes.setdefault("surveyed_at", utcnow())
-    record_change(household, changes, hlc or server_hlc(), created=True)
+    record_change(household, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(household)
     db.session.flush()
-    audit("create", "household", household.id, fields=changes)
+    audit("create", "household", household.id, fields=changes, user_id=scope.user.id)
     return household
 
 
@@ -93,8 +94,8 @@ def update_household(scope: Scope, household: Household, changes: dict, hlc: str
     changes = {k: v for k, v in changes.items() if getattr(household, k) != v}
     if "grid_id" in changes:
         move_household(household, grid_in_scope(scope, changes["grid_id"]))
-    record_change(household, changes, hlc or server_hlc())
-    audit("update", "household", household.id, fields=changes)
+    record_change(household, changes, hlc or server_hlc(), author=scope.user.id)
+    audit("update", "household", household.id, fields=changes, user_id=scope.user.id)
     return household
 
 
@@ -107,7 +108,7 @@ def delete_household(scope: Scope, household: Household) -> None:
     if members:
         raise FieldErrors({"_schema": ["该户仍有登记的未成年人，请先移除 / Remove or move its minors first."]})
     record_delete(household)
-    audit("delete", "household", household.id)
+    audit("delete", "household", household.id, user_id=scope.user.id)
 
 
 def minor_query(scope: Scope, q: str | None = None, **filters) -> sa.Select:
@@ -138,7 +139,7 @@ def read_minor_in_full(scope: Scope, minor: Minor) -> dict:
     """The detail read: the only place the whole ID number leaves the server, always audited."""
     from server.registry.models import GradeChange
 
-    audit("read", "minor", minor.id)
+    audit("read", "minor", minor.id, user_id=scope.user.id)
     history = db.session.scalars(
         sa.select(GradeChange).where(GradeChange.minor_id == minor.id).order_by(GradeChange.changed_at)
     ).all()
@@ -189,11 +190,11 @@ def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
     fields = list(data)
     if id_number:
         fields += _set_id_number(minor, id_number)
-    record_change(minor, data, hlc or server_hlc(), created=True)
+    record_change(minor, data, hlc or server_hlc(), created=True, author=scope.user.id)
     derive(minor)
     db.session.add(minor)
     db.session.flush()
-    audit("create", "minor", minor.id, fields=fields if not id_number else [*fields, "id_number"])
+    audit("create", "minor", minor.id, fields=fields if not id_number else [*fields, "id_number"], user_id=scope.user.id)
     return minor
 
 
@@ -221,23 +222,23 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str | None = No
         household = _household_for(scope, changes["household_id"])
         minor.area_path = household.area_path
     changes = {k: v for k, v in changes.items() if getattr(minor, k) != v}
-    record_change(minor, changes, hlc or server_hlc())
+    record_change(minor, changes, hlc or server_hlc(), author=scope.user.id)
     if audit_fields and not changes:
         minor.version += 1
     derive(minor)
-    audit("update", "minor", minor.id, fields=[*changes, *audit_fields])
+    audit("update", "minor", minor.id, fields=[*changes, *audit_fields], user_id=scope.user.id)
     return minor
 
 
 def delete_minor(scope: Scope, minor: Minor) -> None:
     record_delete(minor)
-    audit("delete", "minor", minor.id)
+    audit("delete", "minor", minor.id, user_id=scope.user.id)
 
 
 def derive(minor: Minor, today: date | None = None) -> None:
     from server.registry.derive import refresh
 
-    refresh(minor, today or date.today())
+    refresh(minor, today or local_today())
 
 
 def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str | None = None, source: str = "api"):
@@ -255,9 +256,9 @@ def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: s
             changed_by=scope.user.id, source=source,
         )
     )  # fmt: skip
-    record_change(minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc())
+    record_change(minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc(), author=scope.user.id)
     derive(minor)
-    audit("grade", "minor", minor.id, fields=["grade", "grade_reason"])
+    audit("grade", "minor", minor.id, fields=["grade", "grade_reason"], user_id=scope.user.id)
     return minor
 
 
@@ -274,9 +275,9 @@ def change_category(scope: Scope, minor: Minor, action: str, category: str, reas
         CategoryChange(minor_id=minor.id, category=category, action=action, reason=reason.strip(),
                        changed_by=scope.user.id)
     )  # fmt: skip
-    record_change(minor, {"categories_manual": manual}, server_hlc())
+    record_change(minor, {"categories_manual": manual}, server_hlc(), author=scope.user.id)
     derive(minor)
-    audit("categories", "minor", minor.id, fields=["categories_manual"])
+    audit("categories", "minor", minor.id, fields=["categories_manual"], user_id=scope.user.id)
     return minor
 
 

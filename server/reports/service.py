@@ -61,10 +61,10 @@ def create_report(scope: Scope, data: dict, hlc: str | None = None) -> Report:
     report = Report(id=data.get("id"), reporter_id=scope.user.id, area_path=area.path, reported_at=utcnow())
     changes = {k: v for k, v in data.items() if k != "id"}
     changes.update(mandatory=mandatory, urgent=bool(data.get("urgent")) or mandatory, status="new")
-    record_change(report, changes, hlc or server_hlc(), created=True)
+    record_change(report, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(report)
     db.session.flush()
-    audit("create", "report", report.id, fields=changes)
+    audit("create", "report", report.id, fields=changes, user_id=scope.user.id)
     return report
 
 
@@ -84,6 +84,6 @@ def update_report(scope: Scope, report: Report, changes: dict, hlc: str | None =
         stamp = STEP_TIMESTAMPS.get(status)
         if stamp and getattr(report, stamp) is None:
             setattr(report, stamp, utcnow())
-    record_change(report, changes, hlc or server_hlc())
-    audit("update", "report", report.id, fields=changes)
+    record_change(report, changes, hlc or server_hlc(), author=scope.user.id)
+    audit("update", "report", report.id, fields=changes, user_id=scope.user.id)
     return report

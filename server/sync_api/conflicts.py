@@ -91,11 +91,11 @@ def restore(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
         if conflict.field == "grade":
             changes["grade_reason"] = f"恢复冲突中被替代的等级 / Restored from conflict {conflict.id}"
         adapter.update(scope, record, changes, hlc)
-    audit("restore", "conflict", conflict.id, extra={"entity": conflict.entity, "record": conflict.record_id})
+    audit("restore", "conflict", conflict.id, extra={"entity": conflict.entity, "record": conflict.record_id}, user_id=scope.user.id)
     return conflict
 
 
 def dismiss(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
     _close(scope, conflict, "dismissed")
-    audit("dismiss", "conflict", conflict.id)
+    audit("dismiss", "conflict", conflict.id, user_id=scope.user.id)
     return conflict

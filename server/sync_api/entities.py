@@ -99,7 +99,7 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str):
     if grade != minor.grade:
         registry.set_grade(scope, minor, grade, reason, hlc, source="sync")
     elif reason is not None and reason != minor.grade_reason:
-        record_change(minor, {"grade_reason": reason}, hlc)  # a better-worded reason, same grade
+        record_change(minor, {"grade_reason": reason}, hlc, author=scope.user.id)  # a better-worded reason, same grade
     return minor
 
 

@@ -11,6 +11,7 @@ from server.changes import record_change
 from server.clock import server_hlc
 from server.db import utcnow
 from server.extensions import db
+from server.localtime import local_date
 from server.registry.models import Minor
 from server.registry.service import FieldErrors, NotPermitted, derive
 from server.scope import Scope
@@ -38,7 +39,7 @@ def note_visit(minor: Minor) -> None:
     last = db.session.scalar(
         sa.select(sa.func.max(Visit.visited_at)).where(Visit.minor_id == minor.id, Visit.deleted_at.is_(None))
     )
-    minor.last_visit_at = last.date() if last else None
+    minor.last_visit_at = local_date(last) if last else None
     derive(minor)
 
 
@@ -51,11 +52,11 @@ def create_visit(scope: Scope, data: dict, hlc: str | None = None) -> Visit:
     visit = Visit(id=data.get("id"), visitor_id=scope.user.id, area_path=minor.area_path)
     changes = {k: v for k, v in data.items() if k != "id"}
     changes["review_status"] = "submitted"
-    record_change(visit, changes, hlc or server_hlc(), created=True)
+    record_change(visit, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(visit)
     db.session.flush()
     note_visit(minor)
-    audit("create", "visit", visit.id, fields=changes)
+    audit("create", "visit", visit.id, fields=changes, user_id=scope.user.id)
     return visit
 
 
@@ -88,8 +89,8 @@ def update_visit(scope: Scope, visit: Visit, changes: dict, hlc: str | None = No
     if "review_status" in changes and not content_changed:
         visit.reviewed_by = scope.user.id
         visit.reviewed_at = utcnow()
-    record_change(visit, changes, hlc or server_hlc())
+    record_change(visit, changes, hlc or server_hlc(), author=scope.user.id)
     if "visited_at" in changes:
         note_visit(db.session.get(Minor, visit.minor_id))
-    audit("review" if not content_changed else "update", "visit", visit.id, fields=changes)
+    audit("review" if not content_changed else "update", "visit", visit.id, fields=changes, user_id=scope.user.id)
     return visit

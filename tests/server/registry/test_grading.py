@@ -185,3 +185,29 @@ def test_a_minor_turning_18_is_archived_by_the_daily_refresh_and_kept(client, lo
     kept = client.get(f"/api/minors/{minor.id}", headers=headers)
     assert kept.status_code == 200 and kept.json["archived"] is True
     assert client.get(f"/api/visits?minor_id={minor.id}", headers=headers).json
+
+
+def test_visit_days_are_the_streets_calendar_days(client, login, session):
+    minor = _minor(session, risk_flags=["runaway"])
+    early_morning_beijing = "2026-11-20T07:00:00+08:00"  # still the 19th in UTC
+    created = client.post(
+        "/api/visits",
+        json={"minor_id": minor.id, "visited_at": early_morning_beijing, "kind": "home"},
+        headers=login("worker1"),
+    )
+    assert created.status_code == 201
+    session.refresh(minor)
+    assert minor.last_visit_at == date(2026, 11, 20)
+    assert minor.next_visit_due == date(2026, 11, 23)
+
+
+def test_service_writes_name_their_author_without_a_request(session):
+    from server.audit.models import AuditEvent
+    from tests.factories import user
+
+    minor = make_minor(make_household())
+    session.commit()
+    worker = user("worker1")
+    assert set(minor.field_authors.values()) == {worker.id}
+    event = session.scalars(sa.select(AuditEvent).where(AuditEvent.record_id == minor.id)).one()
+    assert event.user_id == worker.id

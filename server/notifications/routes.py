@@ -1,0 +1,79 @@
+"""My notifications (消息): newest first, unread count, mark read."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_jwt_extended import get_current_user
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from server.accounts.models import Role
+from server.extensions import db
+from server.notifications import service
+from server.notifications.webhook import deliver_committed
+from server.pagination import PAGE_PARAMS, SelectPage
+from server.scope import roles_required
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/notifications", description="消息 Notifications")
+blp.after_app_request(deliver_committed)
+
+any_role = roles_required(list(Role))
+
+
+class NotificationQuery(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    unread = fields.Boolean(load_default=False)
+
+
+class NotificationOut(ma.Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String(allow_none=True)
+    link = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    read = fields.Function(lambda n: n.read_at is not None)
+
+
+@blp.route("")
+class Notifications(MethodView):
+    decorators = [any_role]
+
+    @blp.arguments(NotificationQuery, location="query")
+    @blp.response(200, NotificationOut(many=True))
+    @blp.paginate(SelectPage, **PAGE_PARAMS)
+    def get(self, args):
+        """My notifications, newest first (?unread=true for the unread ones only)."""
+        return service.inbox_query(get_current_user(), args["unread"])
+
+
+@blp.route("/unread-count", methods=["GET"])
+@any_role
+@blp.response(200)
+def unread_count():
+    """How many of my notifications are unread: {"unread": n} (the badge)."""
+    return {"unread": service.unread_count(get_current_user())}
+
+
+@blp.route("/<int:notification_id>/read", methods=["POST"])
+@any_role
+@blp.response(200, NotificationOut)
+def read(notification_id):
+    """Mark one of my notifications read."""
+    notice = service.mark_read(get_current_user(), notification_id)
+    db.session.commit()
+    return notice
+
+
+@blp.route("/read-all", methods=["POST"])
+@any_role
+@blp.response(200)
+def read_all():
+    """Mark all my notifications read: {"marked": n}."""
+    marked = service.mark_all_read(get_current_user())
+    db.session.commit()
+    return {"marked": marked}
