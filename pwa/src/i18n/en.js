@@ -18,7 +18,7 @@ export default {
   'login.expired': 'Your session expired: log in again. Unsynced changes are still on this phone.',
   'login.other_user': 'This phone holds the data of {name}, {n} changes not yet synced. Logging in as someone else erases them.',
 
-  'today.title': 'Today', 'today.overdue': 'Overdue', 'today.due': 'Due today', 'today.soon': 'Due within 7 days',
+  'today.to_visit': 'To visit', 'today.title': 'Today', 'today.overdue': 'Overdue', 'today.due': 'Due today', 'today.soon': 'Due within 7 days',
   'today.by_grade': 'Children by grade', 'today.empty': 'No visits due soon. Survey new households under "Households".',
   'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
   'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
@@ -44,12 +44,16 @@ export default {
   'minor.suggested_pending': 'Suggested {grade}, awaiting confirmation', 'minor.rules_missing': 'Rules not downloaded yet: sync while online.',
   'minor.section.basic': 'Basic', 'minor.section.family': 'Family and guardianship', 'minor.section.school': 'Schooling',
   'minor.section.health': 'Health', 'minor.section.risk': 'Behaviour and risks', 'minor.removed': 'Deleted on the server or moved out of your grid',
+  'minor.misbehavior_ordinary': 'Misbehaviour (Art. 28)',
+  'minor.misbehavior_serious': 'Serious misbehaviour (Art. 38)',
   'minor.id_hint': '18-character resident ID; only part of it is shown after saving',
 
   'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings', 'visit.ok': 'OK', 'visit.concern': 'Concern',
   'visit.note': 'Note', 'visit.measures': 'Measures', 'visit.summary': 'Summary',
   'visit.next_due': 'Grade {grade}: next visit by {date}', 'visit.save': 'Save visit',
   'visit.returned': 'Returned: {comment}', 'visit.locked': 'A submitted visit can be changed only once returned',
+
+  'finding.living': 'Living', 'finding.health': 'Health', 'finding.study': 'Study', 'finding.safety': 'Safety', 'finding.mental': 'Mental health',
 
   'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
   'report.empty': 'No reports yet. If a child is being harmed, report it now.', 'report.mandatory': 'Mandatory',

@@ -19,7 +19,7 @@ export default {
   'login.expired': '登录已过期, 请重新登录。未同步的修改仍保存在本机。',
   'login.other_user': '本机保存着 {name} 的数据, 其中 {n} 条尚未同步。登录其他账号会清除这些数据。',
 
-  'today.title': '今日', 'today.overdue': '已逾期', 'today.due': '今日到期', 'today.soon': '7天内到期',
+  'today.to_visit': '待走访', 'today.title': '今日', 'today.overdue': '已逾期', 'today.due': '今日到期', 'today.soon': '7天内到期',
   'today.by_grade': '各等级人数', 'today.empty': '近期没有需要走访的儿童。可以去「户籍」摸排新的家庭。',
   'today.days_overdue': '逾期 {n} 天', 'today.due_on': '{date} 到期',
   'today.fix': '有 {n} 条修改被退回, 请修正', 'today.notices': '有 {n} 条修改被他人替代',
@@ -45,12 +45,16 @@ export default {
   'minor.suggested_pending': '建议{grade}, 待主管确认', 'minor.rules_missing': '评估规则尚未下载, 联网同步后显示。',
   'minor.section.basic': '基本信息', 'minor.section.family': '家庭与监护', 'minor.section.school': '就学',
   'minor.section.health': '健康', 'minor.section.risk': '行为与风险', 'minor.removed': '此档案已在服务器删除或移出你的网格',
+  'minor.misbehavior_ordinary': '不良行为 (预防未成年人犯罪法第28条)',
+  'minor.misbehavior_serious': '严重不良行为 (第38条)',
   'minor.id_hint': '18位居民身份证号码; 保存后只显示部分号码',
 
   'visit.title': '记录走访', 'visit.view': '走访记录', 'visit.findings': '走访发现', 'visit.ok': '正常', 'visit.concern': '有问题',
   'visit.note': '情况说明', 'visit.measures': '帮扶措施', 'visit.summary': '走访小结',
   'visit.next_due': '按{grade}等级, 下次走访应在 {date} 前', 'visit.save': '保存走访',
   'visit.returned': '被退回: {comment}', 'visit.locked': '已提交的走访只能在被退回后修改',
+
+  'finding.living': '生活', 'finding.health': '健康', 'finding.study': '学习', 'finding.safety': '安全', 'finding.mental': '心理',
 
   'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
   'report.empty': '还没有上报。发现侵害情况, 点下方按钮立即上报。', 'report.mandatory': '强制报告',

@@ -1,0 +1,169 @@
+// The app: open the replica, restore the session, keep sync running, route to the screens.
+import { html } from 'htm/preact';
+import { render } from 'preact';
+
+import { Api } from './api.js';
+import { deviceId, getMeta, openHumiaoDB, outboxCounts, wipe } from './db.js';
+import { getLang, t } from './i18n/index.js';
+import { navigate, useRoute } from './router.js';
+import { changed, getState, setState, setStatus, toast, useAppState } from './state.js';
+import { registerServiceWorker, UpdatePrompt } from './sw-client.js';
+import { startAutoSync, SyncClient } from './sync.js';
+import { HouseholdList, HouseholdPage } from './views/households.js';
+import { Login } from './views/login.js';
+import { Me } from './views/me.js';
+import { MinorProfile } from './views/minor.js';
+import { MinorForm } from './views/minor-form.js';
+import { ReportForm, ReportList } from './views/report.js';
+import { StatusBar, TabBar } from './views/statusbar.js';
+import { Survey } from './views/survey.js';
+import { Today } from './views/today.js';
+import { Overlays } from './views/ui.js';
+import { VisitForm } from './views/visit.js';
+
+const RULES_MAX_AGE_MS = 12 * 3600_000;
+let stopAutoSync = null;
+
+async function refreshRules(force = false) {
+  const { api, rules } = getState();
+  const age = rules?.fetched_at ? Date.now() - Date.parse(rules.fetched_at) : Infinity;
+  if (!force && age < RULES_MAX_AGE_MS) return;
+  try {
+    await api.fetchRules();
+    setState({ rules: await getMeta(getState().db, 'rules') });
+  } catch {
+    // offline or not yet served: the cached rules (or none) stay in use
+  }
+}
+
+function startSession() {
+  stopAutoSync?.();
+  stopAutoSync = startAutoSync(getState().sync);
+  refreshRules();
+}
+
+function endSession(patch) {
+  stopAutoSync?.();
+  stopAutoSync = null;
+  setState({ user: null, ...patch });
+  navigate('/today', { replace: true });
+}
+
+// DESIGN §6: a user revoked on the server is wiped at the next contact, unsynced work
+// included (it cannot be sent any more); an expired session only asks for a new login.
+async function onAuthLost(err) {
+  const { db } = getState();
+  if (err.reason === 'expired') {
+    endSession({ authMessage: t('login.expired') });
+    return;
+  }
+  const { total } = await outboxCounts(db);
+  await wipe(db);
+  await changed();
+  endSession({
+    rules: null,
+    authMessage: total ? t('login.revoked_pending', { n: total }) : t('login.revoked'),
+  });
+}
+
+function wireSyncStatus(sync) {
+  sync.on((event) => {
+    if (event.type === 'start') setStatus({ syncing: true, failed: false, pulled: 0, remaining: null, first: false });
+    else if (event.type === 'pull') setStatus({ first: event.first, pulled: event.pulled, remaining: event.remaining });
+    else if (event.type === 'done') {
+      setStatus({ syncing: false });
+      changed();
+      refreshRules();
+    } else if (event.type === 'error') {
+      setStatus({ syncing: false, failed: event.error?.name !== 'AuthError' });
+      changed();
+    }
+  });
+  const online = () => setStatus({ online: navigator.onLine });
+  addEventListener('online', online);
+  addEventListener('offline', online);
+}
+
+async function syncNow() {
+  const { sync, status } = getState();
+  if (!status.online) {
+    toast(t('status.offline'), 'error');
+    return;
+  }
+  try {
+    await sync.run();
+  } catch {
+    // the status bar says so; the next trigger retries
+  }
+}
+
+async function logout() {
+  const { api, db } = getState();
+  await api.logout();
+  await wipe(db);
+  await changed();
+  endSession({ rules: null, authMessage: null });
+}
+
+function Screen({ route }) {
+  const [a] = route.params;
+  const from = route.query.get('from');
+  switch (route.name) {
+    case 'households': return html`<${HouseholdList} />`;
+    case 'household': return html`<${HouseholdPage} id=${a} key=${a} />`;
+    case 'survey': return html`<${Survey} id=${a} step=${Number(route.query.get('step') ?? 1)} key=${`${a}-${route.query.get('step')}`} />`;
+    case 'minorNew': return html`<${MinorForm} householdId=${a} from=${from} key=${`new-${a}`} />`;
+    case 'minorEdit': return html`<${MinorForm} id=${a} from=${from} key=${`edit-${a}`} />`;
+    case 'minor': return html`<${MinorProfile} id=${a} key=${a} />`;
+    case 'visitNew': return html`<${VisitForm} minorId=${a} key=${`new-${a}`} />`;
+    case 'visit': return html`<${VisitForm} id=${a} key=${a} />`;
+    case 'reports': return html`<${ReportList} />`;
+    case 'reportNew': return html`<${ReportForm} minorId=${route.query.get('minor')} />`;
+    case 'me': return html`<${Me} onSync=${syncNow} onLogout=${logout} />`;
+    default: return html`<${Today} />`;
+  }
+}
+
+function App() {
+  const { user, lang } = useAppState();
+  const route = useRoute();
+  if (!user) {
+    return html`<div class="hm-app" data-lang=${lang}>
+      <${Login} onLoggedIn=${async (u) => {
+        setState({ user: u, authMessage: null });
+        await refreshRules(true);
+        await changed();
+        startSession();
+      }} />
+      <${Overlays} /><${UpdatePrompt} />
+    </div>`;
+  }
+  return html`<div class="hm-app" data-lang=${lang}>
+    <${StatusBar} onSync=${syncNow} />
+    <${Screen} route=${route} />
+    <${TabBar} route=${route} />
+    <${Overlays} /><${UpdatePrompt} />
+  </div>`;
+}
+
+async function boot() {
+  document.documentElement.lang = getLang();
+  const db = await openHumiaoDB();
+  await deviceId(db);
+  const api = new Api({ db, onAuthLost });
+  const sync = new SyncClient({ db, api });
+  setState({ db, api, sync, user: (await getMeta(db, 'user')) ?? null, rules: (await getMeta(db, 'rules')) ?? null });
+  wireSyncStatus(sync);
+  await changed();
+  render(html`<${App} />`, document.getElementById('app'));
+  document.getElementById('boot')?.remove();
+  if (getState().user) startSession();
+  registerServiceWorker();
+}
+
+boot().catch((err) => {
+  // Shown on the boot screen: without IndexedDB (private mode) nothing can be kept offline.
+  const el = document.getElementById('boot');
+  if (el) el.textContent = `无法启动 / Cannot start: ${err.message}`;
+  console.error(err);
+});

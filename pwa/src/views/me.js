@@ -1,0 +1,85 @@
+// 我的: language, sync now, what is waiting or was rejected, and logout (which wipes the
+// phone, after saying what would be lost).
+import { html } from 'htm/preact';
+
+import { outboxCounts } from '../db.js';
+import { describe, fieldLabel, formatDate, getLang, LANGUAGES, setLang, t } from '../i18n/index.js';
+import { discardRejected } from '../outbox.js';
+import { changed, confirmDialog, getState, useAppState, useLive } from '../state.js';
+import { serverErrors } from '../validate.js';
+import { fixHref, Notice, recordHref } from './notices.js';
+import { InfoCell, Page, Title } from './ui.js';
+
+async function load(db) {
+  const [outbox, notices] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
+  return { outbox, notices };
+}
+
+function OutboxRow({ entry }) {
+  const rejected = entry.status === 'rejected';
+  const errors = rejected ? serverErrors(entry.errors) : {};
+  const fields = Object.keys(entry.fields ?? {});
+  async function discard() {
+    if (!(await confirmDialog({ title: t('me.discard'), body: t('me.discard_confirm'), danger: true }))) return;
+    await discardRejected(getState().db, entry.seq);
+    await changed();
+  }
+  return html`<div class=${`weui-cell hm-outbox${rejected ? ' hm-outbox--rejected' : ''}`}>
+    <div class="weui-cell__bd">
+      <a class="hm-row-title" href=${recordHref(entry.entity, entry.id)}>
+        ${t(`tab.${entry.entity === 'report' ? 'reports' : 'households'}`)} · ${entry.op === 'delete' ? t('common.delete')
+          : fields.slice(0, 4).map(fieldLabel).join('、')}${fields.length > 4 ? '…' : ''}
+      </a>
+      <p class="hm-row-sub">${formatDate(new Date(entry.created_at).toISOString(), true)}
+        ${entry.attempts ? ` · ×${entry.attempts}` : ''}</p>
+      ${Object.entries(errors).map(([f, msg]) => html`<p class="hm-error" key=${f}>
+        ${fieldLabel(f)}: ${msg}${entry.fields && f in entry.fields ? ` (${describe(f, entry.fields[f])})` : ''}</p>`)}
+      ${rejected && html`<div class="hm-notice__actions">
+        <a class="weui-btn weui-btn_primary weui-btn_mini hm-btn-touch" href=${fixHref(entry.entity, entry.id, Object.keys(errors)[0])}>${t('me.fix')}</a>
+        <button type="button" class="weui-btn weui-btn_default weui-btn_mini hm-btn-touch" onClick=${discard}>${t('me.discard')}</button>
+      </div>`}
+    </div>
+  </div>`;
+}
+
+export function Me({ onSync, onLogout }) {
+  const { user, status } = useAppState();
+  const { data } = useLive(load);
+  const rejected = (data?.outbox ?? []).filter((e) => e.status === 'rejected');
+  const pending = (data?.outbox ?? []).filter((e) => e.status !== 'rejected');
+
+  async function logout() {
+    const { total } = await outboxCounts(getState().db);
+    const ok = await confirmDialog({
+      title: t('me.logout'), danger: true, ok: t('me.logout'),
+      body: total ? t('me.logout_pending', { n: total }) : t('me.logout_confirm'),
+    });
+    if (ok) await onLogout();
+  }
+
+  return html`<${Page} title=${t('me.title')} action=${logout} actionLabel=${t('me.logout')} danger>
+    <div class="weui-cells">
+      <${InfoCell} label=${t('login.username')}>${user?.display_name ?? user?.username}</${InfoCell}>
+      ${user?.unit && html`<${InfoCell} label="">${user.unit}</${InfoCell}>`}
+    </div>
+    <${Title}>${t('me.language')}</${Title}>
+    <div class="hm-lang hm-lang--cells">
+      ${LANGUAGES.map(([code, name]) => html`<button type="button" key=${code}
+        class=${`hm-lang__btn${getLang() === code ? ' hm-lang__btn--on' : ''}`} onClick=${() => setLang(code)}>${name}</button>`)}
+    </div>
+    <div class="hm-action hm-action--inline">
+      <button type="button" class="weui-btn weui-btn_default" onClick=${onSync} disabled=${status.syncing || !status.online}>
+        ${status.syncing ? t('status.syncing') : t('me.sync_now')}
+      </button>
+    </div>
+    ${data?.notices.length > 0 && html`<${Title}>${t('today.notices', { n: data.notices.length })}</${Title}>
+      ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink />`)}`}
+    ${rejected.length > 0 && html`<${Title}>${t('me.rejected')} (${rejected.length})</${Title}>
+      <div class="weui-cells">${rejected.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}</div>`}
+    <${Title}>${t('me.outbox')} (${pending.length})</${Title}>
+    <div class="weui-cells">
+      ${pending.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('me.outbox_empty')}</span></div>`}
+      ${pending.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}
+    </div>
+  </${Page}>`;
+}

@@ -1,0 +1,111 @@
+// Register or edit a minor. The categories and the suggested grade are evaluated on the
+// phone as the fields are filled, with the reasons, from the cached rules.
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+
+import { assess, categoryLabel, reasonText } from '../classify.js';
+import { fieldLabel, t } from '../i18n/index.js';
+import { navigate } from '../router.js';
+import { MINOR_SECTIONS, MISBEHAVIOR_SERIOUS, sectionOf } from '../schema.js';
+import { useAppState } from '../state.js';
+import { validateMinor } from '../validate.js';
+import { useRecordForm } from './forms.js';
+import {
+  Cells, CheckList, enumOptions, GradeBadge, Page, SelectField, TextField, Title, YesNoField,
+} from './ui.js';
+
+export function LiveAssessment({ minor }) {
+  const { rules } = useAppState();
+  const [open, setOpen] = useState(false);
+  const result = assess(minor, rules);
+  if (!result) return html`<div class="hm-live"><p class="hm-hint">${t('minor.rules_missing')}</p></div>`;
+  return html`<div class="hm-live" aria-live="polite">
+    <button type="button" class="hm-live__head" onClick=${() => setOpen(!open)} aria-expanded=${open}>
+      <span class="hm-live__label">${t('minor.live')}</span>
+      <${GradeBadge} grade=${result.grade_suggested} suggested />
+      <span class="hm-live__cats">
+        ${result.categories.length ? result.categories.map((c) => categoryLabel(c, rules)).join('、') : t('minor.no_category')}
+      </span>
+      <span class="hm-live__toggle">${open ? '▲' : '▼'}</span>
+    </button>
+    ${open && html`<ul class="hm-live__reasons">
+      ${result.reasons.map((r) => html`<li key=${r.code}>${reasonText(r)}</li>`)}
+    </ul>`}
+  </div>`;
+}
+
+function Field({ field, draft, set, errors }) {
+  const { name, kind } = field;
+  const common = { name, onChange: set, error: errors[name], required: field.required };
+  if (kind === 'select') {
+    const options = field.labels
+      ? field.values.map((v) => [v, field.labels(v)])
+      : enumOptions(field.group ?? name, field.values);
+    return html`<${SelectField} ...${common} value=${draft[name]} options=${options} />`;
+  }
+  if (kind === 'yesno') return html`<${YesNoField} ...${common} value=${draft[name]} />`;
+  if (kind === 'date') return html`<${TextField} ...${common} type="date" value=${draft[name]} />`;
+  if (kind === 'id') {
+    return html`<${TextField} ...${common} value=${draft.id_number} autocomplete="off" maxlength="18"
+      placeholder=${draft.id_number_masked ?? ''} hint=${t('minor.id_hint')} />`;
+  }
+  return html`<${TextField} ...${common} value=${draft[name]} />`;
+}
+
+function SetField({ field, draft, set }) {
+  if (field.name === 'misbehavior') {
+    const serious = new Set(MISBEHAVIOR_SERIOUS);
+    const values = draft.misbehavior ?? [];
+    const part = (isSerious) => field.values.filter((v) => serious.has(v) === isSerious);
+    // Two lists, one set: each list edits only its own members.
+    const onPart = (isSerious) => (name, picked) =>
+      set(name, [...values.filter((v) => serious.has(v) !== isSerious), ...picked].sort());
+    return html`
+      <${CheckList} name="misbehavior" title=${t('minor.misbehavior_ordinary')}
+        values=${values.filter((v) => !serious.has(v))} options=${enumOptions('misbehavior', part(false))} onChange=${onPart(false)} />
+      <${CheckList} name="misbehavior_serious" title=${t('minor.misbehavior_serious')}
+        values=${values.filter((v) => serious.has(v))} options=${enumOptions('misbehavior', part(true))} onChange=${onPart(true)} />`;
+  }
+  return html`<${CheckList} name=${field.name} title=${fieldLabel(field.name)}
+    values=${draft[field.name]} options=${enumOptions(field.name, field.values)} onChange=${set} />`;
+}
+
+export function MinorForm({ id, householdId, from }) {
+  const form = useRecordForm('minor', id, {
+    defaults: { household_id: householdId, misbehavior: [], risk_flags: [], crime_victim: false },
+    validate: (m) => validateMinor(m),
+  });
+  const { draft, set, errors, rejected } = form;
+  if (!draft) return null;
+  const errorSections = new Set(Object.keys(errors).map((f) => sectionOf(f.split('.')[0])));
+  const rejectedFields = Object.keys(rejected);
+
+  async function submit() {
+    const record = { ...draft };
+    if (record.disability_grade !== null && record.disability_grade !== undefined) {
+      record.disability_grade = Number(record.disability_grade);
+    }
+    if (record.id_number) record.id_number = record.id_number.trim().toUpperCase();
+    const saved = await form.save(record);
+    if (!saved) return;
+    if (from === 'survey') navigate(`/survey/${saved.household_id}?step=2`, { replace: true });
+    else navigate(`/minor/${saved.id}`, { replace: true });
+  }
+
+  return html`<${Page} title=${id ? t('minor.edit') : t('minor.new')} backable
+    action=${submit} actionLabel=${t('common.save')} actionDisabled=${form.busy}>
+    <${LiveAssessment} minor=${draft} />
+    ${rejectedFields.length > 0 && html`<div class="hm-banner hm-banner--error" role="alert">${t('notice.rejected')}
+      ${rejectedFields.map((f) => html`<div key=${f}>· ${rejected[f].slice(1)}</div>`)}</div>`}
+    ${MINOR_SECTIONS.map(([section, fields]) => html`<section key=${section}
+      class=${errorSections.has(section) ? 'hm-section hm-section--error' : 'hm-section'}>
+      <${Title}>${t(`minor.section.${section}`)}</${Title}>
+      <${Cells} form>
+        ${fields.filter((f) => f.kind !== 'set' && (!f.show || f.show(draft))).map((f) =>
+          html`<${Field} key=${f.name} field=${f} draft=${draft} set=${set} errors=${errors} />`)}
+      </${Cells}>
+      ${fields.filter((f) => f.kind === 'set').map((f) =>
+        html`<${SetField} key=${f.name} field=${f} draft=${draft} set=${set} />`)}
+    </section>`)}
+  </${Page}>`;
+}

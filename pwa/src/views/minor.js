@@ -1,0 +1,116 @@
+// 个人档案: who the child is, why they are registered, their grade and its history, the
+// visits and the measures taken.
+import { html } from 'htm/preact';
+
+import { categoryLabel, displayGrade, effectiveDue, localDay, reasonText } from '../classify.js';
+import { listRecords, outboxFor } from '../db.js';
+import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
+import { navigate } from '../router.js';
+import { useAppState, useLive } from '../state.js';
+import { LiveAssessment } from './minor-form.js';
+import { RecordNotices } from './notices.js';
+import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
+
+async function load(db, id) {
+  const minor = await db.get('minors', id);
+  if (!minor) return null;
+  const [visits, household, pending] = await Promise.all([
+    listRecords(db, 'visit', 'minor_id', id),
+    minor.household_id ? db.get('households', minor.household_id) : null,
+    outboxFor(db, 'minor', id),
+  ]);
+  visits.sort((a, b) => String(b.visited_at).localeCompare(String(a.visited_at)));
+  return { minor, visits, household, pending };
+}
+
+const ageOf = (birth) => {
+  if (!birth) return null;
+  const [y, m, d] = birth.split('-').map(Number);
+  const now = new Date();
+  return now.getFullYear() - y - (now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d) ? 1 : 0);
+};
+
+// The server's grade history when it sends one, else what this phone has seen.
+function history(minor) {
+  if (Array.isArray(minor.grade_history) && minor.grade_history.length) {
+    return minor.grade_history.map((h) => ({ grade: h.to_grade, reason: h.reason, at: h.changed_at }));
+  }
+  return minor._grades ?? [];
+}
+
+function measureCounts(visits) {
+  const counts = new Map();
+  for (const v of visits) for (const m of v.measures ?? []) counts.set(m, (counts.get(m) ?? 0) + 1);
+  return [...counts.entries()];
+}
+
+const INFO = ['school_status', 'lives_with_parents', 'father_status', 'mother_status', 'caregiver', 'health', 'poverty', 'hukou'];
+
+export function MinorProfile({ id }) {
+  const { rules } = useAppState();
+  const { data, loading } = useLive((db) => load(db, id), [id]);
+  if (loading) return html`<${Page} title=${t('minor.title')} backable />`;
+  if (!data) return html`<${Page} title=${t('minor.title')} backable><${Empty} text=${t('minor.not_found')} /></${Page}>`;
+  const { minor, visits, household, pending } = data;
+  const shown = displayGrade(minor, rules);
+  const grade = shown.grade;
+  const due = effectiveDue(minor, visits, rules);
+  const age = ageOf(minor.birth_date);
+  const measures = measureCounts(visits);
+  const grades = history(minor);
+  return html`<${Page} title=${minor.name} backable
+    action=${() => navigate(`/minor/${id}/visit/new`)} actionLabel=${t('minor.log_visit')}>
+    <${RecordNotices} entity="minor" id=${id} />
+    ${minor._removed && html`<div class="hm-banner hm-banner--warn">${t('minor.removed')}</div>`}
+    <div class=${`hm-profile hm-stripe--${grade ?? 'none'}`}>
+      <div class="hm-profile__main">
+        <h2>${minor.name}</h2>
+        <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${t('minor.age', { n: age })}` : ''}
+          ${minor.id_number_masked ? ` · ${minor.id_number_masked}` : ''}</p>
+        ${household && html`<a class="hm-row-sub hm-accent" href=${`#/household/${household.id}`}>${household.address}</a>`}
+      </div>
+      <div class="hm-profile__grade">
+        <${GradeBadge} ...${shown} />
+        ${shown.suggested && html`<small>${t('minor.suggested_pending', { grade: t(`grade.${grade}`) })}</small>`}
+      </div>
+    </div>
+    ${pending.length > 0 && html`<${LiveAssessment} minor=${minor} />`}
+    <${Title}>${t('minor.categories')}</${Title}>
+    <div class="hm-chips">
+      ${(minor.categories ?? []).length === 0 && html`<span class="hm-hint">${t('minor.no_category')}</span>`}
+      ${(minor.categories ?? []).map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}
+    </div>
+    ${(minor.grade_reason || minor.category_reasons?.length) && html`<ul class="hm-reasons">
+      ${minor.grade_reason && html`<li>${minor.grade_reason}</li>`}
+      ${(minor.category_reasons ?? []).map((r, i) => html`<li key=${i}>${r.zh ? reasonText(r) : JSON.stringify(r)}</li>`)}
+    </ul>`}
+    <div class="weui-cells">
+      <${InfoCell} label=${t('minor.next_due')}>${due ? formatDate(due) : '—'}</${InfoCell}>
+      ${INFO.filter((f) => minor[f]).map((f) => html`<${InfoCell} key=${f} label=${fieldLabel(f)}>${valueLabel(f, minor[f])}</${InfoCell}>`)}
+      <${LinkCell} href=${`#/minor/${id}/edit`}>${t('minor.edit')}</${LinkCell}>
+    </div>
+    <${Title}>${t('minor.grade_history')}</${Title}>
+    <div class="weui-cells">
+      ${grades.length === 0 && html`<div class="weui-cell"><span class="hm-hint">—</span></div>`}
+      ${[...grades].reverse().map((g, i) => html`<div class="weui-cell" key=${i}>
+        <div class="weui-cell__hd"><${GradeBadge} grade=${g.grade} /></div>
+        <div class="weui-cell__bd hm-pad-l"><p class="hm-row-sub">${g.reason ?? ''}</p></div>
+        <div class="weui-cell__ft">${formatDate(g.at)}</div>
+      </div>`)}
+    </div>
+    <${Title}>${t('minor.measures')}</${Title}>
+    <div class="hm-chips">
+      ${measures.length === 0 && html`<span class="hm-hint">${t('minor.no_measures')}</span>`}
+      ${measures.map(([m, n]) => html`<span class="hm-chip" key=${m}>${valueLabel('measures', m)} ×${n}</span>`)}
+    </div>
+    <${Title}>${t('minor.visits')} (${visits.length})</${Title}>
+    ${visits.length === 0 && html`<${Empty} text=${t('minor.no_visits')} />`}
+    <div class="weui-cells">
+      ${visits.map((v) => html`<${LinkCell} key=${v.id} href=${`#/visit/${v.id}`}
+        ft=${html`<span class=${`hm-review hm-review--${v.review_status ?? 'submitted'}`}>${valueLabel('review_status', v.review_status ?? 'submitted')}</span>`}>
+        <p class="hm-row-title">${formatDate(localDay(v.visited_at))} · ${valueLabel('kind', v.kind)}</p>
+        <p class="hm-row-sub">${v.summary ?? ''}</p>
+      </${LinkCell}>`)}
+    </div>
+  </${Page}>`;
+}

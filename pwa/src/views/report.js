@@ -1,0 +1,92 @@
+// 上报: mandatory reports (强制报告) and other alerts. Grid workers are mandated reporters:
+// the nine mandatory situations go to the police at once, so the form says so and offers
+// the call before anything else.
+import { html } from 'htm/preact';
+
+import { listRecords } from '../db.js';
+import { formatDate, t, valueLabel } from '../i18n/index.js';
+import { navigate } from '../router.js';
+import { MANDATORY_KINDS, OTHER_KINDS } from '../schema.js';
+import { useAppState, useLive } from '../state.js';
+import { validateReport } from '../validate.js';
+import { useRecordForm } from './forms.js';
+import { Cells, Empty, LinkCell, Page, SelectField, TextArea, Title } from './ui.js';
+
+const isMandatory = (kind) => MANDATORY_KINDS.includes(kind);
+
+export function ReportList() {
+  const { data } = useLive(async (db) => {
+    const reports = await listRecords(db, 'report');
+    // Unsynced reports (no server time yet) first, then the newest.
+    return reports.sort((a, b) => (a._v ? 1 : 0) - (b._v ? 1 : 0)
+      || String(b.reported_at ?? '').localeCompare(String(a.reported_at ?? '')));
+  });
+  return html`<${Page} title=${t('report.title')} action=${() => navigate('/report/new')} actionLabel=${t('report.new')} danger>
+    <${Title}>${t('report.list')}</${Title}>
+    ${data && data.length === 0 && html`<${Empty} text=${t('report.empty')} />`}
+    <div class="weui-cells">
+      ${(data ?? []).map((r) => html`<div class="weui-cell" key=${r.id}>
+        <div class="weui-cell__bd">
+          <p class="hm-row-title">${isMandatory(r.kind) && html`<span class="hm-tag-mandatory">${t('report.mandatory')}</span>`}
+            ${valueLabel('report_kind', r.kind)}</p>
+          <p class="hm-row-sub">${formatDate(r.reported_at, true)} · ${r.description ?? ''}</p>
+        </div>
+        <div class="weui-cell__ft">${r._v ? valueLabel('report_status', r.status ?? 'new') : t('status.pending', { n: 1 })}</div>
+      </div>`)}
+    </div>
+  </${Page}>`;
+}
+
+function KindPicker({ value, onChange, error }) {
+  const option = (kind) => html`<label key=${kind} class=${`hm-kind${value === kind ? ' hm-kind--on' : ''}${isMandatory(kind) ? ' hm-kind--mandatory' : ''}`}>
+    <input type="radio" name="kind" value=${kind} checked=${value === kind} onChange=${() => onChange('kind', kind)} />
+    ${isMandatory(kind) && html`<span class="hm-tag-mandatory">${t('report.mandatory')}</span>`}
+    <span>${valueLabel('report_kind', kind)}</span>
+  </label>`;
+  return html`<div id="field-kind" class=${error ? 'hm-kinds hm-kinds--error' : 'hm-kinds'}>
+    <${Title}>${t('report.mandatory')}</${Title}>
+    <p class="hm-hint hm-para">${t('report.mandatory_hint')}</p>
+    ${MANDATORY_KINDS.map(option)}
+    <${Title}>${t('report.others')}</${Title}>
+    ${OTHER_KINDS.map(option)}
+    ${error && html`<div class="hm-error hm-para" role="alert">${t(`err.${error}`)}</div>`}
+  </div>`;
+}
+
+export function ReportForm({ minorId }) {
+  const { user } = useAppState();
+  const { data: ctx } = useLive(async (db) => ({
+    areas: await db.getAll('areas'),
+    minors: await listRecords(db, 'minor'),
+  }));
+  const form = useRecordForm('report', null, {
+    defaults: { source: 'grid_worker', area_id: user?.area_ids?.[0] ?? null, minor_id: minorId ?? null, urgent: false },
+    validate: (r) => validateReport(r),
+  });
+  const { draft, set, errors } = form;
+  if (!draft || !ctx) return null;
+  const mine = new Set(user?.area_ids ?? []);
+  const areas = ctx.areas.filter((a) => mine.has(a.id) || a.level === 'grid');
+  const areaOptions = areas.length ? areas.map((a) => [a.id, a.name]) : [...mine].map((id) => [id, `#${id}`]);
+  const minorOptions = ctx.minors.map((m) => [m.id, m.name]);
+
+  async function submit() {
+    // `mandatory` is derived from the kind on the server; a mandatory report is always urgent.
+    const saved = await form.save({ urgent: draft.urgent || isMandatory(draft.kind) });
+    if (saved) navigate('/reports', { replace: true });
+  }
+
+  return html`<${Page} title=${t('report.new')} backable action=${submit} actionLabel=${t('report.submit')}
+    actionDisabled=${form.busy} danger>
+    ${isMandatory(draft.kind) && html`<a class="hm-banner hm-banner--error hm-call" href="tel:110">📞 ${t('report.call')}</a>`}
+    <${KindPicker} value=${draft.kind} onChange=${set} error=${errors.kind} />
+    <${Cells} form>
+      <${SelectField} name="area_id" required value=${draft.area_id} options=${areaOptions} onChange=${set} error=${errors.area_id} />
+      <${SelectField} name="minor_id" label=${t('report.minor_optional')} value=${draft.minor_id}
+        options=${minorOptions} onChange=${set} />
+      <${SelectField} name="urgent" value=${draft.urgent || isMandatory(draft.kind)} blank=${false}
+        options=${[[false, t('common.no')], [true, t('common.yes')]]} onChange=${set} />
+      <${TextArea} name="description" value=${draft.description} onChange=${set} error=${errors.description} rows=${5} />
+    </${Cells}>
+  </${Page}>`;
+}

@@ -1,0 +1,54 @@
+// 今日: the visits due within a week and overdue, red first, then the most urgent. Everything here is read from the phone.
+import { html } from 'htm/preact';
+
+import { countByGrade, dueList } from '../classify.js';
+import { formatDate, t } from '../i18n/index.js';
+import { useAppState, useLive } from '../state.js';
+import { Empty, GradeBadge, LinkCell, Page, Title } from './ui.js';
+
+async function load(db) {
+  const [minors, visits, households] = await Promise.all([
+    db.getAll('minors'), db.getAll('visits'), db.getAll('households'),
+  ]);
+  return { minors: minors.filter((m) => !m._deleted), visits, households };
+}
+
+function DueRow({ row, households }) {
+  const { minor, days, due, grade } = row;
+  const household = households.get(minor.household_id);
+  const when = days < 0 ? t('today.days_overdue', { n: -days })
+    : days === 0 ? t('today.due') : t('today.due_on', { date: formatDate(due) });
+  return html`<${LinkCell} href=${`#/minor/${minor.id}`} stripe=${grade ?? 'none'}
+    ft=${html`<${GradeBadge} grade=${grade} suggested=${!minor.grade && Boolean(grade)} />`}>
+    <p class="hm-row-title">${minor.name}</p>
+    <p class=${`hm-row-sub${days < 0 ? ' hm-overdue' : ''}`}>${when}${household ? ` · ${household.address}` : ''}</p>
+  </${LinkCell}>`;
+}
+
+export function Today() {
+  const { rules, status } = useAppState();
+  const { data } = useLive(load);
+  if (!data) return html`<${Page} title=${t('today.title')}><p class="hm-loading">${t('common.loading')}</p></${Page}>`;
+  const rows = dueList(data.minors, data.visits, rules);
+  const households = new Map(data.households.map((h) => [h.id, h]));
+  const overdue = rows.filter((r) => r.days < 0).length;
+  const dueToday = rows.filter((r) => r.days === 0).length;
+  const counts = countByGrade(data.minors);
+  return html`<${Page} title=${t('today.title')}>
+    ${status.rejected > 0 && html`<a class="hm-banner hm-banner--error" href="#/me">${t('today.fix', { n: status.rejected })}</a>`}
+    ${status.notices > 0 && html`<a class="hm-banner hm-banner--warn" href="#/me">${t('today.notices', { n: status.notices })}</a>`}
+    <${Title}>${t('today.by_grade')}</${Title}>
+    <div class="hm-grade-counts">
+      ${['red', 'orange', 'yellow', 'blue'].map((g) => html`<div class="hm-grade-count" key=${g}>
+        <${GradeBadge} grade=${g} /><strong>${counts[g]}</strong>
+      </div>`)}
+    </div>
+    ${rows.length === 0 && html`<${Empty} text=${t('today.empty')}>
+      <a class="weui-btn weui-btn_default hm-btn-inline" href="#/households">${t('tab.households')}</a>
+    </${Empty}>`}
+    ${rows.length > 0 && html`<${Title}>
+      ${t('today.to_visit')} · <span class="hm-overdue">${t('today.overdue')} ${overdue}</span> · ${t('today.due')} ${dueToday}
+    </${Title}>
+    <div class="weui-cells">${rows.map((row) => html`<${DueRow} key=${row.minor.id} row=${row} households=${households} />`)}</div>`}
+  </${Page}>`;
+}
