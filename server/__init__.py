@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from server.extensions import api
     from server.registry.grading_routes import blp as grading_blp
     from server.registry.routes import households_blp, minors_blp
+    from server.stats.routes import blp as stats_blp
     from server.sync_api.routes import register as register_sync
     from server.visits.routes import blp as visits_blp
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
         minors_blp,
         grading_blp,
         visits_blp,
+        stats_blp,
     ):
         api.register_blueprint(blueprint)
     register_sync(api)

@@ -17,7 +17,12 @@ CATEGORY = {
 }
 GENDER = {"male": "男", "female": "女"}
 HUKOU = {"rural": "农村", "urban": "城镇"}
-LIVES_WITH_PARENTS = {"both": "与父母同住", "father": "仅与父亲", "mother": "仅与母亲", "neither": "不与父母同住"}
+LIVES_WITH_PARENTS = {
+    "both": "与父母同住",
+    "father": "仅与父亲",
+    "mother": "仅与母亲",
+    "neither": "不与父母同住",
+}
 SCHOOL_STATUS = {
     "preschool": "学前", "in_school": "在校", "dropped_out": "辍学", "not_enrolled": "未入学",
     "working": "务工", "graduated": "毕业未升学",
@@ -49,7 +54,13 @@ RISK_FLAG = {
     "sexual_assault": "疑似遭受性侵害", "bullying": "受欺凌", "runaway": "离家出走", "self_harm": "自伤自残",
     "early_marriage": "早婚", "trafficking": "疑似被拐卖", "begging": "流浪乞讨",
 }  # fmt: skip
-REPORT_STATUS = {"new": "已提交", "acknowledged": "已受理", "referred": "已转介", "resolved": "已处置", "closed": "已结案"}
+REPORT_STATUS = {
+    "new": "已提交",
+    "acknowledged": "已受理",
+    "referred": "已转介",
+    "resolved": "已处置",
+    "closed": "已结案",
+}
 REPORT_SOURCE = {
     "school": "学校", "family": "家庭", "community": "社区", "social_org": "社会组织",
     "legal_unit": "政法单位", "hotline": "热线", "grid_worker": "网格员",
@@ -62,12 +73,19 @@ REPORT_KIND = {
     "bullying": "校园欺凌", "runaway": "离家出走", "neglect": "监护缺失、被忽视", "early_marriage": "早婚",
     "other": "其他",
 }  # fmt: skip
-REFERRAL_STATUS = {"sent": "已转介", "accepted": "已接收", "in_progress": "办理中", "done": "已办结", "declined": "已退回"}
+REFERRAL_STATUS = {
+    "sent": "已转介",
+    "accepted": "已接收",
+    "in_progress": "办理中",
+    "done": "已办结",
+    "declined": "已退回",
+}
 UNIT = {
     "police": "派出所", "civil_affairs": "民政", "school": "学校", "health": "卫生院", "justice": "司法所",
     "youth_league": "团委", "womens_federation": "妇联",
 }  # fmt: skip
 YES_NO = {True: "是", False: "否"}
+
 
 def label(table: dict, code, default: str = "") -> str:
     if code is None or code == "":
@@ -83,7 +101,9 @@ def guardianship(father: str | None, mother: str | None, caregiver: str | None, 
     """监护情况 in words: 父亲外出务工，母亲在家；由祖辈照料（无监护能力）."""
     parts = []
     if father or mother:
-        parts.append(f"父亲{label(PARENT_STATUS, father, '情况不明')}，母亲{label(PARENT_STATUS, mother, '情况不明')}")
+        parts.append(
+            f"父亲{label(PARENT_STATUS, father, '情况不明')}，母亲{label(PARENT_STATUS, mother, '情况不明')}"
+        )
     if caregiver == "none":
         parts.append("无人照料")
     elif caregiver:

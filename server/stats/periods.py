@@ -1,22 +1,19 @@
-"""Periods of the statistics: local (Beijing) calendar days, turned into UTC instants for SQL."""
+"""Periods of the statistics: the street's calendar days, turned into UTC instants for SQL."""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-BEIJING = timezone(timedelta(hours=8))
+from server.localtime import local_today, timezone
 
-
-def local_today() -> date:
-    """Today on the street's calendar, whatever the server's own time zone."""
-    return datetime.now(BEIJING).date()
+__all__ = ["Period", "local_midnight_utc", "local_today", "month_bounds", "shift_month"]
 
 
 def local_midnight_utc(day: date) -> datetime:
-    """The UTC instant at which ``day`` begins in Beijing (bound as UTC: SQLite keeps no offset)."""
-    return datetime.combine(day, time(), BEIJING).astimezone(UTC)
+    """The UTC instant at which ``day`` begins locally (bound as UTC: SQLite keeps no offset)."""
+    return datetime.combine(day, time(), timezone()).astimezone(UTC)
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

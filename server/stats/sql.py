@@ -7,18 +7,21 @@ whole county is one aggregate query and never a loop over rows in Python.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-# China Standard Time has no daylight saving: a fixed offset is exact.
-LOCAL_TZ_NAME = "Asia/Shanghai"
-LOCAL_OFFSET_HOURS = 8
+from server.localtime import timezone
 
 
 class local_month(FunctionElement):
-    """The local (Beijing) calendar month of a UTC timestamp, as the text ``YYYY-MM``."""
+    """The local calendar month of a UTC timestamp, as the text ``YYYY-MM``.
+
+    Built by :func:`month_of`, which supplies the zone's name (PostgreSQL) and its UTC offset
+    (SQLite, which knows no zones: exact for China's fixed offset, approximate where DST is).
+    """
 
     type = sa.String()
     inherit_cache = True
@@ -27,14 +30,24 @@ class local_month(FunctionElement):
 
 @compiles(local_month, "postgresql")
 def _local_month_pg(element, compiler, **kw):
-    (column,) = list(element.clauses)
-    return f"to_char({compiler.process(column, **kw)} AT TIME ZONE '{LOCAL_TZ_NAME}', 'YYYY-MM')"
+    column, zone, _offset = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char({column} AT TIME ZONE {zone}, 'YYYY-MM')"
 
 
 @compiles(local_month)
 def _local_month_sqlite(element, compiler, **kw):
-    (column,) = list(element.clauses)
-    return f"strftime('%Y-%m', {compiler.process(column, **kw)}, '+{LOCAL_OFFSET_HOURS} hours')"
+    column, _zone, offset = (compiler.process(c, **kw) for c in element.clauses)
+    return f"strftime('%Y-%m', {column}, {offset})"
+
+
+def month_of(column) -> local_month:
+    zone = timezone()
+    minutes = int(datetime.now(zone).utcoffset().total_seconds() // 60)
+    return local_month(
+        column,
+        sa.literal_column(f"'{zone.key}'", sa.String),
+        sa.literal_column(f"'{minutes:+d} minutes'", sa.String),
+    )
 
 
 class seconds_between(FunctionElement):
@@ -116,11 +129,12 @@ def path_at_depth(column, depth: int) -> sa.ColumnElement[str]:
     its own path; GROUP BY on this expression drills down one level in one query. A path
     shallower than ``depth`` is cut at its end (a report filed for a whole street).
     """
-    position = sa.literal(1)
+    # Inline constants: PostgreSQL matches a GROUP BY expression to the select list textually.
+    one, slash = sa.literal_column("1", sa.Integer), sa.literal_column("'/'", sa.String)
+    position = one
     for _ in range(depth):
-        rest = sa.func.substr(column, position + 1)
-        position = position + str_position(rest, "/")
-    return sa.func.substr(column, 1, position)
+        position = position + str_position(sa.func.substr(column, position + one), slash)
+    return sa.func.substr(column, one, position)
 
 
 def count_if(condition) -> sa.ColumnElement[int]:

@@ -31,10 +31,14 @@ class Target:
         return self.paths[0] if self.paths else None
 
     def children(self) -> list[Area]:
-        """The next level down: the area's children, or the caller's own areas for a whole scope."""
-        if self.area is None:
+        """The next level down: the area's children; for a scope of several areas (a county
+        user over several streets), those areas themselves."""
+        parent = self.area if self.area is not None else (self.roots[0] if len(self.roots) == 1 else None)
+        if parent is None:
             return list(self.roots)
-        return list(db.session.scalars(sa.select(Area).where(Area.parent_id == self.area.id).order_by(Area.path)))
+        return list(
+            db.session.scalars(sa.select(Area).where(Area.parent_id == parent.id).order_by(Area.path))
+        )
 
     def to_wire(self) -> dict | None:
         return area_wire(self.area) if self.area is not None else None
