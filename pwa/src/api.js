@@ -123,11 +123,12 @@ export class Api {
     await setMeta(this.db, 'user', data.user);
   }
 
-  // Best effort: the server revokes the tokens if it can be reached; the device wipes anyway.
+  // Best effort: revoking the refresh token ends the device's session on the server, if it
+  // can be reached; the device wipes itself anyway.
   async logout() {
     const tokens = await getMeta(this.db, 'tokens');
     try {
-      await this.send('POST', '/api/auth/logout', { token: tokens?.access_token });
+      await this.send('POST', '/api/auth/logout', { token: tokens?.refresh_token ?? tokens?.access_token });
     } catch {
       // offline: the tokens die with the wiped database
     }

@@ -53,6 +53,11 @@ export function openHumiaoDB(name = DB_NAME) {
   });
 }
 
+// Areas have integer ids (the server's primary keys); the pull sends every id as a string.
+export function recordKey(entity, id) {
+  return entity === 'area' && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id;
+}
+
 export function storeOf(entity) {
   const store = STORES[entity];
   if (!store) throw new Error(`unknown entity ${entity}`);

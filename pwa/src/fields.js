@@ -19,13 +19,22 @@ export const isLocalKey = (key) => key.startsWith('_');
 
 const asSet = (v) => new Set(Array.isArray(v) ? v : []);
 
+const blank = (v) => v === null || v === undefined || v === '';
+const isPlain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+// Equal as the server sees them: it stores '' as null and answers a timestamp in its own
+// format ("…40.299000+00:00" for "…40.299Z"), which is no change and no conflict.
 export function sameValue(a, b) {
-  if (a === b) return true;
-  if ((a === null || a === undefined || a === '') && (b === null || b === undefined || b === '')) {
-    return true;
+  if (a === b || (blank(a) && blank(b))) return true;
+  if (typeof a === 'string' && typeof b === 'string') {
+    return ISO_TIME.test(a) && ISO_TIME.test(b) && Date.parse(a) === Date.parse(b);
   }
-  if (typeof a === 'object' && typeof b === 'object' && a && b) {
-    return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (isPlain(a) && isPlain(b)) {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => sameValue(a[k], b[k]));
   }
   return false;
 }

@@ -1,7 +1,7 @@
 // Applying what the server answered to the local replica. Each function is one IndexedDB
 // transaction and is called only after the network call has finished: a transaction
 // that waited on the network would auto-commit half-way.
-import { ENTITIES, STORES } from './db.js';
+import { ENTITIES, recordKey, STORES } from './db.js';
 import { applyFields, keptByServer, overlay, WRITE_ONLY } from './fields.js';
 import { rebuildRecord } from './outbox.js';
 
@@ -117,7 +117,8 @@ async function resetReplica(tx) {
 }
 
 async function applyChange(tx, change, now) {
-  const { entity, id } = change;
+  const { entity } = change;
+  const id = recordKey(entity, change.data?.id ?? change.id);
   const store = tx.objectStore(STORES[entity]);
   const entries = await tx.objectStore('outbox').index('record').getAll([entity, id]);
   const current = await store.get(id);
@@ -129,7 +130,7 @@ async function applyChange(tx, change, now) {
     return 0;
   }
   const server = { ...change.data, id };
-  const notices = await checkPushed(tx, change, server, now);
+  const notices = await checkPushed(tx, { ...change, id }, server, now);
   const live = entries.filter((e) => !(e.op === 'delete' && e.status === 'rejected'));
   const local = overlay(entity, server, live);
   const record = { ...local, _v: change.version, _server: server };

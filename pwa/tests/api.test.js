@@ -60,6 +60,15 @@ test('a refused refresh reports a revoked user (wipe) or an expired session (log
   assert.equal(refreshFailureReason({ msg: 'User deactivated' }), 'revoked');
 });
 
+test('logout revokes the refresh token, and does not fail offline', async () => {
+  const db = await freshDB();
+  await setMeta(db, 'tokens', { access_token: 'a', refresh_token: 'r' });
+  const { fetch, requests } = fakeFetch(() => new Response(null, { status: 204 }));
+  await new Api({ db, fetch }).logout();
+  assert.deepEqual(requests.map((r) => [r.url, r.auth]), [['/api/auth/logout', 'Bearer r']]);
+  await new Api({ db, fetch: async () => { throw new TypeError('offline'); } }).logout();
+});
+
 test('HTTP errors carry the status and the JSON error body; no network is a NetworkError', async () => {
   const db = await freshDB();
   const api = new Api({ db, fetch: async () => json(422, { message: '校验失败', errors: { name: ['x'] } }) });

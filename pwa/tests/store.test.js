@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import {
   DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, wipe,
 } from '../src/db.js';
-import { diffFields, mergeFields, overlay } from '../src/fields.js';
+import { diffFields, mergeFields, overlay, sameValue } from '../src/fields.js';
 import { parse } from '../src/hlc.js';
 import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
 import { freshDB, uuid } from './helpers.js';
@@ -149,6 +149,11 @@ test('field helpers: diff, fold and overlay of set fields', () => {
     measures: { add: ['c'], remove: ['a'] },
   });
   assert.deepEqual(diffFields('minor', { name: 'a', notes: null }, { name: 'a', notes: '' }), {}, 'null and empty are alike');
+  assert.ok(sameValue('2026-11-29T18:15:40.299Z', '2026-11-29T18:15:40.299000+00:00'), 'one instant, two spellings');
+  assert.ok(!sameValue('2026-11-29T18:15:40Z', '2026-11-29T18:15:41Z'));
+  assert.ok(sameValue({ living: { status: 'ok', note: '' } }, { living: { note: null, status: 'ok' } }));
+  assert.ok(!sameValue({ living: { status: 'ok' } }, { living: { status: 'concern' } }));
+  assert.ok(!sameValue('2025-01-01', '2025-01-02'));
   assert.deepEqual(mergeFields('minor', { risk_flags: { add: ['x'], remove: [] } }, { risk_flags: { add: [], remove: ['x'] } }), {
     risk_flags: { add: [], remove: ['x'] },
   });

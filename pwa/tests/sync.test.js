@@ -224,6 +224,24 @@ test('a conflict answer whose value lost shows a notice; one whose value won doe
   assert.deepEqual(notice.conflict_ids, ['c1']);
 });
 
+test('a value the server only re-spells (timestamps, empty notes) is no superseded edit', async () => {
+  const { db, server, client } = await setup();
+  const id = uuid();
+  const realPut = server.put.bind(server);
+  // The server stores '' as null and answers timestamps in its own format.
+  server.put = (entity, rid, data, opts) => realPut(entity, rid, {
+    ...data,
+    ...(data.visited_at ? { visited_at: data.visited_at.replace('Z', '000+00:00') } : {}),
+    ...(data.findings ? { findings: { living: { note: null, status: data.findings.living.status } } } : {}),
+  }, opts);
+  await saveRecord(db, 'visit', {
+    id, minor_id: 'm', visited_at: '2026-11-29T18:15:40.299Z', findings: { living: { status: 'ok', note: '' } },
+  });
+  await client.run();
+  assert.equal(server.record('visit', id).data.visited_at, '2026-11-29T18:15:40.299000+00:00');
+  assert.deepEqual(await noticesFor(db, 'visit', id), []);
+});
+
 test('the full ID number is write-only: never compared, never kept after sync', async () => {
   const { db, client } = await setup();
   const id = uuid();
@@ -234,6 +252,20 @@ test('the full ID number is write-only: never compared, never kept after sync', 
   assert.equal(rec.id_number, undefined);
   assert.equal(rec.id_number_masked, '1101************2X');
   assert.deepEqual(await noticesFor(db, 'minor', id), []);
+});
+
+test('area ids come as strings on the wire but are kept as the integers records refer to', async () => {
+  const { db, client, api } = await setup();
+  const pages = [
+    { changes: [{ entity: 'area', id: '4', version: 1, deleted: false, data: { id: 4, name: '第1网格', level: 'grid' } }],
+      cursor: 'a', has_more: false, reset: false },
+    { changes: [{ entity: 'area', id: '4', version: 2, deleted: true, data: null }], cursor: 'b', has_more: false, reset: false },
+  ];
+  api.request = async () => pages.shift();
+  await client.pullAll();
+  assert.equal((await getRecord(db, 'area', 4)).name, '第1网格');
+  await client.pullAll();
+  assert.equal(await getRecord(db, 'area', 4), undefined, 'the removal finds the record');
 });
 
 test('concurrent runs share one sync', async () => {

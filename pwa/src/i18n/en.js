@@ -39,7 +39,7 @@ export default {
   'minor.live': 'Live assessment', 'minor.categories': 'Categories', 'minor.no_category': 'No category',
   'minor.grade': 'Grade', 'minor.suggested': 'Suggested grade', 'minor.reasons': 'Reasons',
   'minor.grade_history': 'Grade history', 'minor.visits': 'Visits', 'minor.no_visits': 'No visits yet. Tap "Log a visit".',
-  'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
+  'minor.all_visits': 'Show all {n}', 'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
   'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
   'minor.suggested_pending': 'Suggested {grade}, awaiting confirmation', 'minor.rules_missing': 'Rules not downloaded yet: sync while online.',
   'minor.section.basic': 'Basic', 'minor.section.family': 'Family and guardianship', 'minor.section.school': 'Schooling',

@@ -63,6 +63,13 @@ export function describe(field, value) {
     const remove = (value.remove ?? []).map((v) => `−${valueLabel(field, v)}`);
     return [...add, ...remove].join(' ');
   }
+  if (field === 'findings' && value && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([area, f]) => `${t(`finding.${area}`)}: ${t(`visit.${f?.status ?? 'ok'}`)}${f?.note ? ` (${f.note})` : ''}`)
+      .join('; ');
+  }
+  if (value && typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(value, true);
   return valueLabel(field, value);
 }
 

@@ -40,7 +40,7 @@ export default {
   'minor.live': '实时评估', 'minor.categories': '类别', 'minor.no_category': '暂无类别',
   'minor.grade': '等级', 'minor.suggested': '建议等级', 'minor.reasons': '依据',
   'minor.grade_history': '等级记录', 'minor.visits': '走访记录', 'minor.no_visits': '还没有走访记录。点下方「记录走访」。',
-  'minor.measures': '帮扶措施', 'minor.no_measures': '暂无措施', 'minor.log_visit': '记录走访',
+  'minor.all_visits': '显示全部 {n} 条', 'minor.measures': '帮扶措施', 'minor.no_measures': '暂无措施', 'minor.log_visit': '记录走访',
   'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
   'minor.suggested_pending': '建议{grade}, 待主管确认', 'minor.rules_missing': '评估规则尚未下载, 联网同步后显示。',
   'minor.section.basic': '基本信息', 'minor.section.family': '家庭与监护', 'minor.section.school': '就学',

@@ -1,6 +1,7 @@
 // 个人档案: who the child is, why they are registered, their grade and its history, the
 // visits and the measures taken.
 import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
 
 import { categoryLabel, displayGrade, effectiveDue, localDay, reasonText } from '../classify.js';
 import { listRecords, outboxFor } from '../db.js';
@@ -46,8 +47,11 @@ function measureCounts(visits) {
 
 const INFO = ['school_status', 'lives_with_parents', 'father_status', 'mother_status', 'caregiver', 'health', 'poverty', 'hukou'];
 
+const VISITS_SHOWN = 10;
+
 export function MinorProfile({ id }) {
   const { rules } = useAppState();
+  const [allVisits, setAllVisits] = useState(false);
   const { data, loading } = useLive((db) => load(db, id), [id]);
   if (loading) return html`<${Page} title=${t('minor.title')} backable />`;
   if (!data) return html`<${Page} title=${t('minor.title')} backable><${Empty} text=${t('minor.not_found')} /></${Page}>`;
@@ -106,11 +110,13 @@ export function MinorProfile({ id }) {
     <${Title}>${t('minor.visits')} (${visits.length})</${Title}>
     ${visits.length === 0 && html`<${Empty} text=${t('minor.no_visits')} />`}
     <div class="weui-cells">
-      ${visits.map((v) => html`<${LinkCell} key=${v.id} href=${`#/visit/${v.id}`}
+      ${(allVisits ? visits : visits.slice(0, VISITS_SHOWN)).map((v) => html`<${LinkCell} key=${v.id} href=${`#/visit/${v.id}`}
         ft=${html`<span class=${`hm-review hm-review--${v.review_status ?? 'submitted'}`}>${valueLabel('review_status', v.review_status ?? 'submitted')}</span>`}>
         <p class="hm-row-title">${formatDate(localDay(v.visited_at))} · ${valueLabel('kind', v.kind)}</p>
         <p class="hm-row-sub">${v.summary ?? ''}</p>
       </${LinkCell}>`)}
+      ${!allVisits && visits.length > VISITS_SHOWN && html`<button type="button" class="weui-cell hm-more"
+        onClick=${() => setAllVisits(true)}>${t('minor.all_visits', { n: visits.length })}</button>`}
     </div>
   </${Page}>`;
 }
