@@ -23,7 +23,7 @@ self.PRECACHE = {
   "src/rules.js": "4cbe3d78c97fb539ed95577aca6aaf15e05ff2653568b38a8c8841868c005ecf",
   "src/schema.js": "e4d8fc508cf182b122d81a962010f272f6d8ae144ccd5d3d8970bcef79e99642",
   "src/state.js": "672530abe2f9cbb0d91d6bea608dbe8ce44892907d4b8aaaa1ae7f9df04ba6a0",
-  "src/sw-client.js": "9a8a86e7416c1273af8d9745c830919a87dd233bdc68920c85ffe2ca2455e17f",
+  "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "38915271c796a4c4a0ae68b17d6c71fed63d770b2d6b037f361917ff0d784116",
   "src/validate.js": "ac6be52804c1f4c378bb583598d7dd102ebf4b6e56e836788ee2647316a9a56e",
   "src/views/forms.js": "639525215f508dd4c7f660925be6d610bfe977c7f5e7599b3830c6bfe027b2e6",
@@ -46,5 +46,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "68261ce27c42837c"
+ "version": "ef8721a91f012f19"
 };

@@ -12,7 +12,9 @@ export async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   let reg;
   try {
-    reg = await navigator.serviceWorker.register('sw.js', { scope: './' });
+    // 'none': the update check also bypasses the HTTP cache for precache-manifest.js, whose
+    // bytes are what change when any shell file changes.
+    reg = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
   } catch (err) {
     console.warn('service worker not registered', err);
     return;
