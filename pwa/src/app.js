@@ -118,7 +118,8 @@ function Screen({ route }) {
     case 'visitNew': return html`<${VisitForm} minorId=${a} key=${`new-${a}`} />`;
     case 'visit': return html`<${VisitForm} id=${a} key=${a} />`;
     case 'reports': return html`<${ReportList} />`;
-    case 'reportNew': return html`<${ReportForm} minorId=${route.query.get('minor')} />`;
+    case 'reportNew': return html`<${ReportForm} minorId=${route.query.get('minor')} key="new" />`;
+    case 'report': return html`<${ReportForm} id=${a} key=${a} />`;
     case 'me': return html`<${Me} onSync=${syncNow} onLogout=${logout} />`;
     default: return html`<${Today} />`;
   }

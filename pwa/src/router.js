@@ -14,6 +14,7 @@ const ROUTES = [
   ['visit', /^\/visit\/([^/]+)$/],
   ['reports', /^\/reports$/],
   ['reportNew', /^\/report\/new$/],
+  ['report', /^\/report\/([^/]+)$/],
   ['me', /^\/me$/],
 ];
 

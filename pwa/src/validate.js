@@ -58,6 +58,20 @@ function required(record, fields, errors) {
   for (const f of fields) if (blank(record[f])) errors[f] = 'required';
 }
 
+// The server's length limits (server/registry/schemas.py), so a rejection is rare.
+const MAX_LENGTH = {
+  address: 200, head_name: 50, phone: 20, notes: 2000, name: 50, school: 100, disability_kind: 30,
+  father_evidence: 1000, mother_evidence: 1000,
+};
+
+function lengths(record, errors) {
+  for (const [field, max] of Object.entries(MAX_LENGTH)) {
+    if (!errors[field] && typeof record[field] === 'string' && record[field].length > max) {
+      errors[field] = `too_long_${max}`;
+    }
+  }
+}
+
 function checkPastDate(record, field, today, errors) {
   if (blank(record[field]) || errors[field]) return;
   if (!isDate(record[field])) errors[field] = 'date';
@@ -77,6 +91,7 @@ export function validateHousehold(h, { today = todayISO() } = {}) {
   if (!blank(h.surveyed_at) && String(h.surveyed_at).slice(0, 10) > today) {
     errors.surveyed_at = 'future_time';
   }
+  lengths(h, errors);
   return errors;
 }
 
@@ -104,6 +119,7 @@ export function validateMinor(m, { today = todayISO() } = {}) {
     if (![1, 2, 3, 4].includes(Number(m.disability_grade))) errors.disability_grade = 'range_1_4';
     else if (!blank(m.health) && m.health !== 'disability') errors.health = 'disability_grade_needs';
   }
+  lengths(m, errors);
   return errors;
 }
 

@@ -47,6 +47,9 @@ test('household: required fields and phone', () => {
     head_name: 'required', phone: 'phone',
   });
   assert.deepEqual(validateHousehold({ grid_id: 5, address: 'x', head_name: 'y', lat: 91 }), { lat: 'coordinate' });
+  assert.deepEqual(validateHousehold({ grid_id: 5, address: 'x'.repeat(201), head_name: '张'.repeat(51) }), {
+    address: 'too_long_200', head_name: 'too_long_50',
+  });
 });
 
 test('minor: required fields, birth date not in the future, ID consistent with it', () => {

@@ -91,6 +91,7 @@ export default {
   'err.id_birth_mismatch': 'The birth date does not match the ID number.',
   'err.before_birth': 'Out of school before birth.', 'err.range_1_4': 'Must be 1 to 4',
   'err.disability_grade_needs': 'A disability grade needs health = disability.',
+  'err.too_long': 'Length 1 to {n}.',
   'err.concern_note': 'Describe the concern', 'err.network': 'No network: saved on the phone, will sync later',
 
   'grade.red': 'Red', 'grade.orange': 'Orange', 'grade.yellow': 'Yellow', 'grade.blue': 'Blue', 'grade.none': 'No grade',

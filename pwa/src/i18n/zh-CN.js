@@ -92,6 +92,7 @@ export default {
   'err.id_birth_mismatch': '出生日期与身份证号码不一致',
   'err.before_birth': '辍学日期早于出生日期', 'err.range_1_4': '应为1到4',
   'err.disability_grade_needs': '残疾等级仅适用于残疾',
+  'err.too_long': '长度应为1到{n}',
   'err.concern_note': '有问题时请说明情况', 'err.network': '网络不通, 已保存在本机, 稍后自动同步',
 
   'grade.red': '红', 'grade.orange': '橙', 'grade.yellow': '黄', 'grade.blue': '蓝', 'grade.none': '未定级',

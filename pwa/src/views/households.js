@@ -7,6 +7,7 @@ import { listRecords } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
+import { RecordNotices } from './notices.js';
 import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
 
 const worst = (minors, rules) => minors.map((m) => displayGrade(m, rules).grade).filter(Boolean)
@@ -75,6 +76,7 @@ export function HouseholdPage({ id }) {
   const { h, minors, area } = data;
   return html`<${Page} title=${h.head_name || t('hh.title')} backable
     action=${() => navigate(`/household/${id}/minor/new`)} actionLabel=${t('hh.add_member')}>
+    <${RecordNotices} entity="household" id=${id} />
     ${h._removed && html`<div class="hm-banner hm-banner--warn">${t('minor.removed')}</div>`}
     <div class="weui-cells">
       <${InfoCell} label=${fieldLabel('address')}>${h.address}</${InfoCell}>

@@ -9,12 +9,13 @@ import { changed, getState, toast, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
 
 export const recordHref = (entity, id) =>
-  ({ minor: `#/minor/${id}`, household: `#/household/${id}`, visit: `#/visit/${id}` })[entity] ?? '#/me';
+  ({ minor: `#/minor/${id}`, household: `#/household/${id}`, visit: `#/visit/${id}`, report: `#/report/${id}` })[entity]
+  ?? '#/me';
 
 export const fixHref = (entity, id, field) =>
   ({
     minor: `#/minor/${id}/edit?field=${field ?? ''}`, household: `#/survey/${id}?step=1`,
-    visit: `#/visit/${id}`, report: '#/reports',
+    visit: `#/visit/${id}`, report: `#/report/${id}`,
   })[entity] ?? '#/me';
 
 export function Notice({ notice, showLink = false }) {

@@ -10,7 +10,8 @@ import { MANDATORY_KINDS, OTHER_KINDS } from '../schema.js';
 import { useAppState, useLive } from '../state.js';
 import { validateReport } from '../validate.js';
 import { useRecordForm } from './forms.js';
-import { Cells, Empty, LinkCell, Page, SelectField, TextArea, Title } from './ui.js';
+import { RecordNotices } from './notices.js';
+import { Cells, Empty, Page, SelectField, TextArea, Title } from './ui.js';
 
 const isMandatory = (kind) => MANDATORY_KINDS.includes(kind);
 
@@ -25,14 +26,15 @@ export function ReportList() {
     <${Title}>${t('report.list')}</${Title}>
     ${data && data.length === 0 && html`<${Empty} text=${t('report.empty')} />`}
     <div class="weui-cells">
-      ${(data ?? []).map((r) => html`<div class="weui-cell" key=${r.id}>
+      ${(data ?? []).map((r) => html`<${r._v ? 'div' : 'a'} class="weui-cell hm-link" key=${r.id}
+        href=${r._v ? undefined : `#/report/${r.id}`}>
         <div class="weui-cell__bd">
           <p class="hm-row-title">${isMandatory(r.kind) && html`<span class="hm-tag-mandatory">${t('report.mandatory')}</span>`}
             ${valueLabel('report_kind', r.kind)}</p>
           <p class="hm-row-sub">${formatDate(r.reported_at, true)} · ${r.description ?? ''}</p>
         </div>
         <div class="weui-cell__ft">${r._v ? valueLabel('report_status', r.status ?? 'new') : t('status.pending', { n: 1 })}</div>
-      </div>`)}
+      </${r._v ? 'div' : 'a'}>`)}
     </div>
   </${Page}>`;
 }
@@ -53,13 +55,14 @@ function KindPicker({ value, onChange, error }) {
   </div>`;
 }
 
-export function ReportForm({ minorId }) {
+// A new report, or one still on the phone (unsent, or rejected and being fixed).
+export function ReportForm({ id, minorId }) {
   const { user } = useAppState();
   const { data: ctx } = useLive(async (db) => ({
     areas: await db.getAll('areas'),
     minors: await listRecords(db, 'minor'),
   }));
-  const form = useRecordForm('report', null, {
+  const form = useRecordForm('report', id ?? null, {
     defaults: { source: 'grid_worker', area_id: user?.area_ids?.[0] ?? null, minor_id: minorId ?? null, urgent: false },
     validate: (r) => validateReport(r),
   });
@@ -78,6 +81,7 @@ export function ReportForm({ minorId }) {
 
   return html`<${Page} title=${t('report.new')} backable action=${submit} actionLabel=${t('report.submit')}
     actionDisabled=${form.busy} danger>
+    ${id && html`<${RecordNotices} entity="report" id=${id} />`}
     ${isMandatory(draft.kind) && html`<a class="hm-banner hm-banner--error hm-call" href="tel:110">📞 ${t('report.call')}</a>`}
     <${KindPicker} value=${draft.kind} onChange=${set} error=${errors.kind} />
     <${Cells} form>

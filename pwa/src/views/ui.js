@@ -48,7 +48,12 @@ export function Empty({ text, children }) {
   return html`<div class="hm-empty"><p>${text}</p>${children}</div>`;
 }
 
-const errorText = (error) => (error ? (error.startsWith('!') ? error.slice(1) : t(`err.${error}`)) : null);
+function errorText(error) {
+  if (!error) return null;
+  if (error.startsWith('!')) return error.slice(1); // the server's own words
+  const long = /^too_long_(\d+)$/.exec(error);
+  return long ? t('err.too_long', { n: long[1] }) : t(`err.${error}`);
+}
 
 function FieldRow({ name, label, error, required, children, hint }) {
   return html`<div class=${`weui-cell weui-cell_active hm-field${error ? ' weui-cell_warn' : ''}`} id=${`field-${name}`}>

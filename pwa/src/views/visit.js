@@ -103,6 +103,6 @@ export function VisitForm({ id, minorId }) {
         ? html`<${TextArea} name="summary" bare value=${draft.summary} onChange=${set} rows=${4} />`
         : html`<div class="weui-cell"><p>${draft.summary ?? ''}</p></div>`}
     </${Cells}>
-    ${due && html`<p class="hm-next-due">${t('visit.next_due', { grade: t(`grade.${grade}`), date: formatDate(localDay(due)) })}</p>`}
+    ${due && editable && html`<p class="hm-next-due">${t('visit.next_due', { grade: t(`grade.${grade}`), date: formatDate(localDay(due)) })}</p>`}
   </${Page}>`;
 }
