@@ -12,7 +12,7 @@ self.PRECACHE = {
   "src/app.js": "df8f2f3b87f63191884ad2c62c221de03ddc82d34dfa05298de81aa86cbe7105",
   "src/classify.js": "e27b2d135c502040c627ce70f5a6227fc0a15b301cbec7f62c1df8c408da6329",
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
-  "src/fields.js": "19089404c1990480046f8fc6e8df9e9f4dbdde91ee9d49b1460591c627c680f3",
+  "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
   "src/i18n/en.js": "4b5e82b23650a36e03006f5db49397c7b9bafa1cd7e485f1daeda88165c32077",
   "src/i18n/index.js": "d6c1684d1d69880eff5465646bd71af77318054ea6c65489e9df5e2c287dd731",
@@ -26,16 +26,16 @@ self.PRECACHE = {
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "38915271c796a4c4a0ae68b17d6c71fed63d770b2d6b037f361917ff0d784116",
   "src/validate.js": "c3866a67cf86801ee10456c07ba4876e4ae9f36ce8f6c08265533537c12c4125",
-  "src/views/forms.js": "639525215f508dd4c7f660925be6d610bfe977c7f5e7599b3830c6bfe027b2e6",
+  "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
   "src/views/households.js": "04cb3f41f43a8bd43b6b46586968386975209e94dfe768c4256b433c1a421890",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
   "src/views/me.js": "e36a542f72fe23c5d148754416d236a6c43196f6a685e426c995e2afaacc210f",
-  "src/views/minor-form.js": "56f0b49af60f5bc2ab1ec1f06ad4ee35a46bc7bc19976670aeaeebe8e037eda4",
+  "src/views/minor-form.js": "563cefc2cf2b0c5d85d17ae4084f7d8b5a7c6beef1e64d13c1f0ca7474b8042f",
   "src/views/minor.js": "30c7e00f93c2714efb9c5347bd7eecfaad2addec6d4436b0b8c05fade5dc01bc",
   "src/views/notices.js": "e44d5e830a23e391adec50f5c51325187e52c9b661995dcec2308d24badd7095",
-  "src/views/report.js": "988e12b163edb552767e1735ebfb5eaae008da467242dc6ef7edaa6df8c0dbe3",
+  "src/views/report.js": "5ab8006ce9e7d9f3657f5d0ec49c70be58776416cdadeaa79870678d646b596b",
   "src/views/statusbar.js": "b3a4c2719ee7ea9568710fda1b8e1126b7917385e6d01cfacf985834ac88332c",
-  "src/views/survey.js": "88aaaf570e660ad173e8fc4984e77cb7529f08342b2fad89381383b9bbf629b1",
+  "src/views/survey.js": "1b16bdfd8dfd89b50734e1e649263443029a0c2643df7c8ffce41986ee35e71c",
   "src/views/today.js": "4f30544d46a462f5f6a437a1ef0761f9297ec986582e28280720e74e61cbdf21",
   "src/views/ui.js": "c8daa433270255a45053bb05e50f72649bfff215014f61156aef7f85dd9083d2",
   "src/views/visit.js": "769f7cfc1b0044b174020f3f8a2709de57a68bf3e651b713a51f16386a9e5247",
@@ -46,5 +46,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "5a0e6c6939b17411"
+ "version": "3573ac0692f466a1"
 };

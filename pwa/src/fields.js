@@ -118,3 +118,11 @@ export function keptByServer(entity, field, pushed, serverValue) {
   }
   return sameValue(pushed, serverValue);
 }
+
+// What a form saves: the record as it is now (a sync may have changed it since the form
+// opened) with only the fields the user touched; a new record is the whole draft.
+export function formRecord(current, draft, touched) {
+  if (!current) return { ...draft };
+  const edits = Object.fromEntries([...touched].map((k) => [k, draft[k]]));
+  return { ...current, ...edits };
+}

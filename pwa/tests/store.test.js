@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import {
   DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, wipe,
 } from '../src/db.js';
-import { diffFields, mergeFields, overlay, sameValue } from '../src/fields.js';
+import { diffFields, formRecord, mergeFields, overlay, sameValue } from '../src/fields.js';
 import { parse } from '../src/hlc.js';
 import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
 import { freshDB, uuid } from './helpers.js';
@@ -164,4 +164,12 @@ test('field helpers: diff, fold and overlay of set fields', () => {
   ]);
   assert.deepEqual(local, { id: 'm', name: 'b', risk_flags: ['bullying', 'neglect'] });
   assert.equal(overlay('minor', server, [{ seq: 1, op: 'delete' }])._deleted, true);
+});
+
+test('a form saves only what was touched over the record as it is now', () => {
+  const opened = { id: 'm', name: '小明', school: '一小' };
+  const draft = { ...opened, name: '王小明' };
+  const now = { ...opened, school: '二小', _v: 5 }; // a sync changed the school meanwhile
+  assert.deepEqual(formRecord(now, draft, new Set(['name'])), { id: 'm', name: '王小明', school: '二小', _v: 5 });
+  assert.deepEqual(formRecord(undefined, draft, new Set()), draft, 'a new record is the whole draft');
 });

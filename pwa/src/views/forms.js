@@ -1,8 +1,11 @@
 // One hook for every form that edits a record: load it, keep a draft, show the phone's
 // validation and the server's rejection messages at their fields, save it locally.
+// Only the fields the user touched are saved over the record as it is at that moment, so a
+// sync that arrives while the form is open is not undone by the form's stale copy.
 import { useEffect, useState } from 'preact/hooks';
 
 import { outboxFor, storeOf } from '../db.js';
+import { formRecord } from '../fields.js';
 import { t } from '../i18n/index.js';
 import { rejectedErrors, saveRecord } from '../outbox.js';
 import { changed, getState, toast } from '../state.js';
@@ -20,6 +23,7 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
   const [errors, setErrors] = useState({});
   const [rejected, setRejected] = useState({});
   const [busy, setBusy] = useState(false);
+  const [touched, setTouched] = useState(() => new Set());
 
   useEffect(() => {
     if (!ready) return undefined;
@@ -40,6 +44,7 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
 
   const set = (name, value) => {
     setDraft((d) => ({ ...d, [name]: value }));
+    setTouched((t) => (t.has(name) ? t : new Set(t).add(name)));
     // A field the user touches loses its error until the next save tells otherwise.
     setErrors((e) => {
       if (!e[name]) return e;
@@ -48,9 +53,12 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
     });
   };
 
-  // Resolves to the saved record, or null when the form has errors.
-  async function save(extra = {}) {
-    const record = { ...draft, ...extra };
+  // Resolves to the saved record, or null when the form has errors. `finish` adjusts the
+  // record about to be saved (types, derived fields).
+  async function save(finish = (r) => r) {
+    const { db } = getState();
+    const current = await db.get(storeOf(entity), draft.id);
+    const record = finish(formRecord(current, draft, touched));
     const local = validate(record);
     if (Object.keys(local).length) {
       setErrors(local);
@@ -60,8 +68,9 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
     }
     setBusy(true);
     try {
-      await saveRecord(getState().db, entity, record);
+      await saveRecord(db, entity, record);
       setDraft(record);
+      setTouched(new Set());
       setErrors({});
       setRejected({});
       await changed();

@@ -81,12 +81,12 @@ export function MinorForm({ id, householdId, from }) {
   const rejectedFields = Object.keys(rejected);
 
   async function submit() {
-    const record = { ...draft };
-    if (record.disability_grade !== null && record.disability_grade !== undefined) {
-      record.disability_grade = Number(record.disability_grade);
-    }
-    if (record.id_number) record.id_number = record.id_number.trim().toUpperCase();
-    const saved = await form.save(record);
+    const saved = await form.save((r) => ({
+      ...r,
+      disability_grade: r.disability_grade === null || r.disability_grade === undefined
+        ? r.disability_grade : Number(r.disability_grade),
+      ...(r.id_number ? { id_number: r.id_number.trim().toUpperCase() } : {}),
+    }));
     if (!saved) return;
     if (from === 'survey') navigate(`/survey/${saved.household_id}?step=2`, { replace: true });
     else navigate(`/minor/${saved.id}`, { replace: true });

@@ -75,7 +75,7 @@ export function ReportForm({ id, minorId }) {
 
   async function submit() {
     // `mandatory` is derived from the kind on the server; a mandatory report is always urgent.
-    const saved = await form.save({ urgent: draft.urgent || isMandatory(draft.kind) });
+    const saved = await form.save((r) => ({ ...r, urgent: Boolean(r.urgent) || isMandatory(r.kind) }));
     if (saved) navigate('/reports', { replace: true });
   }
 

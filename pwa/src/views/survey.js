@@ -57,7 +57,7 @@ function HouseholdStep({ id, onSaved }) {
   }
 
   async function next() {
-    const saved = await form.save({ lat: toNumberOrNull(draft.lat), lng: toNumberOrNull(draft.lng) });
+    const saved = await form.save((r) => ({ ...r, lat: toNumberOrNull(r.lat), lng: toNumberOrNull(r.lng) }));
     if (saved) onSaved(saved.id);
   }
 
@@ -112,7 +112,7 @@ function FinishStep({ id }) {
   if (!draft) return null;
   async function finish() {
     // The server records who surveyed; the phone says when.
-    const saved = await form.save({ surveyed_at: new Date().toISOString() });
+    const saved = await form.save((r) => ({ ...r, surveyed_at: new Date().toISOString() }));
     if (saved) navigate(`/household/${id}`, { replace: true });
   }
   return html`<${Page} title=${t('survey.title')} backable action=${finish} actionLabel=${t('survey.finish')} actionDisabled=${form.busy}>
