@@ -9,7 +9,7 @@ self.PRECACHE = {
   "index.html": "56fba86eb5aff2190e879ff6db5abbe9401f197e72d526f3e9f9dcaac4315b34",
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
   "src/api.js": "6f92df2a6b7b8922b7d43f873ca508d29d05629da062184cec4db9fcc07cbe58",
-  "src/app.js": "df8f2f3b87f63191884ad2c62c221de03ddc82d34dfa05298de81aa86cbe7105",
+  "src/app.js": "cd2b97760bf315f0e087af0c4b2904c849f32a98dc90aab738a6a15096bd4ace",
   "src/classify.js": "e27b2d135c502040c627ce70f5a6227fc0a15b301cbec7f62c1df8c408da6329",
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
@@ -33,8 +33,8 @@ self.PRECACHE = {
   "src/views/minor-form.js": "563cefc2cf2b0c5d85d17ae4084f7d8b5a7c6beef1e64d13c1f0ca7474b8042f",
   "src/views/minor.js": "30c7e00f93c2714efb9c5347bd7eecfaad2addec6d4436b0b8c05fade5dc01bc",
   "src/views/notices.js": "e44d5e830a23e391adec50f5c51325187e52c9b661995dcec2308d24badd7095",
-  "src/views/report.js": "5ab8006ce9e7d9f3657f5d0ec49c70be58776416cdadeaa79870678d646b596b",
-  "src/views/statusbar.js": "b3a4c2719ee7ea9568710fda1b8e1126b7917385e6d01cfacf985834ac88332c",
+  "src/views/report.js": "23ae8c518b6045b371cdccc6df0227f650b35ad540b3cf1fa553d6d30f1d0148",
+  "src/views/statusbar.js": "f540373825b9038225eeff141cc03df58012cd025558dcbf51ed3db463e644a0",
   "src/views/survey.js": "1b16bdfd8dfd89b50734e1e649263443029a0c2643df7c8ffce41986ee35e71c",
   "src/views/today.js": "4f30544d46a462f5f6a437a1ef0761f9297ec986582e28280720e74e61cbdf21",
   "src/views/ui.js": "c8daa433270255a45053bb05e50f72649bfff215014f61156aef7f85dd9083d2",
@@ -46,5 +46,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "3573ac0692f466a1"
+ "version": "ba21fc8bbfd1f045"
 };

@@ -105,10 +105,13 @@ async function logout() {
   endSession({ rules: null, authMessage: null });
 }
 
-function Screen({ route }) {
+const SENTINEL_ROUTES = new Set(['reports', 'reportNew', 'report', 'me']);
+
+function Screen({ route, user }) {
   const [a] = route.params;
   const from = route.query.get('from');
-  switch (route.name) {
+  const name = user.role === 'sentinel' && !SENTINEL_ROUTES.has(route.name) ? 'reports' : route.name;
+  switch (name) {
     case 'households': return html`<${HouseholdList} />`;
     case 'household': return html`<${HouseholdPage} id=${a} key=${a} />`;
     case 'survey': return html`<${Survey} id=${a} step=${Number(route.query.get('step') ?? 1)} key=${`${a}-${route.query.get('step')}`} />`;
@@ -141,7 +144,7 @@ function App() {
   }
   return html`<div class="hm-app" data-lang=${lang}>
     <${StatusBar} onSync=${syncNow} />
-    <${Screen} route=${route} />
+    <${Screen} route=${route} user=${user} />
     <${TabBar} route=${route} />
     <${Overlays} /><${UpdatePrompt} />
   </div>`;

@@ -63,7 +63,8 @@ export function ReportForm({ id, minorId }) {
     minors: await listRecords(db, 'minor'),
   }));
   const form = useRecordForm('report', id ?? null, {
-    defaults: { source: 'grid_worker', area_id: user?.area_ids?.[0] ?? null, minor_id: minorId ?? null, urgent: false },
+    // A sentinel reports as what she is (school, family, ...); everyone else as a grid worker.
+    defaults: { source: user?.role === 'sentinel' ? user.sentinel_kind ?? 'community' : 'grid_worker', area_id: user?.area_ids?.[0] ?? null, minor_id: minorId ?? null, urgent: false },
     validate: (r) => validateReport(r),
   });
   const { draft, set, errors } = form;

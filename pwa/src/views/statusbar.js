@@ -49,11 +49,15 @@ const TAB_OF = {
   visit: 'households', reports: 'reports', reportNew: 'reports', me: 'me',
 };
 
+// A sentinel (哨点) files reports and follows them; she sees nothing else (DESIGN §1).
+export const SENTINEL_TABS = new Set(['reports', 'me']);
+
 export function TabBar({ route }) {
-  const current = TAB_OF[route.name] ?? 'today';
-  const { status } = useAppState();
+  const { status, user } = useAppState();
+  const tabs = user?.role === 'sentinel' ? TABS.filter(([name]) => SENTINEL_TABS.has(name)) : TABS;
+  const current = TAB_OF[route.name] ?? tabs[0][0];
   return html`<nav class="weui-tabbar hm-tabbar">
-    ${TABS.map(([name, href, label, path]) => html`<a key=${name} href=${href}
+    ${tabs.map(([name, href, label, path]) => html`<a key=${name} href=${href}
       class=${`weui-tabbar__item${current === name ? ' weui-bar__item_on' : ''}`}
       aria-current=${current === name ? 'page' : undefined}>
       <span class="hm-tab-icon">
