@@ -244,3 +244,75 @@ def test_an_unknown_conflict_is_404(device):
     officer = device("village1")
     response = officer.client.post(f"{CONFLICTS}/{new_id()}/restore", headers=officer.headers)
     assert response.status_code == 404
+
+
+def test_a_more_severe_grade_arriving_late_wins_with_its_own_reason(device, session):
+    minor = make_minor(make_household())
+    session.commit()
+    officer, admin = device("village1"), device("admin")
+    t = now_ms()
+    red = officer.mutation(
+        "minor",
+        minor.id,
+        {"grade": "red", "grade_reason": "发现身上有伤"},
+        base=1,
+        hlc=hlc_at(t - 5000, officer.client_id),
+    )
+    orange = admin.mutation(
+        "minor",
+        minor.id,
+        {"grade": "orange", "grade_reason": "一对一帮扶"},
+        base=1,
+        hlc=hlc_at(t - 1000, admin.client_id),
+    )
+    assert admin.push_one(orange)["status"] == "applied"
+    # The officer's phone was offline: its red grade is older by the clock but more severe.
+    result = officer.push_one(red)
+    assert result["status"] == "conflict", result
+    session.expire_all()
+    stored = session.get(Minor, minor.id)
+    assert (stored.grade, stored.grade_reason) == ("red", "发现身上有伤")
+    [grade_conflict] = [c for c in _conflicts(officer, minor.id) if c["field"] == "grade"]
+    assert (grade_conflict["kept_value"], grade_conflict["discarded_value"]) == ("red", "orange")
+
+
+def test_restoring_a_stale_delete_deletes_the_record_everywhere(device, household, session):
+    editor, deleter = device("worker1"), device("worker1")
+    editor.push_one(editor.mutation("household", household.id, {"notes": "新情况"}, base=1))
+    [conflict_id] = deleter.push_one(deleter.delete("household", household.id, base=1))["conflict_ids"]
+    editor.pull_all()
+    officer = device("village1")
+
+    response = officer.client.post(f"{CONFLICTS}/{conflict_id}/restore", headers=officer.headers)
+
+    assert response.status_code == 200, response.get_json()
+    assert _household(session, household.id).deleted_at is not None
+    assert by_key(editor.pull_all())[("household", household.id)]["deleted"] is True
+
+
+def test_restoring_an_edit_of_a_deleted_record_brings_it_back_with_the_edit(device, household, session):
+    deleter, editor = device("worker1"), device("worker1")
+    deleter.pull_all()
+    deleter.push_one(deleter.delete("household", household.id, base=1))
+    [conflict_id] = editor.push_one(
+        editor.mutation("household", household.id, {"notes": "还在这里住"}, base=1)
+    )["conflict_ids"]
+    assert by_key(deleter.pull_all())[("household", household.id)]["deleted"] is True
+    officer = device("village1")
+
+    response = officer.client.post(f"{CONFLICTS}/{conflict_id}/restore", headers=officer.headers)
+
+    assert response.status_code == 200, response.get_json()
+    back = by_key(deleter.pull_all())[("household", household.id)]
+    assert (back["deleted"], back["data"]["notes"]) == (False, "还在这里住")
+
+
+def test_a_conflict_is_restored_or_dismissed_once(device, household):
+    conflict_id, _ = _lost_edit(device, household)
+    officer = device("village1")
+    assert (
+        officer.client.post(f"{CONFLICTS}/{conflict_id}/dismiss", headers=officer.headers).status_code == 200
+    )
+    again = officer.client.post(f"{CONFLICTS}/{conflict_id}/restore", headers=officer.headers)
+    assert again.status_code == 409
+    assert again.json["message"]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from server.audit.models import AuditEvent
 from server.registry.models import Household, Minor
+from server.sync_api.models import SyncMutation
 from server.visits.models import Visit
 from tests.factories import make_household, make_minor, make_visit, user
 from tests.server.sync_api.wire import (
@@ -639,3 +640,63 @@ def test_devices_are_listed_for_supervisors_only(device, client):
         for r in client.get(DEVICES, headers=device("village2").headers).json
         if r["client_id"] == phone.client_id
     ]
+
+
+def test_a_supervisors_review_through_sync_returns_to_the_workers_device(device, session):
+    visit = make_visit(make_minor(make_household()))
+    session.commit()
+    worker, officer = device("worker1"), device("village1")
+    worker.pull_all()
+    review = {"review_status": "returned", "review_comment": "请补充孩子的学习情况"}
+    result = officer.push_one(officer.mutation("visit", visit.id, review, base=1))
+    assert (result["status"], result["version"]) == ("applied", 2), result
+    pulled = {c["id"]: c for c in worker.pull_all() if c["entity"] == "visit"}
+    assert pulled[visit.id]["data"]["review_status"] == "returned"
+    assert pulled[visit.id]["data"]["review_comment"] == "请补充孩子的学习情况"
+    # Returned: the author may now amend it, which sends it back for review.
+    amend = worker.push_one(worker.mutation("visit", visit.id, {"summary": "孩子成绩中等，数学较弱"}, base=2))
+    assert amend["status"] == "applied", amend
+    session.expire_all()
+    stored = session.get(Visit, visit.id)
+    assert (stored.summary, stored.review_status) == ("孩子成绩中等，数学较弱", "submitted")
+
+
+def test_a_worker_may_not_change_a_submitted_visit(device, session):
+    visit = make_visit(make_minor(make_household()))
+    session.commit()
+    worker = device("worker1")
+    result = worker.push_one(worker.mutation("visit", visit.id, {"summary": "改一下"}, base=1))
+    assert result["status"] == "rejected" and "summary" in error_keys(result["errors"])
+
+
+def test_an_id_number_pushed_is_stored_encrypted_and_pulled_masked(device, session):
+    from datetime import date
+
+    from tests.factories import valid_id_number
+
+    minor = make_minor(make_household(), birth_date=date(2013, 9, 9))
+    session.commit()
+    number = valid_id_number(date(2013, 9, 9))
+    phone = device("worker1")
+    response = phone.push_raw(
+        {
+            "client_id": phone.client_id,
+            "mutations": [phone.mutation("minor", minor.id, {"id_number": number}, base=1)],
+        }
+    )
+    assert response.json["results"][0]["status"] == "applied", response.json
+    assert number not in response.get_data(as_text=True)
+    session.expire_all()
+    stored = session.get(Minor, minor.id)
+    assert stored.id_number_masked == number[:4] + "*" * 12 + number[-2:]
+    assert number not in (stored.id_number_enc or "")
+    pulled = phone.pull_raw(limit=1000)
+    assert number not in pulled.get_data(as_text=True)
+    quarantine_and_log = json.dumps(
+        [
+            r.result
+            for r in session.scalars(sa.select(SyncMutation).where(SyncMutation.client_id == phone.client_id))
+        ],
+        ensure_ascii=False,
+    )
+    assert number not in quarantine_and_log

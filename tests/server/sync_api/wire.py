@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sync.hlc import Clock
@@ -54,12 +54,14 @@ def error_text(errors: Any) -> str:
 class Device:
     """One phone: a client id, a user's tokens, its own HLC and its pull cursor."""
 
-    def __init__(self, client, headers: dict, client_id: str, username: str) -> None:
+    def __init__(
+        self, client, headers: dict, client_id: str, username: str, now_ms: Callable[[], int] | None = None
+    ) -> None:
         self.client = client
         self.headers = headers
         self.client_id = client_id
         self.username = username
-        self.clock = Clock(client_id)
+        self.clock = Clock(client_id, now_ms) if now_ms else Clock(client_id)
         self.cursor: str | None = None
 
     def hlc(self) -> str:
