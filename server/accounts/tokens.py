@@ -12,8 +12,11 @@ from server.errors import error_payload
 from server.extensions import db
 
 
-def _unauthorized(message: str):
-    return jsonify(error_payload(401, "Unauthorized", message)), 401
+def _unauthorized(message: str, reason: str):
+    """``reason`` is for programs (the phone wipes itself on revoked, not on expired)."""
+    payload = error_payload(401, "Unauthorized", message)
+    payload["reason"] = reason
+    return jsonify(payload), 401
 
 
 def register(jwt: JWTManager) -> None:
@@ -38,24 +41,28 @@ def register(jwt: JWTManager) -> None:
 
     @jwt.revoked_token_loader
     def on_revoked(_header, _payload):
-        return _unauthorized("登录已失效，请重新登录 / This login was revoked: log in again.")
+        return _unauthorized(
+            "登录已失效，请重新登录 / This login was revoked: log in again.", "token_revoked"
+        )
 
     @jwt.expired_token_loader
     def on_expired(_header, _payload):
-        return _unauthorized("登录已过期 / The token has expired: refresh it or log in again.")
+        return _unauthorized(
+            "登录已过期 / The token has expired: refresh it or log in again.", "token_expired"
+        )
 
     @jwt.invalid_token_loader
     def on_invalid(reason: str):
-        return _unauthorized(f"令牌无效 / Invalid token: {reason}")
+        return _unauthorized(f"令牌无效 / Invalid token: {reason}", "token_invalid")
 
     @jwt.unauthorized_loader
     def on_missing(reason: str):
-        return _unauthorized(f"请先登录 / Log in first: {reason}")
+        return _unauthorized(f"请先登录 / Log in first: {reason}", "token_missing")
 
     @jwt.user_lookup_error_loader
     def on_unknown_user(_header, _payload):
-        return _unauthorized("账号不存在 / This account no longer exists.")
+        return _unauthorized("账号不存在 / This account no longer exists.", "token_revoked")
 
     @jwt.needs_fresh_token_loader
     def on_not_fresh(_header, _payload):
-        return _unauthorized("请重新输入密码 / Log in again to do this.")
+        return _unauthorized("请重新输入密码 / Log in again to do this.", "token_not_fresh")

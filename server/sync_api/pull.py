@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from server.accounts.models import REGISTRY_ROLES, Role
+from server.accounts.models import REGISTRY_ROLES, Role, User
 from server.areas.models import Area
 from server.changes import ScopeExit, high_water_mark
 from server.db import utcnow
 from server.extensions import db
+from server.registry.models import GradeChange
 from server.reports.models import Report
 from server.scope import Scope
 from server.sync_api.entities import ADAPTERS
@@ -30,6 +31,7 @@ class PullPage:
     cursor: str
     has_more: bool
     reset: bool
+    remaining: int = 0
 
 
 def _ancestors(paths: tuple[str, ...]) -> set[str]:
@@ -58,15 +60,53 @@ def _wire(entity: str, record) -> dict:
     return ADAPTERS[entity].wire(record)
 
 
-def _change(entity: str, record) -> dict:
+def _change(entity: str, record, names: dict[int, str], histories: dict[str, list]) -> dict:
     deleted = getattr(record, "deleted", False)
+    data = {} if deleted else _wire(entity, record)
+    if data and entity != "area":
+        data["updated_by_name"] = names.get(_last_author(record))
+    if data and entity == "minor":
+        data["grade_history"] = histories.get(record.id, [])
     return {
         "entity": entity,
         "id": str(record.id),
         "version": record.version,
         "deleted": deleted,
-        "data": {} if deleted else _wire(entity, record),
+        "data": data,
     }
+
+
+def _last_author(record) -> int | None:
+    """Who made the record's latest change: the phone names them when her edit was replaced."""
+    versions, authors = record.field_versions or {}, record.field_authors or {}
+    if not versions:
+        return None
+    return authors.get(max(versions, key=versions.get))
+
+
+def _context(page: list) -> tuple[dict[int, str], dict[str, list]]:
+    """Author names and grade histories for a whole page, in two queries."""
+    records = [item for _, kind, item in page if kind not in ("exit", "area") and item is not None]
+    author_ids = {a for r in records for a in (r.field_authors or {}).values() if a}
+    minor_ids = [r.id for _, kind, r in page if kind == "minor"]
+    changes = []
+    if minor_ids:
+        changes = db.session.scalars(
+            sa.select(GradeChange).where(GradeChange.minor_id.in_(minor_ids)).order_by(GradeChange.changed_at)
+        ).all()
+    author_ids |= {c.changed_by for c in changes if c.changed_by}
+    names = {}
+    if author_ids:
+        names = dict(
+            db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(author_ids))).all()
+        )
+    histories: dict[str, list] = {}
+    for change in changes:
+        histories.setdefault(change.minor_id, []).append({
+            "from_grade": change.from_grade, "to_grade": change.to_grade, "reason": change.reason,
+            "changed_at": change.changed_at.isoformat(), "changed_by_name": names.get(change.changed_by),
+        })  # fmt: skip
+    return names, histories
 
 
 def _exits(scope: Scope, after: int, upto: int, limit: int):
@@ -115,10 +155,26 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
     exits = [(seq, "exit", removal) for seq, removal in _exits(scope, after, upto, limit + 1)]
     merged = list(heapq.merge(*streams, exits, key=lambda item: item[0]))
     page, has_more = merged[:limit], len(merged) > limit
-    changes = [item if kind == "exit" else _change(kind, item) for _, kind, item in page if item is not None]
+    names, histories = _context(page)
+    changes = [
+        item if kind == "exit" else _change(kind, item, names, histories)
+        for _, kind, item in page
+        if item is not None
+    ]
     position = page[-1][0] if has_more else upto
+    remaining = _remaining(scope, position, upto) if has_more else 0
     _touch_device(scope, client_id)
-    return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset)
+    return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset, remaining)
+
+
+def _remaining(scope: Scope, after: int, upto: int) -> int:
+    """Roughly how many changes are still to come: lets the phone show real first-sync progress."""
+    total = 0
+    for _entity, model, visible in _sources(scope):
+        total += db.session.scalar(
+            sa.select(sa.func.count()).where(model.change_seq > after, model.change_seq <= upto, visible)
+        )
+    return total
 
 
 def _touch_device(scope: Scope, client_id: str | None) -> None:

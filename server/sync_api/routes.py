@@ -67,10 +67,17 @@ def push_view(body):
     """Apply a batch of mutations in one transaction; answered after commit."""
     limit = current_app.config["SYNC_MAX_BATCH"]
     if len(body["mutations"]) > limit:
-        abort(422, errors={"json": {"mutations": [f"每批最多 {limit} 条 / At most {limit} mutations a batch."]}})
+        abort(
+            422, errors={"json": {"mutations": [f"每批最多 {limit} 条 / At most {limit} mutations a batch."]}}
+        )
     from flask_jwt_extended import get_current_user
 
-    report = push(get_current_user(), body["client_id"], body["mutations"], current_app.config["SYNC_MAX_FUTURE_SKEW_MS"])
+    report = push(
+        get_current_user(),
+        body["client_id"],
+        body["mutations"],
+        current_app.config["SYNC_MAX_FUTURE_SKEW_MS"],
+    )
     db.session.commit()
     return {"results": report.results}
 
@@ -82,11 +89,19 @@ def push_view(body):
 def pull_view(args):
     """The changes in my scope since the cursor, current state once per record."""
     try:
-        page = pull(current_scope(), device_id(), args["cursor"], args["limit"], current_app.config["SECRET_KEY"])
+        page = pull(
+            current_scope(), device_id(), args["cursor"], args["limit"], current_app.config["SECRET_KEY"]
+        )
     except InvalidCursor as exc:
         abort(400, message=f"同步游标无效，请重新同步 / Invalid cursor: {exc}")
     db.session.commit()
-    return {"changes": page.changes, "cursor": page.cursor, "has_more": page.has_more, "reset": page.reset}
+    return {
+        "changes": page.changes,
+        "cursor": page.cursor,
+        "has_more": page.has_more,
+        "reset": page.reset,
+        "remaining": page.remaining,
+    }
 
 
 class DeviceOut(ma.Schema):
@@ -116,7 +131,9 @@ def devices_view():
     from server.areas.models import Area
 
     in_scope = (
-        sa.select(user_area.c.user_id).join(Area, Area.id == user_area.c.area_id).where(scope.filter(Area.path))
+        sa.select(user_area.c.user_id)
+        .join(Area, Area.id == user_area.c.area_id)
+        .where(scope.filter(Area.path))
     )
     stmt = (
         sa.select(Device)
@@ -124,7 +141,9 @@ def devices_view():
         .order_by(sa.func.coalesce(Device.last_push_at, Device.last_pull_at).asc().nulls_first())
     )
     devices = db.session.scalars(stmt).all()
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({d.user_id for d in devices})))}
+    users = {
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({d.user_id for d in devices})))
+    }
     for device in devices:
         device.user = users[device.user_id]
     return devices

@@ -139,3 +139,13 @@ def test_failed_login_is_audited_without_the_password(client, session):
     events = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
     assert events
     assert "secret-guess-123" not in repr([e.detail for e in events])
+
+
+def test_401_answers_say_why_for_the_phone(client, tokens, login):
+    assert client.get("/api/households").json["reason"] == "token_missing"
+    bad = client.get("/api/households", headers={"Authorization": "Bearer not-a-jwt"})
+    assert bad.status_code == 401 and bad.json["reason"] == "token_invalid"
+    issued = tokens("worker1")
+    client.post("/api/auth/logout", headers={"Authorization": f"Bearer {issued['access_token']}"})
+    revoked = client.get("/api/households", headers={"Authorization": f"Bearer {issued['access_token']}"})
+    assert revoked.json["reason"] == "token_revoked"

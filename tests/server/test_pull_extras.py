@@ -1,0 +1,44 @@
+"""What a pull adds for the phone: who changed a record, a minor's grade history, progress."""
+
+from __future__ import annotations
+
+from tests.factories import make_household, make_minor
+
+
+def _pull_all(client, headers, limit=500):
+    cursor, pages = None, []
+    while True:
+        url = f"/api/sync/pull?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url, headers=headers).json
+        pages.append(page)
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return pages
+
+
+def test_pulled_minor_names_its_last_author_and_carries_grade_history(client, login, session):
+    minor = make_minor(make_household())
+    session.commit()
+    officer = login("village1")
+    client.post(
+        f"/api/minors/{minor.id}/grade", json={"grade": "orange", "reason": "父亲服刑"}, headers=officer
+    )
+    pages = _pull_all(client, login("worker1"))
+    pulled = next(c for p in pages for c in p["changes"] if c["id"] == minor.id)
+    assert pulled["data"]["updated_by_name"] == "李秀英"
+    assert [(h["to_grade"], h["reason"], h["changed_by_name"]) for h in pulled["data"]["grade_history"]] == [
+        ("orange", "父亲服刑", "李秀英")
+    ]
+    assert "id_number" not in pulled["data"]
+
+
+def test_remaining_counts_down_to_zero(client, login, session):
+    for _ in range(5):
+        make_household()
+    session.commit()
+    pages = _pull_all(client, login("worker1"), limit=2)
+    remaining = [p["remaining"] for p in pages]
+    assert remaining[-1] == 0
+    assert remaining[0] > 0 and remaining == sorted(remaining, reverse=True)
+    received = sum(len(p["changes"]) for p in pages)
+    assert remaining[0] == received - len(pages[0]["changes"])
