@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from server.accounts.routes import auth_blp, users_blp
     from server.areas.routes import blp as areas_blp
     from server.extensions import api
+    from server.ledger.routes import blp as ledger_blp
     from server.registry.grading_routes import blp as grading_blp
     from server.registry.routes import households_blp, minors_blp
     from server.stats.routes import blp as stats_blp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         grading_blp,
         visits_blp,
         stats_blp,
+        ledger_blp,
     ):
         api.register_blueprint(blueprint)
     register_sync(api)

@@ -4,6 +4,7 @@ from server.accounts.models import RevokedToken, User, user_area
 from server.areas.models import Area
 from server.audit.models import AuditEvent
 from server.changes import ScopeExit, SyncClock
+from server.ledger.models import ImportJob
 from server.registry.models import CategoryChange, GradeChange, Household, Minor
 from server.registry.settings import StreetSettings
 from server.reports.models import Report
@@ -12,6 +13,6 @@ from server.visits.models import Visit
 
 __all__ = [
     "Area", "AuditEvent", "CategoryChange", "ConflictRecord", "Device", "GradeChange", "Household",
-    "Minor", "QuarantinedMutation", "Report", "RevokedToken", "ScopeExit", "StreetSettings",
+    "ImportJob", "Minor", "QuarantinedMutation", "Report", "RevokedToken", "ScopeExit", "StreetSettings",
     "SyncClock", "SyncMutation", "User", "Visit", "user_area",
 ]  # fmt: skip

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6d241e07bff8
+Revision ID: b3f64032c813
 Revises:
-Create Date: 2026-11-29 17:57:32.286232
+Create Date: 2026-11-29 18:25:42.921721
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "6d241e07bff8"
+revision: str = "b3f64032c813"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -195,6 +195,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_household_area_path"), ["area_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_household_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(batch_op.f("ix_household_grid_id"), ["grid_id"], unique=False)
+
+    op.create_table(
+        "import_job",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=True),
+        sa.Column("options", server.db.JSONType, nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("processed", sa.Integer(), nullable=False),
+        sa.Column("accepted", sa.Integer(), nullable=False),
+        sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("duplicates", sa.Integer(), nullable=False),
+        sa.Column("result", server.db.JSONType, nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("started_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("finished_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_import_job_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_job")),
+    )
+    with op.batch_alter_table("import_job", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_import_job_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "quarantine",
@@ -519,6 +544,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quarantine_client_id"))
 
     op.drop_table("quarantine")
+    with op.batch_alter_table("import_job", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_job_user_id"))
+
+    op.drop_table("import_job")
     with op.batch_alter_table("household", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_household_grid_id"))
         batch_op.drop_index(batch_op.f("ix_household_change_seq"))
