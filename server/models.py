@@ -5,14 +5,18 @@ from server.areas.models import Area
 from server.audit.models import AuditEvent
 from server.changes import ScopeExit, SyncClock
 from server.ledger.models import ImportJob
+from server.measures.models import Measure
+from server.notifications.models import Notification, WebhookDelivery
+from server.referrals.models import Referral, ReferralEvent
 from server.registry.models import CategoryChange, GradeChange, Household, Minor
 from server.registry.settings import StreetSettings
 from server.reports.models import Report
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
-from server.visits.models import Visit
+from server.visits.models import ReviewDecision, Visit
 
 __all__ = [
     "Area", "AuditEvent", "CategoryChange", "ConflictRecord", "Device", "GradeChange", "Household",
-    "ImportJob", "Minor", "QuarantinedMutation", "Report", "RevokedToken", "ScopeExit", "StreetSettings",
-    "SyncClock", "SyncMutation", "User", "Visit", "user_area",
+    "ImportJob", "Measure", "Minor", "Notification", "QuarantinedMutation", "Referral", "ReferralEvent", "Report",
+    "ReviewDecision", "RevokedToken", "ScopeExit", "StreetSettings", "SyncClock", "SyncMutation", "User",
+    "Visit", "WebhookDelivery", "user_area",
 ]  # fmt: skip

@@ -9,7 +9,13 @@ from sqlalchemy import orm as so
 
 from server.db import Base, JSONType, UTCDateTime, utcnow
 
-NOTIFICATION_KINDS = ("visit_returned", "urgent_report", "referral_received", "referral_updated", "visit_overdue")
+NOTIFICATION_KINDS = (
+    "visit_returned",
+    "urgent_report",
+    "referral_received",
+    "referral_updated",
+    "visit_overdue",
+)
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
@@ -18,7 +24,9 @@ class Notification(Base):
     __table_args__ = (sa.Index("ix_notification_inbox", "user_id", "read_at", "id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str | None] = so.mapped_column(sa.Text)

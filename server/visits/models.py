@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from server.changes import Synced
-from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid
+from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 VISIT_KINDS = ("home", "phone", "school", "other")
 FINDING_AREAS = ("living", "health", "study", "safety", "mental")
@@ -36,3 +36,20 @@ class Visit(Synced, Base):
     review_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     reviewed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
     reviewed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
+REVIEW_DECISIONS = ("approved", "returned", "resubmitted", "reopened")
+
+
+class ReviewDecision(Base):
+    """Append-only history of a visit's review: each approval, return (with why) and resubmission."""
+
+    __tablename__ = "review_decision"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    visit_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("visit.id"), index=True)
+    decision: so.Mapped[str] = so.mapped_column(sa.String(12))
+    comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    decided_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    decided_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    source: so.Mapped[str] = so.mapped_column(sa.String(10), default="api")

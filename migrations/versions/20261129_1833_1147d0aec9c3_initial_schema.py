@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b3f64032c813
+Revision ID: 1147d0aec9c3
 Revises:
-Create Date: 2026-11-29 18:25:42.921721
+Create Date: 2026-11-29 18:33:40.055778
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "b3f64032c813"
+revision: str = "1147d0aec9c3"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -83,6 +83,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("username", name=op.f("uq_user_account_username")),
     )
+    op.create_table(
+        "webhook_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=30), nullable=False),
+        sa.Column("record_id", sa.String(length=36), nullable=True),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("payload", server.db.JSONType, nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", server.db.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_delivery")),
+    )
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_record_id"), ["record_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_status"), ["status"], unique=False)
+
     op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -220,6 +238,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("import_job", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_import_job_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("link", sa.String(length=200), nullable=True),
+        sa.Column("dedupe_key", sa.String(length=120), nullable=True),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("read_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_notification_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_notification_dedupe_key")),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notification_created_at"), ["created_at"], unique=False)
+        batch_op.create_index("ix_notification_inbox", ["user_id", "read_at", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notification_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "quarantine",
@@ -407,6 +450,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_grade_change_minor_id"), ["minor_id"], unique=False)
 
     op.create_table(
+        "measure",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("minor_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("responsible_user_id", sa.Integer(), nullable=True),
+        sa.Column("responsible_unit", sa.String(length=20), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("started_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("done_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("cancelled_at", server.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user_account.id"], name=op.f("fk_measure_created_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_measure_minor_id_minor")),
+        sa.ForeignKeyConstraint(
+            ["responsible_user_id"],
+            ["user_account.id"],
+            name=op.f("fk_measure_responsible_user_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_measure")),
+    )
+    with op.batch_alter_table("measure", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_measure_minor_id"), ["minor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_measure_status"), ["status"], unique=False)
+
+    op.create_table(
         "report",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("source", sa.String(length=12), nullable=False),
@@ -489,8 +564,92 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visit_visited_at"), ["visited_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_visitor_id"), ["visitor_id"], unique=False)
 
+    op.create_table(
+        "referral",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("report_id", sa.String(length=36), nullable=True),
+        sa.Column("minor_id", sa.String(length=36), nullable=True),
+        sa.Column("to_unit", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("response", sa.Text(), nullable=True),
+        sa.Column("automatic", sa.Boolean(), nullable=False),
+        sa.Column("sent_by", sa.Integer(), nullable=True),
+        sa.Column("area_path", sa.String(length=255), nullable=False),
+        sa.Column("sent_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("accepted_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("started_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("done_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("declined_at", server.db.UTCDateTime(), nullable=True),
+        sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_referral_minor_id_minor")),
+        sa.ForeignKeyConstraint(["report_id"], ["report.id"], name=op.f("fk_referral_report_id_report")),
+        sa.ForeignKeyConstraint(
+            ["sent_by"], ["user_account.id"], name=op.f("fk_referral_sent_by_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral")),
+    )
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_referral_area_path"), ["area_path"], unique=False)
+        batch_op.create_index(batch_op.f("ix_referral_minor_id"), ["minor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_referral_report_id"), ["report_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_referral_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_referral_to_unit"), ["to_unit"], unique=False)
+
+    op.create_table(
+        "review_decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.String(length=36), nullable=False),
+        sa.Column("decision", sa.String(length=12), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("decided_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("source", sa.String(length=10), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["user_account.id"], name=op.f("fk_review_decision_decided_by_user_account")
+        ),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], name=op.f("fk_review_decision_visit_id_visit")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_decision")),
+    )
+    with op.batch_alter_table("review_decision", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_decision_visit_id"), ["visit_id"], unique=False)
+
+    op.create_table(
+        "referral_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("referral_id", sa.String(length=36), nullable=False),
+        sa.Column("from_status", sa.String(length=12), nullable=True),
+        sa.Column("to_status", sa.String(length=12), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("by", sa.Integer(), nullable=True),
+        sa.Column("at", server.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["by"], ["user_account.id"], name=op.f("fk_referral_event_by_user_account")),
+        sa.ForeignKeyConstraint(
+            ["referral_id"], ["referral.id"], name=op.f("fk_referral_event_referral_id_referral")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_event")),
+    )
+    with op.batch_alter_table("referral_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_referral_event_referral_id"), ["referral_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("referral_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referral_event_referral_id"))
+
+    op.drop_table("referral_event")
+    with op.batch_alter_table("review_decision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_decision_visit_id"))
+
+    op.drop_table("review_decision")
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referral_to_unit"))
+        batch_op.drop_index(batch_op.f("ix_referral_status"))
+        batch_op.drop_index(batch_op.f("ix_referral_report_id"))
+        batch_op.drop_index(batch_op.f("ix_referral_minor_id"))
+        batch_op.drop_index(batch_op.f("ix_referral_area_path"))
+
+    op.drop_table("referral")
     with op.batch_alter_table("visit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visit_visitor_id"))
         batch_op.drop_index(batch_op.f("ix_visit_visited_at"))
@@ -509,6 +668,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_report_area_id"))
 
     op.drop_table("report")
+    with op.batch_alter_table("measure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_measure_status"))
+        batch_op.drop_index(batch_op.f("ix_measure_minor_id"))
+
+    op.drop_table("measure")
     with op.batch_alter_table("grade_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_grade_change_minor_id"))
 
@@ -544,6 +708,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quarantine_client_id"))
 
     op.drop_table("quarantine")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notification_user_id"))
+        batch_op.drop_index("ix_notification_inbox")
+        batch_op.drop_index(batch_op.f("ix_notification_created_at"))
+
+    op.drop_table("notification")
     with op.batch_alter_table("import_job", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_job_user_id"))
 
@@ -570,6 +740,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_event_at"))
 
     op.drop_table("audit_event")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_status"))
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_record_id"))
+
+    op.drop_table("webhook_delivery")
     op.drop_table("user_account")
     op.drop_table("sync_clock")
     with op.batch_alter_table("scope_exit", schema=None) as batch_op:

@@ -1,0 +1,46 @@
+"""Assistance measures (帮扶措施) planned and taken for a minor."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from server.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+
+MEASURE_KINDS = (
+    "psych_intervention", "living_aid", "legal_aid", "school_transfer", "medical", "referral",
+    "guardian_education", "other",
+)  # fmt: skip
+MEASURE_STATUSES = ("planned", "in_progress", "done", "cancelled")
+NEXT_STATUSES = {
+    "planned": ("in_progress", "done", "cancelled"),
+    "in_progress": ("done", "cancelled"),
+    "done": (),
+    "cancelled": (),
+}
+STEP_TIMESTAMPS = {"in_progress": "started_at", "done": "done_at", "cancelled": "cancelled_at"}
+
+
+class Measure(Base):
+    """Always reached through its minor, whose area decides who may see it."""
+
+    __tablename__ = "measure"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Who carries it out: a user of the registry, a member unit, or both (a unit and its contact).
+    responsible_user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    responsible_unit: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    due_date: so.Mapped[date | None]
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default="planned", index=True)
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

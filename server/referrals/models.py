@@ -1,0 +1,62 @@
+"""Referrals (转介) of a report or a minor to a member unit, and the history of each step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from server.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+
+REFERRAL_STATUSES = ("sent", "accepted", "in_progress", "done", "declined")
+# What a unit may answer from each status; done and declined are final.
+NEXT_STATUSES = {
+    "sent": ("accepted", "declined"),
+    "accepted": ("in_progress", "done", "declined"),
+    "in_progress": ("in_progress", "done"),
+    "done": (),
+    "declined": (),
+}
+STEP_TIMESTAMPS = {
+    "accepted": "accepted_at",
+    "in_progress": "started_at",
+    "done": "done_at",
+    "declined": "declined_at",
+}
+
+
+class Referral(Base):
+    __tablename__ = "referral"
+
+    id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    report_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    minor_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    to_unit: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default="sent", index=True)
+    response: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Sent by the system itself for a mandatory report (强制报告): the police hear at once.
+    automatic: so.Mapped[bool] = so.mapped_column(default=False)
+    sent_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    area_path: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
+    sent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    declined_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReferralEvent(Base):
+    """Append-only: every step of a referral, by whom, with its note."""
+
+    __tablename__ = "referral_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    referral_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("referral.id"), index=True)
+    from_status: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    to_status: so.Mapped[str] = so.mapped_column(sa.String(12))
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
