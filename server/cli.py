@@ -130,6 +130,14 @@ def refresh(area_code: str | None) -> None:
         changed = refresh_all(prefix)
         database.session.commit()
         click.echo(f"{changed} minors changed")
+        from server.localtime import local_today
+        from server.notifications.overdue import notify_overdue
+        from server.notifications.webhook import retry_failed
+
+        click.echo(f"{notify_overdue(local_today(), prefix)} overdue-visit notices")
+        sent, failed = retry_failed()
+        database.session.commit()
+        click.echo(f"webhook retries: {sent} sent, {failed} failed")
 
 
 @main.command("serve")

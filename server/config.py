@@ -95,6 +95,9 @@ class Config:
 
     # Where an urgent report is POSTed for an SMS gateway; empty disables it.
     HUMIAO_WEBHOOK_URL = os.environ.get("HUMIAO_WEBHOOK_URL", "")
+    HUMIAO_WEBHOOK_TIMEOUT = float(os.environ.get("HUMIAO_WEBHOOK_TIMEOUT", "5"))
+    # The address users open, so a webhook's link works from an SMS; empty gives "#/reports/<id>".
+    HUMIAO_PUBLIC_URL = os.environ.get("HUMIAO_PUBLIC_URL", "")
 
 
 class TestConfig(Config):

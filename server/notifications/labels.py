@@ -29,7 +29,12 @@ UNITS = {
     "womens_federation": ("妇联", "women's federation"),
 }
 
-GRADES = {"red": ("红色", "red"), "orange": ("橙色", "orange"), "yellow": ("黄色", "yellow"), "blue": ("蓝色", "blue")}
+GRADES = {
+    "red": ("红色", "red"),
+    "orange": ("橙色", "orange"),
+    "yellow": ("黄色", "yellow"),
+    "blue": ("蓝色", "blue"),
+}
 
 REFERRAL_STATUSES = {
     "sent": ("已发送", "sent"),

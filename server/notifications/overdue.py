@@ -29,14 +29,15 @@ def _recipients(minor: Minor, cache: dict) -> list[int]:
     return list(dict.fromkeys([*workers, *covering(Role.village_officer)]))
 
 
-def notify_overdue(today: date, batch: int = 500) -> int:
+def notify_overdue(today: date, path_prefix: str = "/", batch: int = 500) -> int:
     """Notices for overdue red and orange visits; once per user, minor and due date. Returns how many."""
     grade = sa.func.coalesce(Minor.grade, Minor.grade_suggested)
     made, last_id, cache = 0, "", {}
     while True:
         minors = db.session.scalars(
             sa.select(Minor)
-            .where(Minor.deleted_at.is_(None), Minor.archived_at.is_(None), grade.in_(PRESSING))
+            .where(Minor.area_path.startswith(path_prefix, autoescape=True), grade.in_(PRESSING))
+            .where(Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
             .where(Minor.next_visit_due < today, Minor.id > last_id)
             .order_by(Minor.id)
             .limit(batch)
@@ -46,7 +47,11 @@ def notify_overdue(today: date, batch: int = 500) -> int:
         keys = {m.id: f"visit_overdue:{m.id}:{m.next_visit_due.isoformat()}" for m in minors}
         recipients = {m.id: _recipients(m, cache) for m in minors}
         candidates = [f"{keys[m]}:{u}" for m, users in recipients.items() for u in users]
-        sent = set(db.session.scalars(sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(candidates))))
+        sent = set(
+            db.session.scalars(
+                sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(candidates))
+            )
+        )
         for minor in minors:
             users = [u for u in recipients[minor.id] if f"{keys[minor.id]}:{u}" not in sent]
             made += len(_notice(minor, users, today, keys[minor.id]))

@@ -15,7 +15,7 @@ from server.notifications.models import Notification
 
 
 def path_and_ancestors(path: str) -> list[str]:
-    """"/S1/V1/G1/" -> ["/S1/", "/S1/V1/", "/S1/V1/G1/"]: the areas whose users cover ``path``."""
+    """ "/S1/V1/G1/" -> ["/S1/", "/S1/V1/", "/S1/V1/G1/"]: the areas whose users cover ``path``."""
     codes = [c for c in (path or "").split("/") if c]
     return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
 
@@ -56,7 +56,9 @@ def notify(
     made = []
     for user_id in dict.fromkeys(u for u in user_ids if u is not None):
         key = f"{dedupe_key}:{user_id}" if dedupe_key else None
-        notice = Notification(user_id=user_id, kind=kind, title=title[:200], body=body, link=link, dedupe_key=key)
+        notice = Notification(
+            user_id=user_id, kind=kind, title=title[:200], body=body, link=link, dedupe_key=key
+        )
         db.session.add(notice)
         made.append(notice)
     return made

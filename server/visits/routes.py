@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 
-from server.accounts.models import REGISTRY_ROLES
+from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES
 from server.extensions import db
+from server.localtime import local_today
 from server.pagination import PAGE_PARAMS, SelectPage
 from server.registry.routes import unprocessable
 from server.registry.service import FieldErrors
 from server.scope import current_scope, roles_required
-from server.visits import schemas, service
+from server.visits import review, schemas, service
+from server.visits.paging import PresentedPage
 
 blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="走访 Visits")
 
@@ -60,3 +62,24 @@ class VisitItem(MethodView):
             unprocessable(exc)
         db.session.commit()
         return visit
+
+
+@blp.route("/review-queue", methods=["GET"])
+@roles_required(SUPERVISOR_ROLES)
+@blp.arguments(schemas.ReviewQueueQuery, location="query")
+@blp.response(200, schemas.ReviewQueueItem(many=True))
+@blp.paginate(PresentedPage, **PAGE_PARAMS)
+def review_queue(args):
+    """Submitted visits awaiting review in my area: red children first, then the longest waiting."""
+    try:
+        return review.review_queue(current_scope(), local_today(), **args)
+    except FieldErrors as exc:
+        abort(422, errors={"query": exc.errors})
+
+
+@blp.route("/<uuid:visit_id>/reviews", methods=["GET"])
+@roles_required(REGISTRY_ROLES)
+@blp.response(200, schemas.ReviewDecisionOut(many=True))
+def reviews(visit_id):
+    """The review history of a visit, oldest first: approvals, returns with why, resubmissions."""
+    return review.decisions(service.get_visit(current_scope(), str(visit_id)))

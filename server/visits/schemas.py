@@ -78,3 +78,61 @@ class VisitOut(ma.Schema):
     reviewed_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     updated_at = fields.DateTime()
+
+
+class ReviewQueueQuery(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    area_id = fields.Integer(validate=ma.validate.Range(min=1))
+    visitor_id = fields.Integer(validate=ma.validate.Range(min=1))
+    grade = fields.String(validate=one_of(("red", "orange", "yellow", "blue")))
+    min_age = fields.Integer(validate=ma.validate.Range(0, 25))
+    max_age = fields.Integer(validate=ma.validate.Range(0, 25))
+
+    @validates_schema
+    def _age_range(self, data: dict, **_kwargs) -> None:
+        if (
+            data.get("min_age") is not None
+            and data.get("max_age") is not None
+            and data["min_age"] > data["max_age"]
+        ):
+            raise ValidationError("最小年龄不能大于最大年龄 / min_age cannot exceed max_age.", "min_age")
+
+
+class QueueMinor(ma.Schema):
+    id = fields.String()
+    name = fields.String()
+    gender = fields.String()
+    age = fields.Integer()
+    grade = fields.String(allow_none=True)
+    grade_suggested = fields.String(allow_none=True)
+
+
+class QueueVisitor(ma.Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class QueueArea(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    level = fields.String()
+
+
+class ReviewQueueItem(VisitOut):
+    waiting_since = fields.DateTime()
+    minor = fields.Nested(QueueMinor, allow_none=True)
+    visitor = fields.Nested(QueueVisitor, allow_none=True)
+    area = fields.Nested(QueueArea, allow_none=True)
+
+
+class ReviewDecisionOut(ma.Schema):
+    id = fields.Integer()
+    visit_id = fields.String()
+    decision = fields.String()
+    comment = fields.String(allow_none=True)
+    decided_by = fields.Integer(allow_none=True)
+    decided_by_name = fields.String(allow_none=True)
+    decided_at = fields.DateTime()
+    source = fields.String()

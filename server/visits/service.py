@@ -16,6 +16,7 @@ from server.registry.models import Minor
 from server.registry.service import FieldErrors, NotPermitted, derive
 from server.scope import Scope
 from server.visits.models import REVIEW_FIELDS, Visit
+from server.visits.review import record_review
 
 
 def visit_query(scope: Scope, minor_id: str | None = None, review_status: str | None = None) -> sa.Select:
@@ -83,6 +84,7 @@ def update_visit(scope: Scope, visit: Visit, changes: dict, hlc: str | None = No
     if errors:
         raise NotPermitted(errors)
     changes = {k: v for k, v in changes.items() if getattr(visit, k) != v}
+    status_before = visit.review_status
     content_changed = bool(set(changes) - set(REVIEW_FIELDS))
     if content_changed:
         changes["review_status"] = "submitted"  # amended: back to the review queue
@@ -90,6 +92,8 @@ def update_visit(scope: Scope, visit: Visit, changes: dict, hlc: str | None = No
         visit.reviewed_by = scope.user.id
         visit.reviewed_at = utcnow()
     record_change(visit, changes, hlc or server_hlc(), author=scope.user.id)
+    if set(changes) & set(REVIEW_FIELDS):
+        record_review(scope, visit, status_before, content_changed, "sync" if hlc else "api")
     if "visited_at" in changes:
         note_visit(db.session.get(Minor, visit.minor_id))
     audit("review" if not content_changed else "update", "visit", visit.id, fields=changes, user_id=scope.user.id)

@@ -1,0 +1,50 @@
+"""Paging of records that are presented with data from other tables (names, ages, areas).
+
+The page's rows are loaded, then handed as one list to a ``present`` function that fetches
+what they refer to in a few batched queries: never one query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.pagination import SelectPage
+
+
+class Presented(NamedTuple):
+    stmt: sa.Select
+    present: Callable[[list], list]
+
+
+class PresentedPage(SelectPage):
+    @property
+    def items(self):
+        stmt, present = self.collection
+        params = self.page_params
+        rows = db.session.scalars(stmt.offset(params.first_item).limit(params.page_size)).unique().all()
+        return present(list(rows))
+
+    @property
+    def item_count(self) -> int:
+        stmt, _present = self.collection
+        counted = stmt.order_by(None).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(counted))
+
+
+def by_id(model, ids) -> dict:
+    """{id: row} of ``model`` for these ids, in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(wanted)))}
+
+
+def as_dict(obj, schema: type) -> dict:
+    """The attributes a dump schema reads, as plain values: a presenter adds to them."""
+    return {
+        name: getattr(obj, field.attribute or name, None) for name, field in schema._declared_fields.items()
+    }
