@@ -62,10 +62,13 @@ def register_blueprints(app: Flask) -> None:
     from server.areas.routes import blp as areas_blp
     from server.extensions import api
     from server.ledger.routes import blp as ledger_blp
+    from server.measures.routes import blp as measures_blp
     from server.notifications.routes import blp as notifications_blp
+    from server.referrals.routes import blp as referrals_blp
     from server.registry.grading_routes import blp as grading_blp
     from server.registry.routes import households_blp, minors_blp
     from server.registry.supervision_routes import blp as supervision_blp
+    from server.reports.routes import blp as reports_blp
     from server.stats.routes import blp as stats_blp
     from server.sync_api.routes import register as register_sync
     from server.visits.routes import blp as visits_blp
@@ -79,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
         grading_blp,
         visits_blp,
         supervision_blp,
+        reports_blp,
+        referrals_blp,
+        measures_blp,
         notifications_blp,
         stats_blp,
         ledger_blp,

@@ -1,0 +1,74 @@
+"""REST endpoints for a minor's assistance measures (帮扶措施), and the red children without one."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.accounts.models import REGISTRY_ROLES
+from server.db import utcnow
+from server.extensions import db
+from server.measures import schemas, service
+from server.registry.routes import unprocessable
+from server.registry.service import FieldErrors, get_minor
+from server.scope import current_scope, roles_required
+
+blp = Blueprint("measures", __name__, url_prefix="/api", description="帮扶措施 Assistance measures")
+registry_roles = roles_required(REGISTRY_ROLES)
+
+
+@blp.route("/minors/<uuid:minor_id>/measures")
+class Measures(MethodView):
+    decorators = [registry_roles]
+
+    @blp.response(200, schemas.MeasureOut(many=True))
+    def get(self, minor_id):
+        """The measures of a minor of my area, oldest first."""
+        return service.measures_of(get_minor(current_scope(), str(minor_id)))
+
+    @blp.arguments(schemas.MeasureFields)
+    @blp.response(201, schemas.MeasureOut)
+    def post(self, data, minor_id):
+        """Plan a measure: what, who is responsible (a user of the area or a member unit), by when."""
+        scope = current_scope()
+        minor = get_minor(scope, str(minor_id))
+        try:
+            measure = service.create_measure(scope, minor, data)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return measure
+
+
+@blp.route("/minors/<uuid:minor_id>/measures/<uuid:measure_id>")
+class MeasureItem(MethodView):
+    decorators = [registry_roles]
+
+    @blp.response(200, schemas.MeasureOut)
+    def get(self, minor_id, measure_id):
+        """One measure."""
+        return service.get_measure(get_minor(current_scope(), str(minor_id)), str(measure_id))
+
+    @blp.arguments(schemas.MeasurePatch(partial=True))
+    @blp.response(200, schemas.MeasureOut)
+    def patch(self, changes, minor_id, measure_id):
+        """Change a measure; status planned -> in_progress -> done, or cancelled; each step timestamped."""
+        scope = current_scope()
+        minor = get_minor(scope, str(minor_id))
+        measure = service.get_measure(minor, str(measure_id))
+        try:
+            service.update_measure(scope, minor, measure, changes)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return measure
+
+
+@blp.route("/measures/flags", methods=["GET"])
+@registry_roles
+@blp.arguments(schemas.FlagQuery, location="query")
+@blp.response(200, schemas.FlagOut(many=True))
+def flags(args):
+    """Red children of my area still without a measure 24 h after turning red (?include_upcoming=true
+    adds those whose 24 h are still running); the most overdue first."""
+    return service.flags(current_scope(), utcnow(), args["include_upcoming"])

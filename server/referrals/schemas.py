@@ -1,0 +1,90 @@
+"""Referrals on the wire."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validates_schema
+
+from server.accounts.models import UNITS
+from server.referrals.models import REFERRAL_STATUSES
+from server.validation import StrictSchema, not_blank_length, one_of, text, uuid_string
+
+
+class ReferralCreate(StrictSchema):
+    report_id = fields.String(validate=uuid_string)
+    minor_id = fields.String(validate=uuid_string)
+    to_unit = fields.String(required=True, validate=one_of(UNITS))
+    reason = fields.String(required=True, validate=not_blank_length(2000))
+
+    @validates_schema
+    def _what(self, data: dict, **_kwargs) -> None:
+        if not data.get("report_id") and not data.get("minor_id"):
+            raise ValidationError("请指定报告或未成年人 / Name a report or a minor.", "report_id")
+
+
+class ReferralStep(StrictSchema):
+    status = fields.String(required=True, validate=one_of(("accepted", "in_progress", "done", "declined")))
+    note = text(2000, allow_none=True)
+
+
+class ReferralQuery(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    status = fields.String(validate=one_of(REFERRAL_STATUSES))
+    to_unit = fields.String(validate=one_of(UNITS))
+    report_id = fields.String(validate=uuid_string)
+    minor_id = fields.String(validate=uuid_string)
+
+
+class CaseMinor(ma.Schema):
+    name = fields.String()
+    gender = fields.String()
+    age = fields.Integer()
+
+
+class CaseReport(ma.Schema):
+    kind = fields.String()
+    mandatory = fields.Boolean()
+    urgent = fields.Boolean()
+    description = fields.String()
+    reported_at = fields.DateTime()
+
+
+class Case(ma.Schema):
+    minor = fields.Nested(CaseMinor, allow_none=True)
+    village = fields.String(allow_none=True)
+    report = fields.Nested(CaseReport, allow_none=True)
+
+
+class ReferralOut(ma.Schema):
+    """A liaison's copy has no report_id, minor_id, sent_by or area_path."""
+
+    id = fields.String()
+    report_id = fields.String(allow_none=True)
+    minor_id = fields.String(allow_none=True)
+    to_unit = fields.String()
+    reason = fields.String()
+    status = fields.String()
+    response = fields.String(allow_none=True)
+    automatic = fields.Boolean()
+    sent_by = fields.Integer(allow_none=True)
+    sent_by_name = fields.String()
+    area_path = fields.String()
+    sent_at = fields.DateTime()
+    accepted_at = fields.DateTime(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+    declined_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()
+    case = fields.Nested(Case)
+
+
+class ReferralEventOut(ma.Schema):
+    id = fields.Integer()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    note = fields.String(allow_none=True)
+    by = fields.Integer(allow_none=True)
+    by_name = fields.String(allow_none=True)
+    at = fields.DateTime()

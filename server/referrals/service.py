@@ -1,0 +1,165 @@
+"""Referrals (转介): supervisors send a case to a member unit; the unit's liaison answers step by step.
+
+A liaison sees only the minimum of the case (present.py); supervisors see their area's referrals.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import abort
+
+from server.accounts.models import SUPERVISOR_ROLES, Role
+from server.audit.service import audit
+from server.db import utcnow
+from server.extensions import db
+from server.notifications import labels
+from server.notifications.service import liaisons_of, notify, supervisors_of
+from server.referrals.models import NEXT_STATUSES, STEP_TIMESTAMPS, Referral, ReferralEvent
+from server.registry.models import Minor
+from server.registry.service import FieldErrors, NotPermitted
+from server.reports.models import Report
+from server.scope import Scope
+
+NOTE_REQUIRED = {
+    "in_progress": "请填写进展情况 / Say what has been done so far.",
+    "done": "请填写办理结果 / Say what the outcome is.",
+    "declined": "请说明退回原因 / Say why the unit declines.",
+}
+OPEN = ("sent", "accepted", "in_progress")
+
+
+def may_read(scope: Scope, referral: Referral) -> bool:
+    if scope.role == Role.unit_liaison:
+        return bool(scope.user.unit) and referral.to_unit == scope.user.unit
+    return scope.role in SUPERVISOR_ROLES and scope.covers(referral.area_path)
+
+
+def get_referral(scope: Scope, referral_id: str) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or not may_read(scope, referral):
+        abort(404)
+    return referral
+
+
+def referral_query(scope: Scope, **filters) -> sa.Select:
+    if scope.role == Role.unit_liaison:
+        stmt = sa.select(Referral).where(Referral.to_unit == (scope.user.unit or ""))
+    else:
+        stmt = sa.select(Referral).where(scope.filter(Referral.area_path))
+    for name in ("status", "to_unit", "report_id", "minor_id"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Referral, name) == filters[name])
+    waiting = sa.case((Referral.status.in_(OPEN), 0), else_=1)
+    return stmt.order_by(waiting, Referral.sent_at.desc(), Referral.id)
+
+
+def _report_for(scope: Scope, report_id: str) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None or report.deleted or not scope.covers(report.area_path):
+        raise FieldErrors({"report_id": ["您的辖区内没有该报告 / No such report in your area."]})
+    return report
+
+
+def _minor_for(scope: Scope, minor_id: str) -> Minor:
+    minor = db.session.get(Minor, minor_id)
+    if minor is None or minor.deleted or not scope.covers(minor.area_path):
+        raise FieldErrors({"minor_id": ["您的辖区内没有该未成年人 / No such minor in your area."]})
+    return minor
+
+
+def send_referral(scope: Scope, data: dict) -> Referral:
+    """A supervisor refers a report or a minor of the area; a report moves on to "referred"."""
+    if scope.role not in SUPERVISOR_ROLES:
+        raise NotPermitted({"_schema": ["只有村(社)或街道可以转介 / Only a supervisor refers cases."]})
+    report = _report_for(scope, data["report_id"]) if data.get("report_id") else None
+    minor_id = data.get("minor_id") or (report.minor_id if report else None)
+    if report and report.minor_id and minor_id != report.minor_id:
+        raise FieldErrors({"minor_id": ["与报告所涉未成年人不一致 / Not the minor of the report."]})
+    minor = _minor_for(scope, minor_id) if minor_id else None
+    referral = _create(
+        report, minor, data["to_unit"], data["reason"].strip(), sent_by=scope.user.id,
+        area_path=report.area_path if report else minor.area_path,
+    )  # fmt: skip
+    if report is not None and report.status in ("new", "acknowledged"):
+        from server.reports.service import update_report
+
+        update_report(scope, report, {"status": "referred"})
+    return referral
+
+
+def refer_automatically(report: Report, reason: str) -> Referral:
+    """A mandatory report goes to the police at once (未成年人保护法 第11条), sent by the system."""
+    return _create(report, None, "police", reason, sent_by=None, area_path=report.area_path, automatic=True)
+
+
+def _create(
+    report: Report | None, minor: Minor | None, unit: str, reason: str, *, sent_by: int | None, area_path: str,
+    automatic: bool = False,
+) -> Referral:  # fmt: skip
+    referral = Referral(
+        report_id=report.id if report else None, minor_id=minor.id if minor else (report.minor_id if report else None),
+        to_unit=unit, reason=reason, status="sent", sent_by=sent_by, area_path=area_path, automatic=automatic,
+    )  # fmt: skip
+    db.session.add(referral)
+    db.session.flush()
+    db.session.add(
+        ReferralEvent(referral_id=referral.id, from_status=None, to_status="sent", note=reason, by=sent_by)
+    )
+    notify(
+        liaisons_of(unit),
+        "referral_received",
+        f"新的转介案件（{labels.zh(labels.UNITS, unit)}）/ New referral to the {labels.en(labels.UNITS, unit)}",
+        reason,
+        f"#/referrals/{referral.id}",
+    )
+    audit("create", "referral", referral.id, fields=["to_unit", "reason"], user_id=sent_by,
+          extra={"report_id": referral.report_id, "automatic": automatic})  # fmt: skip
+    return referral
+
+
+def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> Referral:
+    """The unit's liaison takes the next step; each step is kept and its sender told."""
+    if scope.role != Role.unit_liaison:
+        raise NotPermitted(
+            {"status": ["只有接收单位可以办理转介 / Only the receiving unit answers a referral."]}
+        )
+    note = (note or "").strip() or None
+    if status not in NEXT_STATUSES[referral.status]:
+        raise FieldErrors({"status": [f"当前状态为 {referral.status}，不能改为 {status} / "
+                                      f"A referral that is {referral.status} cannot become {status}."]})  # fmt: skip
+    if status in NOTE_REQUIRED and not note:
+        raise FieldErrors({"note": [NOTE_REQUIRED[status]]})
+    now = utcnow()
+    stamp = STEP_TIMESTAMPS[status]
+    if getattr(referral, stamp) is None:
+        setattr(referral, stamp, now)
+    db.session.add(ReferralEvent(referral_id=referral.id, from_status=referral.status, to_status=status,
+                                 note=note, by=scope.user.id, at=now))  # fmt: skip
+    referral.status, referral.updated_at = status, now
+    if note:
+        referral.response = note
+    status_zh, status_en = (
+        labels.zh(labels.REFERRAL_STATUSES, status),
+        labels.en(labels.REFERRAL_STATUSES, status),
+    )
+    unit_zh, unit_en = labels.zh(labels.UNITS, referral.to_unit), labels.en(labels.UNITS, referral.to_unit)
+    notify(
+        [referral.sent_by] if referral.sent_by else supervisors_of(referral.area_path),
+        "referral_updated",
+        f"转介进展：{unit_zh}{status_zh} / Referral {status_en} by the {unit_en}",
+        note,
+        f"#/referrals/{referral.id}",
+    )
+    audit("respond", "referral", referral.id, fields=["status", "response"], user_id=scope.user.id,
+          extra={"status": status})  # fmt: skip
+    return referral
+
+
+def events(referral: Referral) -> list[ReferralEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(ReferralEvent)
+            .where(ReferralEvent.referral_id == referral.id)
+            .order_by(ReferralEvent.id)
+        )
+    )

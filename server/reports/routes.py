@@ -1,0 +1,92 @@
+"""REST endpoints for reports (强制报告/预警): file, follow, handle."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from server.accounts.models import REGISTRY_ROLES, Role
+from server.areas.models import Area
+from server.areas.service import areas_in_scope
+from server.extensions import db
+from server.pagination import PAGE_PARAMS
+from server.registry.routes import unprocessable
+from server.registry.service import FieldErrors
+from server.reports import api_schemas as schemas
+from server.reports import service
+from server.reports.present import present
+from server.scope import current_scope, roles_required
+from server.visits.paging import Presented, PresentedPage
+
+blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="报告 Reports")
+
+filers = roles_required({*REGISTRY_ROLES, Role.sentinel})
+
+
+@blp.route("")
+class Reports(MethodView):
+    decorators = [filers]
+
+    @blp.arguments(schemas.ReportQuery, location="query")
+    @blp.response(200, schemas.ReportView(many=True))
+    @blp.paginate(PresentedPage, **PAGE_PARAMS)
+    def get(self, args):
+        """Reports of my area, or a sentinel's own: new first, urgent first; each with its response SLA."""
+        scope = current_scope()
+        try:
+            stmt = service.report_query(scope, **args)
+        except FieldErrors as exc:
+            abort(422, errors={"query": exc.errors})
+        return Presented(stmt, lambda rows: present(scope, rows))
+
+    @blp.arguments(schemas.ReportFile)
+    @blp.response(201, schemas.ReportView)
+    def post(self, data):
+        """File a report; a mandatory kind is urgent: supervisors and the police hear at once."""
+        scope = current_scope()
+        try:
+            report = service.create_report(scope, data)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return present(scope, [report])[0]
+
+
+@blp.route("/<uuid:report_id>")
+class ReportItem(MethodView):
+    decorators = [filers]
+
+    @blp.response(200, schemas.ReportView)
+    def get(self, report_id):
+        """One report (a sentinel: only one it filed)."""
+        scope = current_scope()
+        return present(scope, [service.get_report(scope, str(report_id))])[0]
+
+    @blp.arguments(schemas.ReportPatch)
+    @blp.response(200, schemas.ReportView)
+    def patch(self, changes, report_id):
+        """Handle a report (supervisors): new -> acknowledged -> referred -> resolved -> closed, never back."""
+        scope = current_scope()
+        report = service.get_report(scope, str(report_id))
+        try:
+            service.update_report(scope, report, changes)
+        except FieldErrors as exc:
+            unprocessable(exc)
+        db.session.commit()
+        return present(scope, [report])[0]
+
+
+@blp.route("/areas", methods=["GET"])
+@filers
+@blp.response(200, schemas.AreaChoice(many=True))
+def areas():
+    """The places a report can be filed for: a sentinel's street and villages, or my own areas."""
+    scope = current_scope()
+    if scope.role == Role.sentinel:
+        return db.session.scalars(
+            sa.select(Area)
+            .where(Area.level.in_(("street", "village")), Area.deleted_at.is_(None))
+            .order_by(Area.path)
+        ).all()
+    return [a for a in areas_in_scope(scope) if scope.covers(a.path)]
