@@ -8,7 +8,7 @@ self.PRECACHE = {
   "icons/maskable-512.png": "c355fc8737adbaf6b1b2070fee520b1b774b28c9cb63cfd93c2c3f1ba8dbcf33",
   "index.html": "56fba86eb5aff2190e879ff6db5abbe9401f197e72d526f3e9f9dcaac4315b34",
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
-  "src/api.js": "6f92df2a6b7b8922b7d43f873ca508d29d05629da062184cec4db9fcc07cbe58",
+  "src/api.js": "4035483ab3867ee14acdbd8e36face2a9f1eb878070b4015fd7529ecb027f89b",
   "src/app.js": "cd2b97760bf315f0e087af0c4b2904c849f32a98dc90aab738a6a15096bd4ace",
   "src/classify.js": "e27b2d135c502040c627ce70f5a6227fc0a15b301cbec7f62c1df8c408da6329",
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
@@ -18,7 +18,7 @@ self.PRECACHE = {
   "src/i18n/index.js": "d6c1684d1d69880eff5465646bd71af77318054ea6c65489e9df5e2c287dd731",
   "src/i18n/zh-CN.js": "58f73051837d8fe314064d4f81ae7f4acd5d25a7b33f325c4ad6704d9c4c2939",
   "src/outbox.js": "07a5776a86f5e7816a7a944b4ee767ce2bc05f8f2bcd68607e6289f89887e025",
-  "src/replica.js": "cf5b56086544be95e307cd2c7006c4c20d4738c23c815425126474589f140959",
+  "src/replica.js": "a9e49e3104fdcac9847da9089ab7fd84dab8b24cdcfb256f71147a9a668de007",
   "src/router.js": "896f123e08981997bb8350e1cf21933af09f52fc36a74c84fbf2707038c3ac9e",
   "src/rules.js": "4cbe3d78c97fb539ed95577aca6aaf15e05ff2653568b38a8c8841868c005ecf",
   "src/schema.js": "e4d8fc508cf182b122d81a962010f272f6d8ae144ccd5d3d8970bcef79e99642",
@@ -46,5 +46,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "ba21fc8bbfd1f045"
+ "version": "1d2fb0d6d973bbe2"
 };

@@ -28,7 +28,7 @@ export async function applyPushResults(db, results, now = Date.now()) {
     if (!SETTLED.has(result.status)) continue;
     settled++;
     await outbox.delete(entry.seq);
-    await rebaseLaterEdits(outbox, entry, result.version);
+    if (result.status === 'applied') await rebaseLaterEdits(outbox, entry, result.version);
     if (entry.op === 'delete') {
       if (result.status === 'conflict') {
         await addNotice(tx, entry, { kind: 'delete_conflict', at: new Date(now).toISOString() });
@@ -56,7 +56,9 @@ async function rebuild(tx, store, entry) {
 }
 
 // Edits of the same record made after this one and not yet sent build on its result, so the
-// server does not see the device's own earlier edit as a concurrent change.
+// server does not see the device's own earlier edit as a concurrent change. Only after
+// `applied`: a merged or conflicting answer's version also holds other devices' changes this
+// phone never saw, and an edit based on it would overwrite them with no conflict record.
 async function rebaseLaterEdits(outbox, entry, version) {
   if (!version) return;
   for (const later of await outbox.index('record').getAll([entry.entity, entry.id])) {

@@ -273,3 +273,42 @@ test('concurrent runs share one sync', async () => {
   await Promise.all([client.run(), client.run(), client.run()]);
   assert.equal(server.pulls.length, 1);
 });
+
+// An edit made while a push is in flight: the API below saves it on the phone during the push.
+async function editDuringPush(status) {
+  const { db, server, client, api } = await setup();
+  const id = uuid();
+  server.put('minor', id, { household_id: 'h', name: '小兰', school: '一小', caregiver: 'grandparents' });
+  await client.run();
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school: '二小' });
+  // Another phone changes the caregiver before this push arrives.
+  if (status !== 'applied') server.put('minor', id, { caregiver: 'other_relative' });
+  const request = api.request;
+  api.request = async (method, path, options) => {
+    if (path === '/api/sync/push' && server.pushes.length === 0) {
+      await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), caregiver: 'none' });
+    }
+    return request(method, path, options);
+  };
+  if (status === 'conflict') server.statusFor = () => 'conflict';
+  await client.pushAll();
+  return { db, server, id };
+}
+
+test('a later unsent edit is rebased on an applied push, never on a merged or conflicting one', async () => {
+  const applied = await editDuringPush('applied');
+  const [first] = applied.server.pushes;
+  assert.equal(first.mutations.length, 1);
+  const [again] = applied.server.pushes[1].mutations;
+  assert.deepEqual(again.fields, { caregiver: 'none' });
+  assert.equal(again.base_version, 2, 'the applied answer holds only her own edit');
+
+  for (const status of ['merged', 'conflict']) {
+    const { server } = await editDuringPush(status);
+    const [later] = server.pushes[1].mutations;
+    assert.deepEqual(later.fields, { caregiver: 'none' });
+    // Version 3 also holds the other phone's caregiver: based on it, her edit would
+    // overwrite that change with no conflict record.
+    assert.equal(later.base_version, 1, `after ${status}: still based on what she saw`);
+  }
+});
