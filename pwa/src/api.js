@@ -21,20 +21,37 @@ export class NetworkError extends Error {
 }
 
 // The session cannot be renewed. `reason` is 'revoked' (wipe the device, DESIGN §6) or
-// 'expired' (log in again; local work is kept for the same user).
+// 'expired' (log in again; local work is kept for the same user). `code` is the server's own
+// reason when it sent one.
 export class AuthError extends Error {
   constructor(reason, body) {
     super(reason === 'expired' ? 'session expired' : 'account revoked');
     this.name = 'AuthError';
     this.status = 401;
     this.reason = reason;
+    this.code = body?.reason ?? null;
     this.body = body;
   }
 }
 
-// flask-jwt-extended says "Token has expired" for a refresh token past its life; every
-// other 401 on refresh (revoked token, deactivated user) is treated as revocation.
+// The server's machine-readable `reason` of a 401 (server/accounts/tokens.py). Only a
+// revocation (a revoked token, a deactivated or deleted user) wipes the phone. A token the
+// server cannot read or did not get says nothing about the user's rights (a rotated key, a
+// proxy that dropped the header): like an expiry, it asks for a new login and keeps her
+// unsynced work.
+const REASONS = {
+  token_revoked: 'revoked',
+  token_expired: 'expired',
+  token_invalid: 'expired',
+  token_missing: 'expired',
+  token_not_fresh: 'expired',
+};
+
+// Older servers send no `reason`: flask-jwt-extended says "Token has expired" for a refresh
+// token past its life, and every other 401 on refresh is treated as revocation.
 export function refreshFailureReason(body) {
+  const known = REASONS[body?.reason];
+  if (known) return known;
   const text = `${body?.code ?? ''} ${body?.message ?? ''} ${body?.msg ?? ''}`;
   return /expired/i.test(text) ? 'expired' : 'revoked';
 }

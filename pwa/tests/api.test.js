@@ -60,6 +60,29 @@ test('a refused refresh reports a revoked user (wipe) or an expired session (log
   assert.equal(refreshFailureReason({ msg: 'User deactivated' }), 'revoked');
 });
 
+test("the server's machine-readable reason decides, not the words of its message", async () => {
+  const cases = [
+    // The message says "expired" but the server says the login was revoked: wipe.
+    [{ reason: 'token_revoked', message: '登录已失效 / Token has expired?' }, 'revoked'],
+    [{ reason: 'token_expired', message: '登录已过期 / revoked by nobody' }, 'expired'],
+    // A token the server cannot read is no revocation: log in again, keep the work.
+    [{ reason: 'token_invalid', message: '令牌无效 / Invalid token: Signature verification failed' }, 'expired'],
+    [{ reason: 'token_missing', message: '请先登录' }, 'expired'],
+  ];
+  for (const [body, reason] of cases) {
+    const db = await freshDB();
+    await setMeta(db, 'tokens', { access_token: 'a', refresh_token: 'r' });
+    const lost = [];
+    const { fetch } = fakeFetch(() => json(401, { code: 401, status: 'Unauthorized', ...body }));
+    const api = new Api({ db, fetch, onAuthLost: (err) => lost.push([err.reason, err.code]) });
+    await assert.rejects(api.request('GET', '/api/sync/pull'), { name: 'AuthError', reason });
+    assert.deepEqual(lost, [[reason, body.reason]], body.reason);
+  }
+  assert.equal(refreshFailureReason({ reason: 'token_revoked', message: 'expired' }), 'revoked');
+  assert.equal(refreshFailureReason({ reason: 'something_new', message: 'Token has expired' }), 'expired',
+    'an unknown reason falls back to the text');
+});
+
 test('logout revokes the refresh token, and does not fail offline', async () => {
   const db = await freshDB();
   await setMeta(db, 'tokens', { access_token: 'a', refresh_token: 'r' });
