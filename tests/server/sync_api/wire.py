@@ -1,6 +1,7 @@
 """A device speaking the sync wire contract (DESIGN §5), for the sync API tests.
 
-Nothing here knows how the server is built: every call goes through HTTP.
+A ``Device`` only talks HTTP; ``record_versions`` is the one look behind the API, for tests
+that must show a push changed nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import sqlalchemy as sa
+
+from server.registry.models import Household, Minor
+from server.visits.models import Visit
 from sync.hlc import Clock
 
 PUSH = "/api/sync/push"
@@ -161,3 +166,21 @@ def visit_fields(minor_id: str, **extra) -> dict:
         "summary": "孩子在家，奶奶照看",
         **extra,
     }
+
+
+def device_row(supervisor: Device, client_id: str) -> dict:
+    """The line of ``GET /api/sync/devices`` about one phone, as a supervisor sees it."""
+    response = supervisor.client.get(DEVICES, headers=supervisor.headers)
+    assert response.status_code == 200, response.get_json()
+    rows = [row for row in response.json if row["client_id"] == client_id]
+    assert len(rows) == 1, f"device {client_id} listed {len(rows)} times"
+    return rows[0]
+
+
+def record_versions(session) -> dict[str, int]:
+    """Every household's, minor's and visit's version, by id: what a push may or may not change."""
+    session.expire_all()
+    rows = {}
+    for model in (Household, Minor, Visit):
+        rows.update(dict(session.execute(sa.select(model.id, model.version)).all()))
+    return rows
