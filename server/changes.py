@@ -54,6 +54,8 @@ class Synced:
     area_path: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Who made the latest change (also in field_authors, but readable without parsing JSON).
+    updated_by: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     @property
@@ -88,6 +90,7 @@ def record_change(
     record.field_versions = {**(record.field_versions or {}), **dict.fromkeys(changes, version)}
     record.field_hlcs = {**(record.field_hlcs or {}), **dict.fromkeys(changes, hlc)}
     record.field_authors = {**(record.field_authors or {}), **dict.fromkeys(changes, author)}
+    record.updated_by = author
     record.updated_at = utcnow()
 
 

@@ -11,12 +11,35 @@ from server.referrals.models import Referral, ReferralEvent
 from server.registry.models import CategoryChange, GradeChange, Household, Minor
 from server.registry.settings import StreetSettings
 from server.reports.models import Report
+from server.stats.models import STATS_INDEXES
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
 from server.visits.models import ReviewDecision, Visit
 
 __all__ = [
-    "Area", "AuditEvent", "CategoryChange", "ConflictRecord", "Device", "GradeChange", "Household",
-    "ImportJob", "Measure", "Minor", "Notification", "QuarantinedMutation", "Referral", "ReferralEvent", "Report",
-    "ReviewDecision", "RevokedToken", "ScopeExit", "StreetSettings", "SyncClock", "SyncMutation", "User",
-    "Visit", "WebhookDelivery", "user_area",
+    "STATS_INDEXES",
+    "Area",
+    "AuditEvent",
+    "CategoryChange",
+    "ConflictRecord",
+    "Device",
+    "GradeChange",
+    "Household",
+    "ImportJob",
+    "Measure",
+    "Minor",
+    "Notification",
+    "QuarantinedMutation",
+    "Referral",
+    "ReferralEvent",
+    "Report",
+    "ReviewDecision",
+    "RevokedToken",
+    "ScopeExit",
+    "StreetSettings",
+    "SyncClock",
+    "SyncMutation",
+    "User",
+    "Visit",
+    "WebhookDelivery",
+    "user_area",
 ]  # fmt: skip

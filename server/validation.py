@@ -46,11 +46,34 @@ def phone_number(value: str) -> None:
         raise ValidationError("电话号码格式不正确 / Not a valid phone number.")
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class StrictSchema(ma.Schema):
     """Unknown fields are an error: a typo must never be silently dropped."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _no_nul_characters(self, data, **_kwargs):
+        # PostgreSQL cannot store NUL in text: refuse it here with a message, not a 500 later.
+        if isinstance(data, dict):
+            bad = {
+                k: ["不能包含空字符 / Text cannot contain NUL characters."]
+                for k, v in data.items()
+                if _has_nul(v)
+            }
+            if bad:
+                raise ValidationError(bad)
+        return data
 
 
 def text(maximum: int, **kwargs) -> fields.String:

@@ -60,11 +60,15 @@ def empty_minors() -> dict:
     }
 
 
-def minors(target: Target, period: Period, group: Grouping = None, column=None) -> dict:
+def minors(
+    target: Target, period: Period, group: Grouping = None, column=None, *, categories: bool = True
+) -> dict:
     """Per key: active minors by grade and category, visits due in the period, overdue today.
 
-    ``column`` groups by a plain column (``Minor.assigned_worker_id``) instead of a path cut.
+    ``column`` groups by a plain column (``Minor.assigned_worker_id``) instead of a path cut;
+    ``categories=False`` spares ten JSON tests per row where they are not shown (counts 0).
     """
+    counted = CATEGORIES if categories else ()
     keys = _key(group, column, Minor.area_path)
     grade = schedule_grade()
     active = Minor.archived_at.is_(None)
@@ -77,7 +81,7 @@ def minors(target: Target, period: Period, group: Grouping = None, column=None) 
             count_if(active & Minor.grade.is_(None)),
             count_if(active & period.contains_day(Minor.next_visit_due)),
             count_if(active & (Minor.next_visit_due < period.today)),
-            *(count_if(active & json_array_has(Minor.categories, c)) for c in CATEGORIES),
+            *(count_if(active & json_array_has(Minor.categories, c)) for c in counted),
         )
         .where(target.filter(Minor.area_path), Minor.deleted_at.is_(None))
         .group_by(*keys, grade)
@@ -96,7 +100,7 @@ def minors(target: Target, period: Period, group: Grouping = None, column=None) 
         row["due"] += due
         row["overdue"] += overdue
         row["overdue_by_grade"][grade_key] += overdue
-        for category, n in zip(CATEGORIES, by_category, strict=True):
+        for category, n in zip(counted, by_category, strict=True):
             row["minors_by_category"][category] += n
     return result
 
@@ -166,6 +170,16 @@ def reports(target: Target, period: Period, group: Grouping = None) -> dict:
         if status in row["by_status"]:
             row["by_status"][status] += total
     return result
+
+
+def add_into(total: dict, row: dict) -> dict:
+    """Add the counts of ``row`` into ``total``, nested dicts included."""
+    for key, value in row.items():
+        if isinstance(value, dict):
+            add_into(total[key], value)
+        else:
+            total[key] += value
+    return total
 
 
 def visit_block(minor_row: dict, visit_row: dict) -> dict:

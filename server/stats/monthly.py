@@ -23,8 +23,7 @@ from server.stats.target import Target
 
 def monthly(target: Target, period: Period, scope_name: str) -> dict:
     month = period.first.strftime("%Y-%m")
-    overview = service.overview(target, period)
-    drill = service.areas(target, period)
+    children, totals = service.drill(target, period)
     return {
         "month": month,
         "title": f"{scope_name}{period.first.year}年{period.first.month}月未成年人保护工作统计",
@@ -32,8 +31,8 @@ def monthly(target: Target, period: Period, scope_name: str) -> dict:
         "area_name": scope_name,
         "period": period.to_wire(),
         "generated_at": utcnow().astimezone(timezone()).isoformat(timespec="minutes"),
-        "overview": overview,
-        "areas": drill["children"],
+        "overview": service.overview_of(target, period, *totals),
+        "areas": children,
         "reports": casework.report_stats(target, period),
         "referrals": casework.referral_stats(target, period),
     }

@@ -148,7 +148,7 @@ def village_rows(target: Target, period: Period, now: datetime) -> list[dict]:
     def cut(column):
         return path_at_depth(column, VILLAGE_DEPTH)
 
-    minor_rows = figures.minors(target, period, cut)
+    minor_rows = figures.minors(target, period, cut, categories=False)
     visit_rows = figures.visits(target, period, cut)
     sla = casework.sla_hours(target)
     reports = report_timing(target, period, sla)

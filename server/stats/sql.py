@@ -7,47 +7,10 @@ whole county is one aggregate query and never a loop over rows in Python.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
-
-from server.localtime import timezone
-
-
-class local_month(FunctionElement):
-    """The local calendar month of a UTC timestamp, as the text ``YYYY-MM``.
-
-    Built by :func:`month_of`, which supplies the zone's name (PostgreSQL) and its UTC offset
-    (SQLite, which knows no zones: exact for China's fixed offset, approximate where DST is).
-    """
-
-    type = sa.String()
-    inherit_cache = True
-    name = "local_month"
-
-
-@compiles(local_month, "postgresql")
-def _local_month_pg(element, compiler, **kw):
-    column, zone, _offset = (compiler.process(c, **kw) for c in element.clauses)
-    return f"to_char({column} AT TIME ZONE {zone}, 'YYYY-MM')"
-
-
-@compiles(local_month)
-def _local_month_sqlite(element, compiler, **kw):
-    column, _zone, offset = (compiler.process(c, **kw) for c in element.clauses)
-    return f"strftime('%Y-%m', {column}, {offset})"
-
-
-def month_of(column) -> local_month:
-    zone = timezone()
-    minutes = int(datetime.now(zone).utcoffset().total_seconds() // 60)
-    return local_month(
-        column,
-        sa.literal_column(f"'{zone.key}'", sa.String),
-        sa.literal_column(f"'{minutes:+d} minutes'", sa.String),
-    )
 
 
 class seconds_between(FunctionElement):

@@ -91,7 +91,13 @@ def restore(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
         if conflict.field == "grade":
             changes["grade_reason"] = f"恢复冲突中被替代的等级 / Restored from conflict {conflict.id}"
         adapter.update(scope, record, changes, hlc)
-    audit("restore", "conflict", conflict.id, extra={"entity": conflict.entity, "record": conflict.record_id}, user_id=scope.user.id)
+    audit(
+        "restore",
+        "conflict",
+        conflict.id,
+        extra={"entity": conflict.entity, "record": conflict.record_id},
+        user_id=scope.user.id,
+    )
     return conflict
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import marshmallow as ma
 
@@ -49,8 +50,17 @@ class Adapter:
     def name(self) -> str:
         return self.spec.name
 
+    # Schema instances are costly to build (marshmallow deep-copies every field): build once.
+    @cached_property
+    def _dumper(self) -> ma.Schema:
+        return self.dump_schema()
+
+    @cached_property
+    def _loader(self) -> ma.Schema:
+        return self.load_schema(partial=True)
+
     def wire(self, record) -> dict:
-        return self.dump_schema().dump(record)
+        return self._dumper.dump(record)
 
     def state(self, record) -> RecordState:
         data = self.wire(record)
@@ -71,13 +81,18 @@ class Adapter:
 
     def parse(self, values: dict) -> dict:
         """Wire values -> Python values through the REST schema: the same rules, the same messages."""
-        return self.load_schema(partial=True).load(values)
+        return self._loader.load(values)
 
 
 def _minor_permissions(scope: Scope, record, changes: dict) -> None:
     graded = {"grade", "grade_reason"} & set(changes)
     if graded and scope.role not in SUPERVISOR_ROLES:
-        raise NotPermitted({key: ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."] for key in graded})
+        raise NotPermitted(
+            {
+                key: ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."]
+                for key in graded
+            }
+        )
     if "grade" in changes and not (changes.get("grade_reason") or "").strip():
         raise FieldErrors({"grade_reason": ["确定或调整等级必须说明理由 / A grade needs a reason."]})
 
@@ -99,7 +114,9 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str):
     if grade != minor.grade:
         registry.set_grade(scope, minor, grade, reason, hlc, source="sync")
     elif reason is not None and reason != minor.grade_reason:
-        record_change(minor, {"grade_reason": reason}, hlc, author=scope.user.id)  # a better-worded reason, same grade
+        record_change(
+            minor, {"grade_reason": reason}, hlc, author=scope.user.id
+        )  # a better-worded reason, same grade
     return minor
 
 
@@ -113,7 +130,9 @@ def _visit_create(scope: Scope, data: dict, hlc: str):
 
 def _visit_delete(scope: Scope, visit: Visit) -> None:
     if visit.visitor_id != scope.user.id or visit.review_status == "approved":
-        raise NotPermitted({"_schema": ["只能删除自己未审核的走访 / Only your own unapproved visit can be deleted."]})
+        raise NotPermitted(
+            {"_schema": ["只能删除自己未审核的走访 / Only your own unapproved visit can be deleted."]}
+        )
     record_delete(visit)
     visits.note_visit(db.session.get(Minor, visit.minor_id))
 
@@ -147,7 +166,9 @@ ADAPTERS: dict[str, Adapter] = {
     ),
     "visit": Adapter(
         spec=EntitySpec(
-            "visit", _fields(visit_schemas.VisitCreate) - {"id"} | set(REVIEW_FIELDS), set_fields=frozenset({"measures"})
+            "visit",
+            _fields(visit_schemas.VisitCreate) - {"id"} | set(REVIEW_FIELDS),
+            set_fields=frozenset({"measures"}),
         ),
         model=Visit,
         load_schema=visit_schemas.VisitSyncFields,

@@ -11,6 +11,7 @@ import heapq
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from server.accounts.models import REGISTRY_ROLES, Role, User
 from server.areas.models import Area
@@ -64,7 +65,7 @@ def _change(entity: str, record, names: dict[int, str], histories: dict[str, lis
     deleted = getattr(record, "deleted", False)
     data = {} if deleted else _wire(entity, record)
     if data and entity != "area":
-        data["updated_by_name"] = names.get(_last_author(record))
+        data["updated_by_name"] = names.get(record.updated_by)
     if data and entity == "minor":
         data["grade_history"] = histories.get(record.id, [])
     return {
@@ -76,18 +77,10 @@ def _change(entity: str, record, names: dict[int, str], histories: dict[str, lis
     }
 
 
-def _last_author(record) -> int | None:
-    """Who made the record's latest change: the phone names them when her edit was replaced."""
-    versions, authors = record.field_versions or {}, record.field_authors or {}
-    if not versions:
-        return None
-    return authors.get(max(versions, key=versions.get))
-
-
 def _context(page: list) -> tuple[dict[int, str], dict[str, list]]:
     """Author names and grade histories for a whole page, in two queries."""
     records = [item for _, kind, item in page if kind not in ("exit", "area") and item is not None]
-    author_ids = {a for r in records for a in (r.field_authors or {}).values() if a}
+    author_ids = {r.updated_by for r in records if r.updated_by}
     minor_ids = [r.id for _, kind, r in page if kind == "minor"]
     changes = []
     if minor_ids:
@@ -141,6 +134,9 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
     reset = bool(token) and cursor.scope_key != scope.key
     after = 0 if reset else cursor.position
     upto = high_water_mark(db.session)
+    _touch_device(scope, client_id)
+    if after >= upto:  # nothing was committed since this cursor: one small round trip
+        return PullPage([], encode_cursor(upto, scope.key, secret), False, reset)
     streams = []
     for entity, model, visible in _sources(scope):
         stmt = (
@@ -150,6 +146,10 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
             .where(model.deleted_at.is_(None) if after == 0 else sa.true())
             .order_by(model.change_seq)
             .limit(limit + 1)
+            # The merge bookkeeping is not sent to phones: skip parsing it.
+            .options(
+                so.defer(model.field_versions), so.defer(model.field_hlcs), so.defer(model.field_authors)
+            )
         )
         streams.append([(row.change_seq, entity, row) for row in db.session.scalars(stmt)])
     exits = [(seq, "exit", removal) for seq, removal in _exits(scope, after, upto, limit + 1)]
@@ -163,7 +163,6 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
     ]
     position = page[-1][0] if has_more else upto
     remaining = _remaining(scope, position, upto) if has_more else 0
-    _touch_device(scope, client_id)
     return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset, remaining)
 
 
@@ -178,10 +177,18 @@ def _remaining(scope: Scope, after: int, upto: int) -> int:
 
 
 def _touch_device(scope: Scope, client_id: str | None) -> None:
+    """Note the pull; at most once a minute, so an idle phone's polling costs no write."""
     if not client_id:
         return
     device = db.session.get(Device, client_id) or Device(client_id=client_id, user_id=scope.user.id)
+    now = utcnow()
+    if (
+        device.last_pull_at
+        and device.user_id == scope.user.id
+        and (now - device.last_pull_at).total_seconds() < 60
+    ):
+        return
     device.user_id = scope.user.id
-    device.last_pull_at = utcnow()
+    device.last_pull_at = now
     device.pulls = (device.pulls or 0) + 1
     db.session.add(device)

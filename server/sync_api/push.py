@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from server import clock
 from server.accounts.models import User
 from server.changes import SyncClock
-from server.db import utcnow
+from server.db import new_uuid, utcnow
 from server.extensions import db
 from server.registry.service import FieldErrors
 from server.scope import Scope
@@ -41,7 +41,13 @@ class Rejected(Exception):
 
 
 def _result(mid, status: str, version: int | None = None, conflict_ids=(), errors=None) -> dict:
-    return {"mid": mid, "status": status, "version": version, "conflict_ids": list(conflict_ids), "errors": errors or {}}
+    return {
+        "mid": mid,
+        "status": status,
+        "version": version,
+        "conflict_ids": list(conflict_ids),
+        "errors": errors or {},
+    }
 
 
 def push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushReport:
@@ -50,13 +56,22 @@ def push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushR
     db.session.execute(sa.select(SyncClock.value).where(SyncClock.id == 1).with_for_update()).scalar_one()
     scope = Scope.of(user)
     report = PushReport()
+    mids = {raw.get("mid") for raw in mutations if isinstance(raw, dict) and isinstance(raw.get("mid"), str)}
+    answered = {
+        row.mid: row.result
+        for row in db.session.scalars(
+            sa.select(SyncMutation).where(SyncMutation.client_id == client_id, SyncMutation.mid.in_(mids))
+        )
+    } if mids else {}  # fmt: skip
     for raw in mutations:
         mid = raw.get("mid") if isinstance(raw, dict) else None
-        known = db.session.get(SyncMutation, (client_id, mid)) if isinstance(mid, str) and mid else None
-        if known is not None:
-            report.results.append(known.result)  # a replay: same answer, nothing changes
+        if isinstance(mid, str) and mid in answered:
+            report.results.append(answered[mid])  # a replay: same answer, nothing changes
             continue
-        report.results.append(_apply_one(scope, client_id, raw, max_skew_ms, report))
+        result = _apply_one(scope, client_id, raw, max_skew_ms, report)
+        report.results.append(result)
+        if _storable_mid(mid):
+            answered[mid] = result  # the same mid twice in one batch is still applied once
     _touch_device(user, client_id, report)
     return report
 
@@ -66,8 +81,10 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
     clamped_from = None
     try:
         mutation = Mutation.from_dict(raw, client_id=client_id, author=str(scope.user.id))
-        if len(mutation.mid) > 64:
-            raise Rejected({"mid": ["mid 最长64个字符 / A mid has at most 64 characters."]})
+        if not _storable_mid(mutation.mid):
+            raise Rejected(
+                {"mid": ["mid 最长64个字符，不含空字符 / A mid has at most 64 characters, no NUL."]}
+            )
         adapter = ADAPTERS.get(mutation.entity)
         if adapter is None:
             raise Rejected({"entity": [f"未知实体 / Unknown entity; one of {', '.join(ADAPTERS)}."]})
@@ -85,17 +102,19 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
     except ma.ValidationError as exc:
         result = _result(mid, "rejected", errors=exc.normalized_messages())
     except HTTPException as exc:  # a service's abort(404) for a record out of reach
-        result = _result(mid, "rejected", errors={"id": NOT_IN_SCOPE if exc.code == 404 else [str(exc.description)]})
+        result = _result(
+            mid, "rejected", errors={"id": NOT_IN_SCOPE if exc.code == 404 else [str(exc.description)]}
+        )
     if result["status"] == "rejected":
         report.rejected += 1
         db.session.add(
-            QuarantinedMutation(client_id=client_id, mid=mid if isinstance(mid, str) else None,
-                                user_id=scope.user.id, mutation=raw, errors=result["errors"])
+            QuarantinedMutation(client_id=client_id, mid=mid[:64].replace("\x00", "") if isinstance(mid, str) else None,
+                                user_id=scope.user.id, mutation=_storable(raw), errors=result["errors"])
         )  # fmt: skip
     else:
         report.applied += 1
         report.conflicts += len(result["conflict_ids"])
-    if isinstance(mid, str) and mid and len(mid) <= 64:
+    if _storable_mid(mid):
         db.session.add(
             SyncMutation(
                 client_id=client_id, mid=mid, user_id=scope.user.id, status=result["status"], result=result,
@@ -108,7 +127,8 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
 
 
 def _load(adapter: Adapter, record_id: str):
-    return db.session.get(adapter.model, record_id, with_for_update=True)
+    # Lock the record's own row only: PostgreSQL refuses FOR UPDATE across its joined household.
+    return db.session.get(adapter.model, record_id, with_for_update={"of": adapter.model})
 
 
 def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict:
@@ -124,7 +144,9 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
     if hidden or (record is None and (mutation.op == "delete" or mutation.base_version > 0)):
         errors = {"id": NOT_IN_SCOPE}
         if mutation.base_version > 0:
-            errors["base_version"] = ["服务器上没有该记录 / The server has no such record; a new record has 0."]
+            errors["base_version"] = [
+                "服务器上没有该记录 / The server has no such record; a new record has 0."
+            ]
         raise Rejected(errors)
     state = adapter.state(record) if record is not None else None
     if mutation.op == "upsert":
@@ -145,6 +167,21 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
     conflict_ids = [_keep_conflict(record, c, state, mutation) for c in outcome.conflicts]
     db.session.flush()
     return _result(mutation.mid, outcome.status, record.version, conflict_ids)
+
+
+def _storable_mid(mid) -> bool:
+    return isinstance(mid, str) and 0 < len(mid) <= 64 and "\x00" not in mid
+
+
+def _storable(raw):
+    """The raw mutation as JSON the database accepts: NUL (refused by PostgreSQL) kept as its escape text."""
+    if isinstance(raw, str):
+        return raw.replace("\x00", "\\u0000")
+    if isinstance(raw, dict):
+        return {_storable(k): _storable(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_storable(v) for v in raw]
+    return raw
 
 
 def _follow_leader(outcome, state, mutation: Mutation, follower: str, leader: str) -> None:
@@ -198,6 +235,7 @@ def _keep_conflict(record, conflict: Conflict, state, mutation: Mutation) -> str
     if incoming_lost:
         kept_author = state.field_authors.get(conflict.field) if (conflict.field and state) else None
     row = ConflictRecord(
+        id=new_uuid(),  # known now, so the answer needs no flush per conflict
         entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, kind=conflict.kind,
         kept_value=conflict.kept_value, discarded_value=conflict.discarded_value,
         discarded_hlc=conflict.discarded_hlc, discarded_client_id=conflict.discarded_client_id,
@@ -206,7 +244,6 @@ def _keep_conflict(record, conflict: Conflict, state, mutation: Mutation) -> str
         mid=conflict.mid, area_path=record.area_path,
     )  # fmt: skip
     db.session.add(row)
-    db.session.flush()
     return row.id
 
 
@@ -224,4 +261,3 @@ def _touch_device(user: User, client_id: str, report: PushReport) -> None:
         device.last_error = f"{len(errors)} rejected: {str(errors[0]['errors'])[:400]}"
         device.last_error_at = device.last_push_at
     db.session.add(device)
-

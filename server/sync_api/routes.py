@@ -33,7 +33,13 @@ class PushIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    client_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    client_id = ma.fields.String(
+        required=True,
+        validate=[
+            ma.validate.Length(min=1, max=64),
+            ma.validate.Regexp(r"^[^\x00]*$", error="不能包含空字符 / No NUL."),
+        ],
+    )
     # Each mutation is checked on its own, so one bad entry is rejected and the rest applied.
     mutations = ma.fields.List(ma.fields.Raw(), required=True)
 

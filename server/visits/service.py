@@ -55,8 +55,12 @@ def create_visit(scope: Scope, data: dict, hlc: str | None = None) -> Visit:
     changes["review_status"] = "submitted"
     record_change(visit, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(visit)
-    db.session.flush()
-    note_visit(minor)
+    db.session.flush()  # rows that point at the visit (reviews, measures) may follow in this transaction
+    # A new visit can only move the last visit later: no need to ask the database.
+    visit_day = local_date(visit.visited_at)
+    if minor.last_visit_at is None or visit_day > minor.last_visit_at:
+        minor.last_visit_at = visit_day
+        derive(minor)
     audit("create", "visit", visit.id, fields=changes, user_id=scope.user.id)
     return visit
 
@@ -96,5 +100,11 @@ def update_visit(scope: Scope, visit: Visit, changes: dict, hlc: str | None = No
         record_review(scope, visit, status_before, content_changed, "sync" if hlc else "api")
     if "visited_at" in changes:
         note_visit(db.session.get(Minor, visit.minor_id))
-    audit("review" if not content_changed else "update", "visit", visit.id, fields=changes, user_id=scope.user.id)
+    audit(
+        "review" if not content_changed else "update",
+        "visit",
+        visit.id,
+        fields=changes,
+        user_id=scope.user.id,
+    )
     return visit

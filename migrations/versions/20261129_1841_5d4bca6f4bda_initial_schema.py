@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1147d0aec9c3
+Revision ID: 5d4bca6f4bda
 Revises:
-Create Date: 2026-11-29 18:33:40.055778
+Create Date: 2026-11-29 18:41:03.388771
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "1147d0aec9c3"
+revision: str = "5d4bca6f4bda"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["parent_id"], ["area.id"], name=op.f("fk_area_parent_id_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_area")),
@@ -202,6 +203,7 @@ def upgrade() -> None:
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["grid_id"], ["area.id"], name=op.f("fk_household_grid_id_area")),
         sa.ForeignKeyConstraint(
@@ -389,6 +391,7 @@ def upgrade() -> None:
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["assigned_worker_id"], ["user_account.id"], name=op.f("fk_minor_assigned_worker_id_user_account")
@@ -411,6 +414,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_minor_id_number_hash"), ["id_number_hash"], unique=False)
         batch_op.create_index(batch_op.f("ix_minor_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_minor_next_visit_due"), ["next_visit_due"], unique=False)
+        batch_op.create_index(
+            "ix_minor_stats_path",
+            ["area_path"],
+            unique=False,
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
 
     op.create_table(
         "category_change",
@@ -508,6 +519,7 @@ def upgrade() -> None:
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["area_id"], ["area.id"], name=op.f("fk_report_area_id_area")),
         sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_report_minor_id_minor")),
@@ -522,6 +534,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_report_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_minor_id"), ["minor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_reporter_id"), ["reporter_id"], unique=False)
+        batch_op.create_index(
+            "ix_report_stats_path",
+            ["area_path", "reported_at"],
+            unique=False,
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
 
     op.create_table(
@@ -546,6 +566,7 @@ def upgrade() -> None:
         sa.Column("area_path", sa.String(length=255), nullable=False),
         sa.Column("created_at", server.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", server.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("deleted_at", server.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["minor_id"], ["minor.id"], name=op.f("fk_visit_minor_id_minor")),
         sa.ForeignKeyConstraint(
@@ -561,6 +582,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visit_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_minor_id"), ["minor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_review_status"), ["review_status"], unique=False)
+        batch_op.create_index(
+            "ix_visit_stats_path",
+            ["area_path", "visited_at"],
+            unique=False,
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_include=["review_status", "visitor_id"],
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_visit_stats_time",
+            ["visited_at"],
+            unique=False,
+            postgresql_include=["area_path", "review_status", "visitor_id"],
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_visit_visited_at"), ["visited_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_visitor_id"), ["visitor_id"], unique=False)
 
@@ -653,6 +691,19 @@ def downgrade() -> None:
     with op.batch_alter_table("visit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visit_visitor_id"))
         batch_op.drop_index(batch_op.f("ix_visit_visited_at"))
+        batch_op.drop_index(
+            "ix_visit_stats_time",
+            postgresql_include=["area_path", "review_status", "visitor_id"],
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_visit_stats_path",
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_include=["review_status", "visitor_id"],
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_visit_review_status"))
         batch_op.drop_index(batch_op.f("ix_visit_minor_id"))
         batch_op.drop_index(batch_op.f("ix_visit_change_seq"))
@@ -661,6 +712,12 @@ def downgrade() -> None:
     op.drop_table("visit")
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_status"))
+        batch_op.drop_index(
+            "ix_report_stats_path",
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_report_reporter_id"))
         batch_op.drop_index(batch_op.f("ix_report_minor_id"))
         batch_op.drop_index(batch_op.f("ix_report_change_seq"))
@@ -682,6 +739,12 @@ def downgrade() -> None:
 
     op.drop_table("category_change")
     with op.batch_alter_table("minor", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_minor_stats_path",
+            postgresql_ops={"area_path": "varchar_pattern_ops"},
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_minor_next_visit_due"))
         batch_op.drop_index(batch_op.f("ix_minor_name"))
         batch_op.drop_index(batch_op.f("ix_minor_id_number_hash"))
