@@ -193,3 +193,18 @@ def test_an_empty_area_has_zeros(client, login, session):
         "overdue_by_grade": {"red": 0, "orange": 0, "yellow": 0, "blue": 0, "ungraded": 0},
         "by_review_status": {"submitted": 0, "approved": 0, "returned": 0},
     }  # fmt: skip
+
+
+def test_trend_months_split_at_local_midnight(client, login, session):
+    from datetime import UTC, datetime, time
+
+    from server.localtime import timezone
+    from tests.factories import make_household, make_minor, make_visit
+
+    first = local_today().replace(day=1)
+    minor = make_minor(make_household("worker1"), "worker1")
+    for clock, day in ((time(23, 30), first - timedelta(days=1)), (time(0, 30), first)):
+        make_visit(minor, "worker1", visited_at=datetime.combine(day, clock, timezone()).astimezone(UTC))
+    session.commit()
+    months = client.get("/api/stats/trends?months=2", headers=login("admin")).json["months"]
+    assert [m["visits_done"] for m in months] == [1, 1]  # in UTC both fall on the earlier day

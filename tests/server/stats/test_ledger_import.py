@@ -187,3 +187,15 @@ def test_a_worker_named_in_the_file(client, login, session):
     body = upload(client, login("village1"), workbook(rows, headers)).json
     assert body["accepted"] == 1
     assert body["rejected"][0]["errors"] == {"包保网格员账号": ["worker1 不是该网格的网格员"]}
+
+
+def test_a_ledger_larger_than_the_api_body_limit_is_accepted(client, login, session, app):
+    import os as _os
+
+    assert app.config["MAX_CONTENT_LENGTH"] < 3 * 1024 * 1024
+    noise = [[_os.urandom(256).hex()] for _ in range(12_000)]  # random hex: about 3 MB zipped
+    buffer = workbook(noise, ["备注"])
+    assert len(buffer.getvalue()) > app.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, login("village1"), buffer)
+    assert response.status_code == 422  # read, and refused for its columns: not a 413
+    assert response.json["errors"]["columns"]["unknown"] == ["备注"]

@@ -85,3 +85,14 @@ def test_a_county_user_over_two_streets(client, login, street, session):
     assert (
         client.get(f"/api/stats/overview?{period_query()}", headers=login("admin")).json["minors_total"] == 5
     )
+
+
+def test_a_scope_over_every_street_needs_no_path_test(session):
+    from server.scope import Scope
+    from server.stats.target import resolve
+    from tests.factories import user
+
+    assert resolve(Scope.of(user("admin")), None).everything is True
+    assert resolve(Scope.of(user("village1")), None).everything is False
+    create_area("S3", "另一街道", "street", None)
+    assert resolve(Scope.of(user("admin")), None).everything is False

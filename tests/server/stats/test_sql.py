@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from server.stats import labels
-from server.stats.sql import json_array_has, median_by, month_of, path_at_depth, seconds_between
+from server.stats.sql import json_array_has, median_by, path_at_depth, seconds_between
 
 
 def test_path_at_depth(session):
@@ -21,12 +21,16 @@ def test_path_at_depth(session):
         assert session.scalar(sa.select(path_at_depth(sa.literal(path), depth))) == expected
 
 
-def test_month_of_uses_the_local_calendar(session):
-    late = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 November in Beijing
-    from server.db import UTCDateTime
+def test_a_target_of_several_streets_filters_by_their_paths(session):
+    from server.stats.target import Target
 
-    moment = sa.select(sa.literal(late, UTCDateTime()).label("at")).subquery("t")
-    assert session.scalar(sa.select(month_of(moment.c.at))) == "2026-11"
+    paths = ("/S1/", "/S22/", "/S3/V1/")
+    target = Target(area=None, paths=paths, roots=())
+    samples = {"/S1/V1/G1/W1/": True, "/S22/V1/G1/W1/": True, "/S2/V1/G1/W1/": False, "/S3/V1/G2/W1/": True,
+               "/S3/V2/G1/W1/": False, "/S11/V1/": False}  # fmt: skip
+    for path, expected in samples.items():
+        column = sa.literal(path)
+        assert bool(session.scalar(sa.select(target.filter(column)))) is expected, path
 
 
 def test_seconds_between_and_median(session):
