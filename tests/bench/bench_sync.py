@@ -169,32 +169,36 @@ def _push(client, headers: dict, client_id: str, mutations: list[dict]):
 
 
 def _edits(changes: list[dict], client_id: str, count: int, start: int = 0) -> list[dict]:
-    """``count`` realistic offline edits of pulled records: notes, phones, flags, a few new visits."""
+    """``count`` realistic offline edits of pulled records, each record at most once.
+
+    Four in ten change a household's notes and phone, three a minor's school and risk flags,
+    three are new visits; ``start`` skips records an earlier call already edited.
+    """
     households = [c for c in changes if c["entity"] == "household"]
     minors = [c for c in changes if c["entity"] == "minor"]
     mutations = []
+    made = {"household": start, "minor": start, "visit": start}
     for n in range(count):
-        kind = n % 10
-        if kind < 4:
-            record = households[(start + n) % len(households)]
-            fields = {"notes": f"第{start + n}次走访后更新：家中情况稳定", "phone": f"139{n:08d}"}
-            entity = "household"
-        elif kind < 7:
-            record = minors[(start + n) % len(minors)]
+        kind = ("household",) * 4 + ("minor",) * 3 + ("visit",) * 3
+        entity = kind[n % 10]
+        i = made[entity]
+        made[entity] += 1
+        if entity == "household":
+            record = households[i % len(households)]
+            fields = {"notes": f"第{i}次走访后更新：家中情况稳定", "phone": f"139{i:08d}"}
+        elif entity == "minor":
+            record = minors[i % len(minors)]
             fields = {"school": "红旗小学", "risk_flags": {"add": ["neglect"], "remove": ["bullying"]}}
-            entity = "minor"
         else:
-            minor = minors[(start + n) % len(minors)]
             record = {"id": str(uuid.uuid4()), "version": 0}
             fields = {
-                "minor_id": minor["id"],
+                "minor_id": minors[i % len(minors)]["id"],
                 "visited_at": datetime.now(UTC).isoformat(),
                 "kind": "home",
                 "findings": {"living": {"status": "ok", "note": "生活正常"}},
                 "measures": {"add": ["guardian_education"], "remove": []},
                 "summary": "入户走访，孩子在家写作业，奶奶身体尚可。",
             }
-            entity = "visit"
         mutations.append(
             {
                 "mid": str(uuid.uuid4()),
@@ -263,7 +267,7 @@ def run_backend(label: str, url: str, sizes: dict) -> list[Measure]:
     after.name, after.note = "pull after 50 edits", f"edits pushed in {ms:.0f} ms: {statuses}"
     measures.append(after)
 
-    big = _edits(changes, phone, 1000, start=50)
+    big = _edits(changes, phone, 1000, start=20)
     response, ms, statuses = _push(client, headers, phone, big)
     measures.append(
         Measure(
