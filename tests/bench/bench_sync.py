@@ -21,6 +21,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -306,11 +307,21 @@ def _verdict(m: Measure) -> str:
     return f"{'✅' if ok else '❌'} {limit}"
 
 
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
 def write_results(runs: dict[str, list[Measure]], sizes: dict) -> str:
     lines = [
         "# Sync benchmark results",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python tests/bench/bench_sync.py` on "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {_commit()} with `python tests/bench/bench_sync.py` on "
         f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine inflates the times).",
         f"One grid: {sizes['households']} households, {sizes['minors']} minors, {sizes['visit_count']} visits "
