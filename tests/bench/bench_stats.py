@@ -95,6 +95,7 @@ def main() -> None:
     args = parser.parse_args()
 
     began = time.monotonic()
+    load_before = os.getloadavg()[0]
     county = County(grids=0)
     if not args.reuse:
         print("building the county ...", flush=True)
@@ -133,18 +134,20 @@ def main() -> None:
         first, warm = timed(client, ledger, scopes[2][1])
         rows.append(("ledger.xlsx (export)", "one village", first, statistics.median(warm), max(warm)))
     total = time.monotonic() - began
-    write_results(rows, counts, server_version, built, total, args.reuse)
+    loads = (load_before, os.getloadavg()[0])
+    write_results(rows, counts, server_version, built, total, args.reuse, loads)
     slow = [r for r in rows if r[3] > TARGET_MS and not r[0].startswith("ledger")]
     print(f"done in {total:.0f} s; {len(slow)} statistics over {TARGET_MS} ms")
 
 
-def write_results(rows, counts, server_version, built, total, reused) -> None:
+def write_results(rows, counts, server_version, built, total, reused, loads) -> None:
     lines = [
         "# Statistics benchmark (county scale)",
         "",
         f"Run {date.today().isoformat()} with `python tests/bench/bench_stats.py`: PostgreSQL {server_version}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, in-process Flask test client "
-        "(JSON serialisation included, no network).",
+        f"(JSON serialisation included, no network). Load average before / after: {loads[0]:.1f} / "
+        f"{loads[1]:.1f} (the machine is shared: figures are upper bounds).",
         "",
         f"Data: {counts['area']:,} areas, {counts['household']:,} households, {counts['minor']:,} minors "
         f"(target {MINORS:,}), {counts['visit']:,} visits (target {VISITS:,}) over the last year, "
