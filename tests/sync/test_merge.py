@@ -462,3 +462,16 @@ def test_entity_spec_checks_its_policies():
         EntitySpec("x", frozenset({"a"}), set_fields={"a"}, severity_fields={"a": ["l", "h"]})
     assert MINOR.severity("grade", "red") > MINOR.severity("grade", "orange")
     assert hash(MINOR) == hash(MINOR)
+
+
+def test_another_devices_edit_on_an_old_base_still_conflicts():
+    spec = EntitySpec("minor", frozenset({"school"}))
+    state = RecordState(
+        version=2, values={"school": "一中"}, field_versions={"school": 2}, field_hlcs={"school": "1000:0:phone-a"}
+    )
+    other = Mutation(
+        mid="m3", entity="minor", id="r1", op="upsert", base_version=1, hlc="2000:0:phone-b",
+        fields={"school": "三中"}, client_id="phone-b",
+    )  # fmt: skip
+    outcome = merge(spec, state, other)
+    assert outcome.status == "conflict" and len(outcome.conflicts) == 1
