@@ -83,7 +83,13 @@ class Config:
         "security": [{"bearer": []}],
     }
 
-    COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript", "application/javascript"]
+    COMPRESS_MIMETYPES = [
+        "application/json",
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+    ]
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_MIN_SIZE = 500
 

@@ -467,7 +467,10 @@ def test_entity_spec_checks_its_policies():
 def test_another_devices_edit_on_an_old_base_still_conflicts():
     spec = EntitySpec("minor", frozenset({"school"}))
     state = RecordState(
-        version=2, values={"school": "一中"}, field_versions={"school": 2}, field_hlcs={"school": "1000:0:phone-a"}
+        version=2,
+        values={"school": "一中"},
+        field_versions={"school": 2},
+        field_hlcs={"school": "1000:0:phone-a"},
     )
     other = Mutation(
         mid="m3", entity="minor", id="r1", op="upsert", base_version=1, hlc="2000:0:phone-b",
