@@ -39,11 +39,15 @@ def refresh(minor: Minor, today: date, settings: dict | None = None) -> bool:
     settings = settings if settings is not None else settings_for(minor.area_path)
     before = {name: getattr(minor, name) for name in DERIVED_FIELDS}
     evaluation = rules.evaluate(facts_of(minor), today, settings)
-    minor.categories = rules.apply_manual(evaluation.categories, minor.categories_manual or {}, rules.load_rules())
+    minor.categories = rules.apply_manual(
+        evaluation.categories, minor.categories_manual or {}, rules.load_rules()
+    )
     minor.grade_suggested = evaluation.grade_suggested
     minor.category_reasons = evaluation.reasons
     registered = local_date(minor.created_at) if minor.created_at else today
-    minor.next_visit_due = rules.next_visit_due(schedule_grade(minor), minor.last_visit_at, registered, settings)
+    minor.next_visit_due = rules.next_visit_due(
+        schedule_grade(minor), minor.last_visit_at, registered, settings
+    )
     adult = evaluation.age is not None and evaluation.age >= settings["adult_age"]
     if adult and minor.archived_at is None:
         minor.archived_at = utcnow()  # kept, with its history, out of the active lists
@@ -57,7 +61,11 @@ def refresh_all(path_prefix: str, today: date | None = None, batch: int = 500) -
     while True:
         minors = db.session.scalars(
             sa.select(Minor)
-            .where(Minor.area_path.startswith(path_prefix), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
+            .where(
+                Minor.area_path.startswith(path_prefix),
+                Minor.deleted_at.is_(None),
+                Minor.archived_at.is_(None),
+            )
             .where(Minor.id > last_id)
             .order_by(Minor.id)
             .limit(batch)

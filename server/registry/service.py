@@ -106,7 +106,9 @@ def delete_household(scope: Scope, household: Household) -> None:
         .where(Minor.household_id == household.id, Minor.deleted_at.is_(None))
     )
     if members:
-        raise FieldErrors({"_schema": ["该户仍有登记的未成年人，请先移除 / Remove or move its minors first."]})
+        raise FieldErrors(
+            {"_schema": ["该户仍有登记的未成年人，请先移除 / Remove or move its minors first."]}
+        )
     record_delete(household)
     audit("delete", "household", household.id, user_id=scope.user.id)
 
@@ -194,7 +196,13 @@ def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
     derive(minor)
     db.session.add(minor)
     db.session.flush()
-    audit("create", "minor", minor.id, fields=fields if not id_number else [*fields, "id_number"], user_id=scope.user.id)
+    audit(
+        "create",
+        "minor",
+        minor.id,
+        fields=fields if not id_number else [*fields, "id_number"],
+        user_id=scope.user.id,
+    )
     return minor
 
 
@@ -241,13 +249,17 @@ def derive(minor: Minor, today: date | None = None) -> None:
     refresh(minor, today or local_today())
 
 
-def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str | None = None, source: str = "api"):
+def set_grade(
+    scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str | None = None, source: str = "api"
+):
     """Confirm or override the grade (supervisors only); every change kept as history."""
     from server.accounts.models import SUPERVISOR_ROLES
     from server.registry.models import GradeChange
 
     if scope.role not in SUPERVISOR_ROLES:
-        raise NotPermitted({"grade": ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."]})
+        raise NotPermitted(
+            {"grade": ["只有村(社)儿童主任或街道可以确定等级 / Only a supervisor sets the grade."]}
+        )
     if not (reason or "").strip():
         raise FieldErrors({"grade_reason": ["确定或调整等级必须说明理由 / A grade needs a reason."]})
     db.session.add(
@@ -256,7 +268,9 @@ def set_grade(scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: s
             changed_by=scope.user.id, source=source,
         )
     )  # fmt: skip
-    record_change(minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc(), author=scope.user.id)
+    record_change(
+        minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc(), author=scope.user.id
+    )
     derive(minor)
     audit("grade", "minor", minor.id, fields=["grade", "grade_reason"], user_id=scope.user.id)
     return minor
@@ -305,6 +319,8 @@ def grade_counts(scope: Scope) -> dict:
     counts = {g: 0 for g in ("red", "orange", "yellow", "blue")}
     counts.update({g: n for g, n in rows if g})
     unconfirmed = db.session.scalar(
-        sa.select(sa.func.count()).where(active, sa.or_(Minor.grade.is_(None), Minor.grade != Minor.grade_suggested))
+        sa.select(sa.func.count()).where(
+            active, sa.or_(Minor.grade.is_(None), Minor.grade != Minor.grade_suggested)
+        )
     )
     return {"by_grade": counts, "unconfirmed": unconfirmed}
