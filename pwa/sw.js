@@ -7,6 +7,12 @@ const { version: VERSION, files: FILES } = self.PRECACHE;
 const PREFIX = 'humiao-shell-';
 // One cache per shell version: the old one keeps serving until the new one is complete.
 const CACHE = `${PREFIX}${VERSION}`;
+// Large libraries only some screens need (ECharts for the supervisors' statistics): not in
+// the precache, so a grid worker's phone never downloads them; cached on first use instead.
+// Their file names carry their version, so a cached copy is never stale and this cache
+// survives shell updates (activate deletes only the shell caches).
+const LAZY_CACHE = 'humiao-lazy-v1';
+const LAZY_DIR = 'vendor/lazy/';
 
 const scoped = (path) => new URL(path, self.registration.scope).href;
 const INDEX = () => scoped('index.html');
@@ -59,6 +65,15 @@ async function fromShell(request) {
   return (await cache.match(request, { ignoreSearch: true })) ?? fetch(request);
 }
 
+async function fromLazyCache(request) {
+  const cache = await caches.open(LAZY_CACHE);
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res.ok) await cache.put(request, res.clone());
+  return res;
+}
+
 // Every navigation inside the app gets the cached shell; routes live in the hash.
 async function navigation(request) {
   const cache = await caches.open(CACHE);
@@ -74,6 +89,10 @@ self.addEventListener('fetch', (event) => {
   // The API is never cached here: the app keeps its data in IndexedDB, and a stale
   // answer from a cache would look like a successful sync.
   if (url.pathname.startsWith(`${base}api/`) || url.pathname === `${base}healthz`) return;
+  if (url.pathname.startsWith(`${base}${LAZY_DIR}`)) {
+    event.respondWith(fromLazyCache(request));
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request));
     return;

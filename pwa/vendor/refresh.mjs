@@ -17,6 +17,10 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
+// The version is in the file name: a cached copy can never be mistaken for another version.
+export const ECHARTS_VERSION = '6.1.0';
+export const ECHARTS_FILE = `lazy/echarts-${ECHARTS_VERSION}.esm.min.js`;
+
 // package -> version, and which files of its tarball become which vendored file.
 export const PINS = {
   preact: {
@@ -40,6 +44,17 @@ export const PINS = {
     files: {
       'package/build/index.js': 'idb.js',
       'package/LICENSE': 'licenses/idb.LICENSE',
+    },
+  },
+  // Apache ECharts for the supervisors' statistics only: a dynamic import from vendor/lazy/, outside
+  // the precache (sw.js caches it on first use), so the grid worker's shell stays small.
+  echarts: {
+    version: ECHARTS_VERSION,
+    files: {
+      'package/dist/echarts.esm.min.js': ECHARTS_FILE,
+      'package/LICENSE': 'licenses/echarts.LICENSE',
+      'package/NOTICE': 'licenses/echarts.NOTICE',
+      'package/licenses/LICENSE-d3': 'licenses/echarts-d3.LICENSE',
     },
   },
   weui: {
