@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from server import clock
 from server.accounts.models import User
-from server.changes import SyncClock
+from server.changes import feed_held
 from server.db import new_uuid, utcnow
 from server.extensions import db
 from server.registry.service import FieldErrors
@@ -28,6 +28,8 @@ NOT_IN_SCOPE = ["您的辖区内没有该记录 / No such record in your area."]
 @dataclass
 class PushReport:
     results: list[dict] = field(default_factory=list)
+    # The mutation log and quarantine rows, written together at the end of the batch.
+    log: list = field(default_factory=list)
     applied: int = 0
     rejected: int = 0
     conflicts: int = 0
@@ -52,8 +54,11 @@ def _result(mid, status: str, version: int | None = None, conflict_ids=(), error
 
 def push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushReport:
     """Apply a batch in the caller's transaction; the caller commits, then answers."""
-    # Writers queue here first, so every push takes the feed lock before any row lock.
-    db.session.execute(sa.select(SyncClock.value).where(SyncClock.id == 1).with_for_update()).scalar_one()
+    with feed_held(db.session):  # writers queue here first: the feed lock before any row lock
+        return _push(user, client_id, mutations, max_skew_ms)
+
+
+def _push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushReport:
     scope = Scope.of(user)
     report = PushReport()
     mids = {raw.get("mid") for raw in mutations if isinstance(raw, dict) and isinstance(raw.get("mid"), str)}
@@ -72,6 +77,7 @@ def push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushR
         report.results.append(result)
         if _storable_mid(mid):
             answered[mid] = result  # the same mid twice in one batch is still applied once
+    db.session.add_all(report.log)
     _touch_device(user, client_id, report)
     return report
 
@@ -107,7 +113,7 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
         )
     if result["status"] == "rejected":
         report.rejected += 1
-        db.session.add(
+        report.log.append(
             QuarantinedMutation(client_id=client_id, mid=mid[:64].replace("\x00", "") if isinstance(mid, str) else None,
                                 user_id=scope.user.id, mutation=_storable(raw), errors=result["errors"])
         )  # fmt: skip
@@ -115,7 +121,7 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
         report.applied += 1
         report.conflicts += len(result["conflict_ids"])
     if _storable_mid(mid):
-        db.session.add(
+        report.log.append(
             SyncMutation(
                 client_id=client_id, mid=mid, user_id=scope.user.id, status=result["status"], result=result,
                 entity=raw.get("entity") if isinstance(raw.get("entity"), str) else None,
