@@ -5,6 +5,8 @@ import { render } from 'preact';
 import { Api } from './api.js';
 import { deviceId, getMeta, openHumiaoDB, outboxCounts, wipe } from './db.js';
 import { getLang, t } from './i18n/index.js';
+import { useLazy } from './lazy.js';
+import { allowedRoute, homeOf, isSupervisor, syncs } from './roles.js';
 import { navigate, useRoute } from './router.js';
 import { changed, getState, setState, setStatus, toast, useAppState } from './state.js';
 import { registerServiceWorker, UpdatePrompt } from './sw-client.js';
@@ -18,7 +20,8 @@ import { ReportForm, ReportList } from './views/report.js';
 import { StatusBar, TabBar } from './views/statusbar.js';
 import { Survey } from './views/survey.js';
 import { Today } from './views/today.js';
-import { Overlays } from './views/ui.js';
+import { SideNav } from './views/sup/nav.js';
+import { Overlays, Page } from './views/ui.js';
 import { VisitForm } from './views/visit.js';
 
 const RULES_MAX_AGE_MS = 12 * 3600_000;
@@ -38,8 +41,18 @@ async function refreshRules(force = false) {
 
 function startSession() {
   stopAutoSync?.();
-  stopAutoSync = startAutoSync(getState().sync);
+  // A unit liaison keeps no replica: her referrals are read online.
+  stopAutoSync = syncs(getState().user) ? startAutoSync(getState().sync) : null;
   refreshRules();
+}
+
+// Supervisors land on their workbench, liaisons on their referrals.
+function goHome(user, { always = false } = {}) {
+  const hash = globalThis.location.hash;
+  if (always || !hash || hash === '#/' || hash === '#') {
+    const home = homeOf(user);
+    if (home !== 'today') navigate(`/${home}`, { replace: true });
+  }
 }
 
 function endSession(patch) {
@@ -105,12 +118,18 @@ async function logout() {
   endSession({ rules: null, authMessage: null });
 }
 
-const SENTINEL_ROUTES = new Set(['reports', 'reportNew', 'report', 'me']);
+const OFFLINE_ROUTES = new Set(['today', 'households', 'household', 'survey', 'minorNew', 'minorEdit', 'minor',
+  'visitNew', 'visit', 'reports', 'reportNew', 'report', 'me']);
 
 function Screen({ route, user }) {
   const [a] = route.params;
   const from = route.query.get('from');
-  const name = user.role === 'sentinel' && !SENTINEL_ROUTES.has(route.name) ? 'reports' : route.name;
+  const name = allowedRoute(route.name, user) ? route.name : homeOf(user);
+  // The online screens of supervisors and liaisons are imported when first needed (lazy.js).
+  const online = useLazy('screens', () => import('./views/sup/screens.js'), !OFFLINE_ROUTES.has(name));
+  if (!OFFLINE_ROUTES.has(name)) {
+    return online?.onlineScreen(name, route, user) ?? html`<${Page} title=""><p class="hm-loading">${t('common.loading')}</p></${Page}>`;
+  }
   switch (name) {
     case 'households': return html`<${HouseholdList} />`;
     case 'household': return html`<${HouseholdPage} id=${a} key=${a} />`;
@@ -135,6 +154,7 @@ function App() {
     return html`<div class="hm-app" data-lang=${lang}>
       <${Login} onLoggedIn=${async (u) => {
         setState({ user: u, authMessage: null });
+        goHome(u, { always: true });
         await refreshRules(true);
         await changed();
         startSession();
@@ -142,7 +162,9 @@ function App() {
       <${Overlays} /><${UpdatePrompt} />
     </div>`;
   }
-  return html`<div class="hm-app" data-lang=${lang}>
+  const wide = isSupervisor(user);
+  return html`<div class=${`hm-app${wide ? ' hm-app--sup' : ''}`} data-lang=${lang} data-role=${user.role}>
+    ${wide && html`<${SideNav} route=${route} />`}
     <${StatusBar} onSync=${syncNow} />
     <${Screen} route=${route} user=${user} />
     <${TabBar} route=${route} />
@@ -161,7 +183,10 @@ async function boot() {
   await changed();
   render(html`<${App} />`, document.getElementById('app'));
   document.getElementById('boot')?.remove();
-  if (getState().user) startSession();
+  if (getState().user) {
+    goHome(getState().user);
+    startSession();
+  }
   registerServiceWorker();
 }
 

@@ -2,30 +2,9 @@
 // trip, which a path router could not promise offline.
 import { useEffect, useState } from 'preact/hooks';
 
-const ROUTES = [
-  ['today', /^\/?(today)?$/],
-  ['households', /^\/households$/],
-  ['household', /^\/household\/([^/]+)$/],
-  ['survey', /^\/survey(?:\/([^/]+))?$/],
-  ['minorNew', /^\/household\/([^/]+)\/minor\/new$/],
-  ['minorEdit', /^\/minor\/([^/]+)\/edit$/],
-  ['minor', /^\/minor\/([^/]+)$/],
-  ['visitNew', /^\/minor\/([^/]+)\/visit\/new$/],
-  ['visit', /^\/visit\/([^/]+)$/],
-  ['reports', /^\/reports$/],
-  ['reportNew', /^\/report\/new$/],
-  ['report', /^\/report\/([^/]+)$/],
-  ['me', /^\/me$/],
-];
+import { parseRoute } from './routes.js';
 
-export function parseRoute(hash) {
-  const [path, query = ''] = decodeURIComponent(hash.replace(/^#/, '')).split('?');
-  for (const [name, re] of ROUTES) {
-    const m = re.exec(path);
-    if (m) return { name, params: m.slice(1).filter(Boolean), query: new URLSearchParams(query) };
-  }
-  return { name: 'today', params: [], query: new URLSearchParams() };
-}
+export { parseRoute } from './routes.js';
 
 export function navigate(path, { replace = false } = {}) {
   const hash = `#${path}`;

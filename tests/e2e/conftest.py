@@ -10,7 +10,6 @@ is committed for real, so they name their records uniquely and run after every o
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -136,8 +135,9 @@ class DemoServer:
     def launch(self) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
         env["HUMIAO_INSTANCE"] = str(self.instance)
-        humiao = shutil.which("humiao")
-        command = [humiao] if humiao else [sys.executable, "-m", "server.cli"]
+        # The `humiao` console script's entry point, run from this tree (not whichever
+        # checkout the installed script points at).
+        command = [sys.executable, "-c", "from server.cli import main; main()"]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [*command, "serve", "--demo", "--port", str(self.port)],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -31,6 +31,13 @@ IDB_READ = """async ([store, key]) => {
     db.close();
   }
 }"""
+
+# navigator.serviceWorker.ready never settles when the install fails (a shell file that does
+# not match its hash): bounded, so that a broken install fails the test instead of hanging it.
+SW_READY = """(ms) => Promise.race([
+  navigator.serviceWorker.ready.then(() => true),
+  new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+])"""
 
 IDB_COUNTS = """async () => {
   const db = await new Promise((resolve, reject) => {
@@ -58,10 +65,12 @@ IDB_COUNTS = """async () => {
 
 
 def years_ago(years: int, days: int = 30) -> str:
-    """A birth date ``years`` full years and about a month ago (ISO)."""
-    today = date.today()
-    born = today.replace(year=today.year - years) if not (today.month == 2 and today.day == 29) else today
-    return date.fromordinal(born.toordinal() - days).isoformat()
+    """A birth date ``years`` full years and ``days`` more ago (ISO): age ``years`` today."""
+    start = date.today() - timedelta(days=days)
+    try:
+        return start.replace(year=start.year - years).isoformat()
+    except ValueError:  # 29 February
+        return start.replace(year=start.year - years, day=28).isoformat()
 
 
 # A left-behind child (农村留守儿童) as the minor form's labels say it.
@@ -97,7 +106,8 @@ class Phone:
 
     def wait_controlled(self) -> None:
         """Until the service worker controls the page: from then on it opens offline."""
-        self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        ready = self.page.evaluate(SW_READY, 20_000)
+        assert ready, "no service worker after 20 s: is pwa/precache-manifest.js stale?"
         self.page.reload()
         expect(self.page.locator(".hm-status")).to_be_visible()
         assert self.page.evaluate("Boolean(navigator.serviceWorker.controller)")
@@ -187,13 +197,16 @@ class Phone:
         expect(self.page.locator(".hm-steps__on")).to_contain_text("家庭成员")
         return re.search(r"#/survey/([^?]+)", self.page.url).group(1)
 
-    def add_member(self, name: str, **fields) -> tuple[str, str]:
+    def add_member(self, name: str, screenshot=None, **fields) -> tuple[str, str]:
         """From step 2 of the survey: register one child; returns the live (grade, categories)
         the form showed just before saving."""
         self.page.get_by_role("link", name="＋ 添加成员").click()
         expect(self.page.locator(".hm-live")).to_be_visible()
         self.fill_minor(name=name, **fields)
         live = self.live_assessment()
+        if screenshot:
+            self.page.locator(".hm-live__head").click()  # the reasons, as a curious worker would
+            self.page.screenshot(path=screenshot)
         self.action("保存")
         expect(self.page.locator(".hm-steps__on")).to_contain_text("家庭成员")
         expect(self.page.locator(".hm-content")).to_contain_text(name)

@@ -14,7 +14,7 @@ from tests.e2e.phone import Phone, years_ago
 pytestmark = pytest.mark.e2e
 
 
-def test_concurrent_offline_edits_later_wins_and_the_loser_can_reapply(phone, rest):
+def test_concurrent_offline_edits_later_wins_and_the_loser_can_reapply(phone, rest, results_dir):
     tag = uuid4().hex[:6]
     grid = rest.get("/api/auth/me", "worker1")["area_ids"][0]
     household = rest.post(
@@ -64,6 +64,7 @@ def test_concurrent_offline_edits_later_wins_and_the_loser_can_reapply(phone, re
     expect(notice).to_contain_text(f"我的: {mine}")
     expect(notice).to_contain_text(f"现在: {theirs}")
     expect(worker.page.locator(".hm-tabbar .hm-tab-dot")).to_be_visible()
+    worker.page.screenshot(path=results_dir / "conflict-notice.png")
     expect(officer.page.locator(".hm-notice")).to_have_count(0)
 
     notice.get_by_role("button", name="重新应用我的修改").click()

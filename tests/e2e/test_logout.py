@@ -43,6 +43,7 @@ def test_logout_warns_about_unsynced_work_then_wipes_the_phone(phone):
     dialog.get_by_role("button", name="退出登录").click()
     expect(page.locator("#username")).to_be_visible()
     _assert_wiped(worker)
+    worker.context.set_offline(False)
     page.reload()
     expect(page.locator("#username")).to_be_visible()
 

@@ -19,7 +19,7 @@ def _server_minors(rest: Rest, household_id: str) -> dict[str, dict]:
     return {m["name"]: m for m in rest.get(f"/api/minors?household_id={household_id}", "worker1")}
 
 
-def test_offline_survey_and_visit_survive_a_reload_and_sync(phone, rest):
+def test_offline_survey_and_visit_survive_a_reload_and_sync(phone, rest, results_dir):
     tag = uuid4().hex[:6]
     worker = Phone.open(phone())
     page = worker.page
@@ -29,7 +29,8 @@ def test_offline_survey_and_visit_survive_a_reload_and_sync(phone, rest):
     worker.context.set_offline(True)
     expect(worker.net).to_have_text("离线")
     household_id = worker.survey_household(f"离线村{tag}号", f"户主{tag}", phone="13800138000")
-    assert worker.add_member(f"留守{tag}", **LEFT_BEHIND) == ("黄", "农村留守儿童")
+    live = worker.add_member(f"留守{tag}", screenshot=results_dir / "minor-form-live.png", **LEFT_BEHIND)
+    assert live == ("黄", "农村留守儿童")
     grade, _ = worker.add_member(
         f"危险{tag}", gender="男", birth_date=years_ago(7), risk_flags=["疑似受虐待"]
     )

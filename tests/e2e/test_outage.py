@@ -27,7 +27,7 @@ def _until_the_sync_gives_up(worker: Phone) -> None:
     expect(worker.sync_button).to_have_text(GAVE_UP)
 
 
-def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_server):
+def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_server, results_dir):
     tag = uuid4().hex[:6]
     context = phone(demo_server.url)
     worker = Phone.open(context)
@@ -47,6 +47,7 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     household_id = worker.survey_household(f"断网村{tag}号", f"户主{tag}")
     assert worker.add_member(f"留守{tag}", **LEFT_BEHIND) == ("黄", "农村留守儿童")
     worker.expect_pending(2)
+    page.screenshot(path=results_dir / "server-down.png")
     worker.sync_button.click()  # still down: the edits stay on the phone
     expect(worker.sync_button).to_have_text("正在同步…")
     _until_the_sync_gives_up(worker)

@@ -35,7 +35,7 @@ def _household(rest, tag: str) -> dict:
     )
 
 
-def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_nothing(phone, rest):
+def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_nothing(phone, rest, results_dir):
     tag = uuid4().hex[:6]
     household = _household(rest, tag)
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
@@ -59,6 +59,7 @@ def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_noth
     expect(page.locator("#field-id_number .hm-error")).to_have_text(server["id_number"])
     expect(page.locator("#field-birth_date .hm-error")).to_have_text(server["birth_date"])
     expect(page.locator("#in-birth_date")).to_be_focused()
+    page.screenshot(path=results_dir / "validation-errors.png")
 
     # Half fixed is still not saved.
     page.fill("#in-id_number", _id_number(years_ago(8)))
@@ -72,7 +73,7 @@ def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_noth
     assert rest.get(f"/api/minors?household_id={household['id']}", "worker1") == []
 
 
-def test_a_rejected_edit_opens_the_form_at_its_field_and_syncs_once_fixed(phone, rest):
+def test_a_rejected_edit_opens_the_form_at_its_field_and_syncs_once_fixed(phone, rest, results_dir):
     """The phone cannot check a birth date against an ID number it never sees in full (the
     number is write-only): the server rejects, the worker fixes it on the phone."""
     tag = uuid4().hex[:6]
@@ -104,11 +105,13 @@ def test_a_rejected_edit_opens_the_form_at_its_field_and_syncs_once_fixed(phone,
     expect(banner).to_contain_text("这条修改未被接受")
     expect(banner).to_contain_text("出生日期: 出生日期与身份证号码不一致")
     assert rest.get(f"/api/minors/{minor['id']}", "worker1")["school"] == "红旗村小学", "nothing half applied"
+    page.screenshot(path=results_dir / "rejected-banner.png")
 
     banner.get_by_text("去修正").click()
     expect(page.locator("#in-birth_date")).to_be_focused()
     expect(page.locator("#field-birth_date .hm-error")).to_contain_text("出生日期与身份证号码不一致")
     expect(page.locator(".hm-live ~ .hm-banner--error")).to_contain_text("出生日期与身份证号码不一致")
+    page.screenshot(path=results_dir / "rejected-form.png")
     page.fill("#in-birth_date", born)
     worker.action("保存")
     expect(page.locator(".hm-status__rejected")).to_have_count(0)

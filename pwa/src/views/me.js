@@ -8,7 +8,8 @@ import { discardRejected } from '../outbox.js';
 import { changed, confirmDialog, getState, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
 import { fixHref, Notice, recordHref } from './notices.js';
-import { InfoCell, Page, Title } from './ui.js';
+import { isAdmin, isSupervisor, syncs } from '../roles.js';
+import { InfoCell, LinkCell, Page, Title } from './ui.js';
 
 async function load(db) {
   const [outbox, notices] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
@@ -43,7 +44,7 @@ function OutboxRow({ entry }) {
 }
 
 export function Me({ onSync, onLogout }) {
-  const { user, status } = useAppState();
+  const { user, status, unread } = useAppState();
   const { data } = useLive(load);
   const rejected = (data?.outbox ?? []).filter((e) => e.status === 'rejected');
   const pending = (data?.outbox ?? []).filter((e) => e.status !== 'rejected');
@@ -62,24 +63,31 @@ export function Me({ onSync, onLogout }) {
       <${InfoCell} label=${t('login.username')}>${user?.display_name ?? user?.username}</${InfoCell}>
       ${user?.unit && html`<${InfoCell} label="">${user.unit}</${InfoCell}>`}
     </div>
+    <div class="weui-cells">
+      <${LinkCell} href="#/notifications" ft=${unread ? html`<span class="weui-badge">${unread}</span>` : ''}>${t('bell.title')}</${LinkCell}>
+      ${isAdmin(user) && html`<${LinkCell} href="#/users">${t('nav.users')}</${LinkCell}>`}
+      ${isSupervisor(user) && html`<${LinkCell} href="#/areas">${t('nav.areas')}</${LinkCell}>
+        <${LinkCell} href="#/settings">${t('nav.settings')}</${LinkCell}>
+        <${LinkCell} href="#/devices">${t('nav.devices')}</${LinkCell}>`}
+    </div>
     <${Title}>${t('me.language')}</${Title}>
     <div class="hm-lang hm-lang--cells">
       ${LANGUAGES.map(([code, name]) => html`<button type="button" key=${code}
         class=${`hm-lang__btn${getLang() === code ? ' hm-lang__btn--on' : ''}`} onClick=${() => setLang(code)}>${name}</button>`)}
     </div>
-    <div class="hm-action hm-action--inline">
+    ${syncs(user) && html`<div class="hm-action hm-action--inline">
       <button type="button" class="weui-btn weui-btn_default" onClick=${onSync} disabled=${status.syncing || !status.online}>
         ${status.syncing ? t('status.syncing') : t('me.sync_now')}
       </button>
-    </div>
+    </div>`}
     ${data?.notices.length > 0 && html`<${Title}>${t('today.notices', { n: data.notices.length })}</${Title}>
       ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink />`)}`}
     ${rejected.length > 0 && html`<${Title}>${t('me.rejected')} (${rejected.length})</${Title}>
       <div class="weui-cells">${rejected.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}</div>`}
-    <${Title}>${t('me.outbox')} (${pending.length})</${Title}>
+    ${syncs(user) && html`<${Title}>${t('me.outbox')} (${pending.length})</${Title}>
     <div class="weui-cells">
       ${pending.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('me.outbox_empty')}</span></div>`}
       ${pending.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}
-    </div>
+    </div>`}
   </${Page}>`;
 }

@@ -6,6 +6,8 @@ import { useState } from 'preact/hooks';
 import { categoryLabel, displayGrade, effectiveDue, localDay, reasonText } from '../classify.js';
 import { listRecords, outboxFor } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
+import { useLazy } from '../lazy.js';
+import { isSupervisor } from '../roles.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
 import { LiveAssessment } from './minor-form.js';
@@ -50,10 +52,13 @@ const INFO = ['school_status', 'lives_with_parents', 'father_status', 'mother_st
 const VISITS_SHOWN = 10;
 
 export function MinorProfile({ id }) {
-  const { rules } = useAppState();
+  const { rules, user } = useAppState();
   const [allVisits, setAllVisits] = useState(false);
   const { data, loading } = useLive((db) => load(db, id), [id]);
+  // Supervisors also see the measures (online), and a child this device does not hold.
+  const online = useLazy('minor-online', () => import('./sup/minor-online.js'), isSupervisor(user));
   if (loading) return html`<${Page} title=${t('minor.title')} backable />`;
+  if (!data && online) return html`<${online.OnlineMinor} id=${id} />`;
   if (!data) return html`<${Page} title=${t('minor.title')} backable><${Empty} text=${t('minor.not_found')} /></${Page}>`;
   const { minor, visits, household, pending } = data;
   const shown = displayGrade(minor, rules);
@@ -102,7 +107,8 @@ export function MinorProfile({ id }) {
         <div class="weui-cell__ft">${formatDate(g.at)}</div>
       </div>`)}
     </div>
-    <${Title}>${t('minor.measures')}</${Title}>
+    ${online && html`<${online.MinorMeasures} minorId=${id} />`}
+    <${Title}>${t(online ? 'minor.measures_in_visits' : 'minor.measures')}</${Title}>
     <div class="hm-chips">
       ${measures.length === 0 && html`<span class="hm-hint">${t('minor.no_measures')}</span>`}
       ${measures.map(([m, n]) => html`<span class="hm-chip" key=${m}>${valueLabel('measures', m)} ×${n}</span>`)}

@@ -3,7 +3,9 @@
 import { html } from 'htm/preact';
 
 import { formatDate, formatTime, t } from '../i18n/index.js';
+import { currentTab, syncs, tabsOf } from '../roles.js';
 import { useAppState } from '../state.js';
+import { Bell } from './sup/bell.js';
 import { Progress } from './ui.js';
 
 function lastSyncText(iso) {
@@ -14,20 +16,22 @@ function lastSyncText(iso) {
 }
 
 export function StatusBar({ onSync }) {
-  const { status } = useAppState();
+  const { status, user } = useAppState();
+  const replica = syncs(user);
   const fraction = status.remaining === null || status.remaining === undefined
     ? null : status.pulled / Math.max(1, status.pulled + status.remaining);
   return html`<div class=${`hm-status${status.online ? '' : ' hm-status--offline'}`} role="status" aria-live="polite">
     <div class="hm-status__row">
       <span class="hm-status__net"><i class="hm-dot"></i>${t(status.online ? 'status.online' : 'status.offline')}</span>
-      <span class=${`hm-status__pending${status.pending ? ' hm-status__pending--some' : ''}`}>
+      ${replica && html`<span class=${`hm-status__pending${status.pending ? ' hm-status__pending--some' : ''}`}>
         ${t('status.pending', { n: status.pending })}
-      </span>
+      </span>`}
       ${status.rejected > 0 && html`<a class="hm-status__rejected" href="#/me">${t('status.rejected', { n: status.rejected })}</a>`}
-      <button type="button" class="hm-status__sync" onClick=${onSync} disabled=${status.syncing}
+      ${replica ? html`<button type="button" class="hm-status__sync" onClick=${onSync} disabled=${status.syncing}
         aria-label=${t('me.sync_now')}>
         ${status.syncing ? t('status.syncing') : status.failed ? t('status.failed') : lastSyncText(status.lastSync)}
-      </button>
+      </button>` : html`<span class="hm-status__spacer"></span>`}
+      <${Bell} />
     </div>
     ${status.syncing && status.first && html`<div class="hm-status__first">
       <span>${t('status.first', { n: status.pulled })}</span>
@@ -36,28 +40,26 @@ export function StatusBar({ onSync }) {
   </div>`;
 }
 
-const TABS = [
-  ['today', '#/today', 'tab.today', 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zm1 9.6V7h-2v6.4l4.3 2.6 1-1.7z'],
-  ['households', '#/households', 'tab.households', 'M12 3 3 10v11h6v-6h6v6h6V10z'],
-  ['reports', '#/reports', 'tab.reports', 'M12 2 1 21h22zm1 15h-2v-2h2zm0-4h-2V9h2z'],
-  ['me', '#/me', 'tab.me', 'M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4 0-9 2-9 5.5V21h18v-1.5C21 16 16 14 12 14z'],
-];
-
-const TAB_OF = {
-  today: 'today', households: 'households', household: 'households', survey: 'households',
-  minorNew: 'households', minorEdit: 'households', minor: 'households', visitNew: 'households',
-  visit: 'households', reports: 'reports', reportNew: 'reports', me: 'me',
+const TABS = {
+  today: ['#/today', 'tab.today', 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zm1 9.6V7h-2v6.4l4.3 2.6 1-1.7z'],
+  households: ['#/households', 'tab.households', 'M12 3 3 10v11h6v-6h6v6h6V10z'],
+  reports: ['#/reports', 'tab.reports', 'M12 2 1 21h22zm1 15h-2v-2h2zm0-4h-2V9h2z'],
+  me: ['#/me', 'tab.me', 'M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4 0-9 2-9 5.5V21h18v-1.5C21 16 16 14 12 14z'],
+  work: ['#/work', 'tab.work', 'M4 4h7v7H4zm9 0h7v7h-7zM4 13h7v7H4zm9 0h7v7h-7z'],
+  stats: ['#/stats', 'tab.stats', 'M4 20V10h3v10zm6 0V4h3v16zm6 0v-7h3v7z'],
+  cases: ['#/cases', 'tab.cases', 'M12 2 1 21h22zm1 15h-2v-2h2zm0-4h-2V9h2z'],
+  referrals: ['#/referrals', 'tab.referrals', 'M4 5h10V2l6 5-6 5V9H4zm16 10H10v-3l-6 5 6 5v-3h10z'],
 };
 
-// A sentinel (哨点) files reports and follows them; she sees nothing else (DESIGN §1).
-export const SENTINEL_TABS = new Set(['reports', 'me']);
-
+// Each role its own tabs (roles.js): the grid worker's four, a sentinel's report and me, a
+// supervisor's workbench and statistics, a unit liaison's referrals.
 export function TabBar({ route }) {
   const { status, user } = useAppState();
-  const tabs = user?.role === 'sentinel' ? TABS.filter(([name]) => SENTINEL_TABS.has(name)) : TABS;
-  const current = TAB_OF[route.name] ?? tabs[0][0];
+  const current = currentTab(route.name, user);
   return html`<nav class="weui-tabbar hm-tabbar">
-    ${tabs.map(([name, href, label, path]) => html`<a key=${name} href=${href}
+    ${tabsOf(user).map((name) => {
+      const [href, label, path] = TABS[name];
+      return html`<a key=${name} href=${href}
       class=${`weui-tabbar__item${current === name ? ' weui-bar__item_on' : ''}`}
       aria-current=${current === name ? 'page' : undefined}>
       <span class="hm-tab-icon">
@@ -65,6 +67,7 @@ export function TabBar({ route }) {
         ${name === 'me' && status.rejected + status.notices > 0 && html`<span class="weui-badge weui-badge_dot hm-tab-dot"></span>`}
       </span>
       <p class="weui-tabbar__label">${t(label)}</p>
-    </a>`)}
+    </a>`;
+    })}
   </nav>`;
 }

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 
 import { countByGrade, dueList } from '../classify.js';
-import { formatDate, t } from '../i18n/index.js';
+import { formatDate, t, valueLabel } from '../i18n/index.js';
 import { useAppState, useLive } from '../state.js';
 import { Empty, GradeBadge, LinkCell, Page, Title } from './ui.js';
 
@@ -11,6 +11,20 @@ async function load(db) {
     db.getAll('minors'), db.getAll('visits'), db.getAll('households'),
   ]);
   return { minors: minors.filter((m) => !m._deleted), visits, households };
+}
+
+// Visits a supervisor returned to me: to amend and resubmit (DESIGN §6).
+function Returned({ visits, minors, user }) {
+  const mine = visits.filter((v) => v.review_status === 'returned' && !v._deleted && (!user || v.visitor_id === user.id));
+  if (mine.length === 0) return null;
+  return html`<${Title}><span class="hm-overdue">${t('today.returned', { n: mine.length })}</span></${Title}>
+    <div class="weui-cells hm-returned">
+      ${mine.map((v) => html`<${LinkCell} key=${v.id} href=${`#/visit/${v.id}`} stripe="red"
+        ft=${html`<span class="hm-review hm-review--returned">${valueLabel('review_status', 'returned')}</span>`}>
+        <p class="hm-row-title">${minors.get(v.minor_id)?.name ?? ''} · ${formatDate(v.visited_at)}</p>
+        <p class="hm-row-sub">${t('today.returned_why', { comment: v.review_comment ?? '' })}</p>
+      </${LinkCell}>`)}
+    </div>`;
 }
 
 function DueRow({ row, households }) {
@@ -26,7 +40,7 @@ function DueRow({ row, households }) {
 }
 
 export function Today() {
-  const { rules, status } = useAppState();
+  const { rules, status, user } = useAppState();
   const { data } = useLive(load);
   if (!data) return html`<${Page} title=${t('today.title')}><p class="hm-loading">${t('common.loading')}</p></${Page}>`;
   const rows = dueList(data.minors, data.visits, rules);
@@ -37,6 +51,7 @@ export function Today() {
   return html`<${Page} title=${t('today.title')}>
     ${status.rejected > 0 && html`<a class="hm-banner hm-banner--error" href="#/me">${t('today.fix', { n: status.rejected })}</a>`}
     ${status.notices > 0 && html`<a class="hm-banner hm-banner--warn" href="#/me">${t('today.notices', { n: status.notices })}</a>`}
+    <${Returned} visits=${data.visits} minors=${new Map(data.minors.map((m) => [m.id, m]))} user=${user} />
     <${Title}>${t('today.by_grade')}</${Title}>
     <div class="hm-grade-counts">
       ${['red', 'orange', 'yellow', 'blue'].map((g) => html`<div class="hm-grade-count" key=${g}>
