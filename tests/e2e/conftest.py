@@ -2,7 +2,7 @@
 
 Two servers: the session's test app (its migrated database with the shared street of
 tests/factories.py) in a thread, and, for the outage test, a real ``humiao serve --demo`` in a
-subprocess that a test can kill and start again on the same port. What these tests write
+subprocess that a test can stop and start again on the same port. What these tests write
 is committed for real, so they name their records uniquely and run after every other test
 (see ``pytest_collection_modifyitems``), where nothing counts on an empty street any more.
 """
