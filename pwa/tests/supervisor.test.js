@@ -8,7 +8,7 @@ import { setLang } from '../src/i18n/index.js';
 import { allowedRoute, currentTab, homeOf, sideOf, syncs, tabsOf } from '../src/roles.js';
 import { parseRoute } from '../src/routes.js';
 import {
-  areasFigure, categoryFigure, GRADE_COLORS, gradeFigure, referralsFigure, reportsFigure, scoreboardFigure,
+  areasFigure, categoryFigure, GRADE_COLORS, gradeFigure, hoursText, referralsFigure, reportsFigure, scoreboardFigure,
   trendsFigure, visitsFigure, workersFigure,
 } from '../src/sup/charts.js';
 import {
@@ -217,6 +217,13 @@ test('reports, referrals, trends and scoreboard figures', () => {
   assert.equal(sb.rows[0][3], '87%');
   assert.equal(sb.rows[0][6], '—', 'a component without a denominator');
   assert.equal(sb.unitRows[0][1], '派出所');
+});
+
+test('response times: minutes under an hour, tenths of hours above', () => {
+  assert.equal(hoursText(0.5), '30分钟');
+  assert.equal(hoursText(0), '0分钟');
+  assert.equal(hoursText(17.46), '17.5小时');
+  assert.equal(hoursText(null), '—');
 });
 
 test('empty answers draw empty charts, not errors', () => {

@@ -129,7 +129,7 @@ export default {
   'grades.current': 'Grade now', 'grades.no_reasons': 'The rules gave no reason', 'grades.decide': 'Confirm or change',
   'grades.rule': 'suggested', 'grades.pick': 'Choose a grade', 'grades.reason': 'Reason', 'grades.reason_override': 'Reason (differs from the rules)',
   'grades.reason_hint': 'e.g. checked at home, as registered', 'grades.reason_required': 'Give the reason for the grade',
-  'grades.confirm': 'Confirm the suggestion', 'grades.override_to': 'Set to {grade}', 'grades.done': '{name}: {grade}',
+  'grades.set_reason': 'Grade set because: {reason}', 'grades.confirm': 'Confirm the suggestion', 'grades.override_to': 'Set to {grade}', 'grades.done': '{name}: {grade}',
 
   'conflicts.intro': 'Two devices changed the same field offline; the later change is in force. Restore the one set aside, or keep the current value.',
   'conflicts.count': '{n} open conflicts', 'conflicts.empty': 'No open conflict.',
@@ -194,7 +194,7 @@ export default {
   'stats.area': 'Area', 'stats.open_reports': 'Open reports', 'stats.worker': 'Grid worker', 'stats.grids': 'Grids',
   'stats.assigned': 'Assigned', 'stats.all_reports': 'All reports', 'stats.urgent_reports': 'Urgent reports', 'stats.total': 'Total',
   'stats.answered': 'Answered', 'stats.median_response': 'Median response', 'stats.within_sla': 'Answered within {h} h',
-  'stats.over_sla': 'Late', 'stats.unanswered_over': 'Unanswered, late', 'stats.hours': '{n} h', 'stats.unit': 'Unit',
+  'stats.over_sla': 'Late', 'stats.unanswered_over': 'Unanswered, late', 'stats.minutes': '{n} min', 'stats.hours': '{n} h', 'stats.unit': 'Unit',
   'stats.month': 'Month', 'stats.trend_minors_registered': 'Registered', 'stats.trend_visits_done': 'Visits',
   'stats.trend_reports': 'Reports', 'stats.trend_urgent_reports': 'Urgent reports', 'stats.rank': 'Rank', 'stats.score': 'Score',
   'stats.comp_visits': 'Visits', 'stats.comp_high_risk': 'High risk followed', 'stats.comp_reports': 'Report response',

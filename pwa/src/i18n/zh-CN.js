@@ -130,7 +130,7 @@ export default {
   'grades.current': '现定等级', 'grades.no_reasons': '规则未给出理由', 'grades.decide': '确认或调整等级',
   'grades.rule': '建议', 'grades.pick': '请选择等级', 'grades.reason': '定级理由', 'grades.reason_override': '调整理由 (与规则建议不同)',
   'grades.reason_hint': '例如: 入户核实, 情况与登记一致', 'grades.reason_required': '请写明定级理由',
-  'grades.confirm': '确认建议等级', 'grades.override_to': '改定为{grade}', 'grades.done': '{name} 定为{grade}',
+  'grades.set_reason': '现定等级理由: {reason}', 'grades.confirm': '确认建议等级', 'grades.override_to': '改定为{grade}', 'grades.done': '{name} 定为{grade}',
 
   'conflicts.intro': '两台设备离线修改了同一项, 后改的已生效。可恢复被替代的值, 或保留现值。',
   'conflicts.count': '待处理冲突 {n} 条', 'conflicts.empty': '没有待处理的冲突。',
@@ -195,7 +195,7 @@ export default {
   'stats.area': '区域', 'stats.open_reports': '待办报告', 'stats.worker': '网格员', 'stats.grids': '网格',
   'stats.assigned': '包保人数', 'stats.all_reports': '全部报告', 'stats.urgent_reports': '紧急报告', 'stats.total': '合计',
   'stats.answered': '已响应', 'stats.median_response': '响应时间中位数', 'stats.within_sla': '{h}小时内响应',
-  'stats.over_sla': '超时', 'stats.unanswered_over': '超时未响应', 'stats.hours': '{n}小时', 'stats.unit': '单位',
+  'stats.over_sla': '超时', 'stats.unanswered_over': '超时未响应', 'stats.minutes': '{n}分钟', 'stats.hours': '{n}小时', 'stats.unit': '单位',
   'stats.month': '月份', 'stats.trend_minors_registered': '新登记', 'stats.trend_visits_done': '走访',
   'stats.trend_reports': '报告', 'stats.trend_urgent_reports': '紧急报告', 'stats.rank': '排名', 'stats.score': '得分',
   'stats.comp_visits': '走访', 'stats.comp_high_risk': '高风险跟进', 'stats.comp_reports': '报告响应',

@@ -14,7 +14,11 @@ const SERIES_COLORS = ['#1A73E8', '#07C160', '#F07C00', '#D93026'];
 
 const gradeWord = (g) => (g === 'ungraded' ? t('grade.none') : t(`grade.${g}`));
 const n = (v) => (v == null ? 0 : v);
-const hours = (h) => (h == null ? '—' : t('stats.hours', { n: Math.round(h * 10) / 10 }));
+// Durations under an hour read better in minutes ("0小时" says nothing).
+export const hoursText = (h) => {
+  if (h == null) return '—';
+  return h < 1 ? t('stats.minutes', { n: Math.round(h * 60) }) : t('stats.hours', { n: Math.round(h * 10) / 10 });
+};
 
 // Shared look: no animation (screens of low-end PCs, and screenshots), the app's font, room
 // for labels, a legend on top when there is more than one series.
@@ -156,8 +160,8 @@ export function reportsFigure(answer) {
     columns: ['', t('stats.total'), t('stats.answered'), t('stats.median_response'), t('stats.within_sla', { h: n(answer?.sla_hours) }),
       t('stats.over_sla'), t('stats.unanswered_over')],
     rows: [
-      [t('stats.all_reports'), n(answer?.total), n(fr.answered), hours(fr.median_hours), n(fr.within_sla), n(fr.over_sla), n(fr.unanswered_over_sla)],
-      [t('stats.urgent_reports'), n(answer?.urgent), n(ufr.answered), hours(ufr.median_hours), n(ufr.within_sla), n(ufr.over_sla), n(ufr.unanswered_over_sla)],
+      [t('stats.all_reports'), n(answer?.total), n(fr.answered), hoursText(fr.median_hours), n(fr.within_sla), n(fr.over_sla), n(fr.unanswered_over_sla)],
+      [t('stats.urgent_reports'), n(answer?.urgent), n(ufr.answered), hoursText(ufr.median_hours), n(ufr.within_sla), n(ufr.over_sla), n(ufr.unanswered_over_sla)],
     ],
   };
 }
@@ -179,7 +183,7 @@ export function referralsFigure(answer) {
     }),
     columns: [t('stats.unit'), t('stats.total'), ...REFERRAL_STATUSES.map((s) => valueLabel('referral_status', s))],
     rows: units.map((u, i) => [unitNames[i], n(byUnit[u]?.total), ...REFERRAL_STATUSES.map((s) => n(byUnit[u]?.[s]))]),
-    summary: { answer: hours(answer?.median_hours_to_answer), done: hours(answer?.median_hours_to_done), sla: n(answer?.answer_sla_hours) },
+    summary: { answer: hoursText(answer?.median_hours_to_answer), done: hoursText(answer?.median_hours_to_done), sla: n(answer?.answer_sla_hours) },
   };
 }
 
@@ -224,7 +228,7 @@ export function scoreboardFigure(answer) {
       t('stats.median_handling')],
     unitRows: [...(answer?.units ?? [])].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9))
       .map((u) => [u.rank ?? '—', valueLabel('unit', u.unit), u.score ?? '—', n(u.received), n(u.answered_in_time), n(u.done),
-        hours(u.median_handling_hours)]),
+        hoursText(u.median_handling_hours)]),
     height: Math.max(160, 40 + villages.length * 30),
   };
 }

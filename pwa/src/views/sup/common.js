@@ -33,9 +33,10 @@ export function Card({ title, children, extra, id }) {
 }
 
 // A plain table: the accessible twin of a chart, and what a supervisor copies into a report.
-export function Table({ columns, rows, onRow, caption, cell }) {
+// `captionHidden`: the card's title already says it on screen; a screen reader still hears it.
+export function Table({ columns, rows, onRow, caption, captionHidden = false, cell }) {
   return html`<div class="hm-table-wrap"><table class="hm-table">
-    ${caption && html`<caption>${caption}</caption>`}
+    ${caption && html`<caption class=${captionHidden ? 'hm-sr' : ''}>${caption}</caption>`}
     <thead><tr>${columns.map((c, i) => html`<th key=${i} scope="col">${c}</th>`)}</tr></thead>
     <tbody>
       ${rows.length === 0 && html`<tr><td colspan=${columns.length} class="hm-hint">${t('sup.no_data')}</td></tr>`}

@@ -50,6 +50,7 @@ function GradeItem({ minor, onDone }) {
     </div>
     ${(minor.categories ?? []).length > 0 && html`<div class="hm-chips hm-chips--tight">
       ${minor.categories.map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}</div>`}
+    ${minor.grade && minor.grade_reason && html`<p class="hm-row-sub hm-grade-item__set">${t('grades.set_reason', { reason: minor.grade_reason })}</p>`}
     <ul class="hm-reasons">
       ${gradeReasons.map((r) => html`<li key=${r.code}><strong>${reasonOf(r)}</strong></li>`)}
       ${other.map((r) => html`<li key=${r.code}>${reasonOf(r)}</li>`)}

@@ -9,7 +9,7 @@ import { useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
 import { useAppState } from '../../state.js';
 import {
-  areasFigure, categoryFigure, gradeFigure, referralsFigure, reportsFigure, scoreboardFigure, trendsFigure,
+  areasFigure, categoryFigure, gradeFigure, hoursText, referralsFigure, reportsFigure, scoreboardFigure, trendsFigure,
   visitsFigure, workersFigure,
 } from '../../sup/charts.js';
 import { pct } from '../../sup/format.js';
@@ -27,7 +27,7 @@ function Figure({ data, build, title, height, onRow, note }) {
   const cell = onRow ? (r, c, v) => (c === 0 ? html`<button type="button" class="hm-linkbtn" onClick=${() => onRow(fig, r)}>${v}</button>` : v) : undefined;
   return html`<${Chart} option=${fig.option} height=${fig.height ?? height ?? 240} label=${title} />
     ${note?.(fig)}
-    <${Table} columns=${fig.columns} rows=${fig.rows} caption=${title} cell=${cell} />
+    <${Table} columns=${fig.columns} rows=${fig.rows} caption=${title} captionHidden cell=${cell} />
     ${fig.unitRows && html`<${Table} columns=${fig.unitColumns} rows=${fig.unitRows} caption=${t('stats.units')} />`}`;
 }
 
@@ -88,8 +88,8 @@ function Scoreboard({ areaId }) {
 
 function UrgentReports({ data }) {
   const rows = (data?.urgent_reports ?? []).map((r) => [
-    html`<a class="hm-accent" href=${`#/reports/${r.id}`}>${valueLabel('report_kind', r.kind)}</a>`,
-    r.area?.name ?? '', formatDate(r.reported_at, true), r.response_hours == null ? t('stats.unanswered') : t('stats.hours', { n: r.response_hours }),
+    html`<a class="hm-link-blue" href=${`#/reports/${r.id}`}>${valueLabel('report_kind', r.kind)}</a>`,
+    r.area?.name ?? '', formatDate(r.reported_at, true), r.response_hours == null ? t('stats.unanswered') : hoursText(r.response_hours),
     r.over_sla ? html`<span class="hm-overdue">${t('stats.over_sla')}</span>` : t('stats.in_time'),
   ]);
   return html`<${Table} caption=${t('stats.urgent_list')} columns=${[t('cases.kind'), t('stats.area'), t('cases.reported_at'), t('stats.response'), t('stats.sla')]} rows=${rows} />`;

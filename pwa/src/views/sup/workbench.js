@@ -24,7 +24,7 @@ const TILES = [
   ['devices', '#/devices', null],
 ];
 
-function useCounts(online) {
+function useCounts(online, unread) {
   const [counts, setCounts] = useState({});
   useEffect(() => {
     if (!online || isOffline()) return undefined;
@@ -34,15 +34,16 @@ function useCounts(online) {
     jobs.push(apiGet('/api/reports?open=true&overdue=true&page_size=100').then((d) => ['overdue', d.length], () => ['overdue', null]));
     Promise.all(jobs).then((pairs) => alive && setCounts(Object.fromEntries(pairs)));
     return () => { alive = false; };
-  }, [online]);
+  }, [online, unread]);
   return counts;
 }
 
 export function Workbench() {
-  const { user, status } = useAppState();
-  const counts = useCounts(status.online);
-  const urgent = useRemote('/api/reports?open=true&urgent=true&page_size=50');
-  const flags = useRemote('/api/measures/flags');
+  const { user, status, unread } = useAppState();
+  // A new notification usually means new work: the bell's poll refreshes the workbench too.
+  const counts = useCounts(status.online, unread);
+  const urgent = useRemote('/api/reports?open=true&urgent=true&page_size=50', [unread]);
+  const flags = useRemote('/api/measures/flags', [unread]);
   const now = useNow(1000);
   const flagCount = flags.data?.length;
   return html`<${Page} title=${t('work.title')}>
