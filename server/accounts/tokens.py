@@ -46,7 +46,10 @@ def register(jwt: JWTManager) -> None:
         )
 
     @jwt.expired_token_loader
-    def on_expired(_header, _payload):
+    def on_expired(header, payload):
+        # An expired token of a revoked user still means "wipe the phone", not "log in again".
+        if revoked(header, payload):
+            return on_revoked(header, payload)
         return _unauthorized(
             "登录已过期 / The token has expired: refresh it or log in again.", "token_expired"
         )

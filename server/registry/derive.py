@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -45,9 +46,13 @@ def refresh(minor: Minor, today: date, settings: dict | None = None) -> bool:
     minor.grade_suggested = evaluation.grade_suggested
     minor.category_reasons = evaluation.reasons
     registered = local_date(minor.created_at) if minor.created_at else today
-    minor.next_visit_due = rules.next_visit_due(
-        schedule_grade(minor), minor.last_visit_at, registered, settings
-    )
+    grade = schedule_grade(minor)
+    due = rules.next_visit_due(grade, minor.last_visit_at, registered, settings)
+    if grade == "red" and minor.last_visit_at is None and due is not None:
+        # A red child never visited gets the first response within red_first_response_hours.
+        first = registered + timedelta(days=max(1, math.ceil(settings["red_first_response_hours"] / 24)))
+        due = min(due, first)
+    minor.next_visit_due = due
     adult = evaluation.age is not None and evaluation.age >= settings["adult_age"]
     if adult and minor.archived_at is None:
         minor.archived_at = utcnow()  # kept, with its history, out of the active lists

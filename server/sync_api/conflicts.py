@@ -23,6 +23,13 @@ def conflict_query(scope: Scope, status: str | None = "open") -> sa.Select:
     return stmt.order_by(ConflictRecord.created_at.desc(), ConflictRecord.id)
 
 
+def mine(scope: Scope, status: str | None = "open") -> sa.Select:
+    stmt = sa.select(ConflictRecord).where(ConflictRecord.discarded_author_id == scope.user.id)
+    if status:
+        stmt = stmt.where(ConflictRecord.status == status)
+    return stmt.order_by(ConflictRecord.created_at.desc(), ConflictRecord.id)
+
+
 def get_conflict(scope: Scope, conflict_id: str) -> ConflictRecord:
     conflict = db.session.get(ConflictRecord, conflict_id)
     if conflict is None or not scope.covers(conflict.area_path):

@@ -66,6 +66,8 @@ def _change(entity: str, record, names: dict[int, str], histories: dict[str, lis
     data = {} if deleted else _wire(entity, record)
     if data and entity != "area":
         data["updated_by_name"] = names.get(record.updated_by)
+        # Who wrote each field last: "your change of 学校 was replaced by 李老师's".
+        data["changed_by"] = {f: names[a] for f, a in (record.field_authors or {}).items() if a in names}
     if data and entity == "minor":
         data["grade_history"] = histories.get(record.id, [])
     return {
@@ -80,7 +82,7 @@ def _change(entity: str, record, names: dict[int, str], histories: dict[str, lis
 def _context(page: list) -> tuple[dict[int, str], dict[str, list]]:
     """Author names and grade histories for a whole page, in two queries."""
     records = [item for _, kind, item in page if kind not in ("exit", "area") and item is not None]
-    author_ids = {r.updated_by for r in records if r.updated_by}
+    author_ids = {a for r in records for a in (r.field_authors or {}).values() if a}
     minor_ids = [r.id for _, kind, r in page if kind == "minor"]
     changes = []
     if minor_ids:
@@ -147,9 +149,7 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
             .order_by(model.change_seq)
             .limit(limit + 1)
             # The merge bookkeeping is not sent to phones: skip parsing it.
-            .options(
-                so.defer(model.field_versions), so.defer(model.field_hlcs), so.defer(model.field_authors)
-            )
+            .options(so.defer(model.field_versions), so.defer(model.field_hlcs))
         )
         streams.append([(row.change_seq, entity, row) for row in db.session.scalars(stmt)])
     exits = [(seq, "exit", removal) for seq, removal in _exits(scope, after, upto, limit + 1)]

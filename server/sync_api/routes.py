@@ -175,6 +175,16 @@ class Conflicts(MethodView):
         return conflict_service.conflict_query(current_scope(), status)
 
 
+@conflicts_blp.route("/mine", methods=["GET"])
+@roles_required(SYNC_ROLES)
+@conflicts_blp.arguments(ConflictQuery, location="query")
+@conflicts_blp.response(200, ConflictOut(many=True))
+@conflicts_blp.paginate(SelectPage, **PAGE_PARAMS)
+def my_conflicts(args):
+    """Values of mine that a merge replaced, wherever I synced from: the phone tells the worker."""
+    return conflict_service.mine(current_scope(), None if args["status"] == "all" else args["status"])
+
+
 @conflicts_blp.route("/<uuid:conflict_id>")
 class ConflictItem(MethodView):
     decorators = [roles_required(SUPERVISOR_ROLES)]

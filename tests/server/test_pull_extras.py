@@ -42,3 +42,33 @@ def test_remaining_counts_down_to_zero(client, login, session):
     assert remaining[0] > 0 and remaining == sorted(remaining, reverse=True)
     received = sum(len(p["changes"]) for p in pages)
     assert remaining[0] == received - len(pages[0]["changes"])
+
+
+def test_pulled_records_name_the_author_of_each_field(client, login, session):
+    household = make_household()
+    session.commit()
+    client.patch(f"/api/households/{household.id}", json={"notes": "村干部补充"}, headers=login("village1"))
+    pages = _pull_all(client, login("worker1"))
+    pulled = next(c for p in pages for c in p["changes"] if c["id"] == household.id)
+    assert pulled["data"]["changed_by"]["notes"] == "李秀英"
+    assert pulled["data"]["changed_by"]["address"] == "王建国"
+
+
+def test_the_earlier_editor_hears_that_her_value_was_replaced(client, login, session):
+    household = make_household()
+    session.commit()
+    worker = login("worker1", device_id="phone-w")
+    officer = login("village1", device_id="phone-v")
+
+    def push(headers, client_id, notes, wall):
+        mutation = {"mid": f"{client_id}-{wall}", "entity": "household", "id": household.id, "op": "upsert",
+                    "base_version": 1, "hlc": f"{wall}:0:{client_id}", "fields": {"notes": notes}}  # fmt: skip
+        return client.post("/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=headers)
+
+    assert push(worker, "phone-w", "她先同步", 1_700_000_000_000).json["results"][0]["status"] == "applied"
+    assert push(officer, "phone-v", "后来居上", 1_700_000_005_000).json["results"][0]["status"] == "conflict"
+    mine = client.get("/api/conflicts/mine", headers=worker).json
+    assert [(c["field"], c["discarded_value"], c["kept_value"], c["kept_author_name"]) for c in mine] == [
+        ("notes", "她先同步", "后来居上", "李秀英")
+    ]
+    assert client.get("/api/conflicts/mine", headers=officer).json == []

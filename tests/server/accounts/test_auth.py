@@ -149,3 +149,16 @@ def test_401_answers_say_why_for_the_phone(client, tokens, login):
     client.post("/api/auth/logout", headers={"Authorization": f"Bearer {issued['access_token']}"})
     revoked = client.get("/api/households", headers={"Authorization": f"Bearer {issued['access_token']}"})
     assert revoked.json["reason"] == "token_revoked"
+
+
+def test_expired_token_of_a_deactivated_user_says_revoked(app, client, session):
+    from flask_jwt_extended import create_refresh_token
+
+    worker2 = user("worker2")
+    with app.test_request_context():
+        expired = create_refresh_token(identity=worker2, expires_delta=timedelta(seconds=-5))
+    headers = {"Authorization": f"Bearer {expired}"}
+    assert client.post("/api/auth/refresh", headers=headers).json["reason"] == "token_expired"
+    worker2.active = False
+    session.commit()
+    assert client.post("/api/auth/refresh", headers=headers).json["reason"] == "token_revoked"

@@ -211,3 +211,11 @@ def test_service_writes_name_their_author_without_a_request(session):
     assert set(minor.field_authors.values()) == {worker.id}
     event = session.scalars(sa.select(AuditEvent).where(AuditEvent.record_id == minor.id)).one()
     assert event.user_id == worker.id
+
+
+def test_a_red_child_never_visited_is_due_within_the_first_response_time(session):
+    from server.localtime import local_today
+
+    minor = _minor(session, risk_flags=["abuse_suspected"])
+    assert minor.grade_suggested == "red"
+    assert minor.next_visit_due == local_today() + timedelta(days=1)
