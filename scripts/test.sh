@@ -9,6 +9,12 @@ export DEBIAN_FRONTEND=noninteractive PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PIP_DIS
 PG_URL=${TEST_PG_URL:-postgresql+psycopg://humiao:humiao@127.0.0.1:5432/humiao_test}
 
 step() { printf '\n== %s\n' "$*"; }
+failed=()
+run() {  # run a check; remember a failure and go on, so one report shows everything
+  local name=$1; shift
+  step "$name"
+  "$@" || failed+=("$name")
+}
 
 missing=()
 for pkg in postgresql chromium fonts-noto-cjk; do
@@ -40,17 +46,14 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='humiao'\"" | 
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='humiao_test'\"" | grep -q 1 ||
   su postgres -c "createdb -O humiao humiao_test"
 
-step "lint"
-ruff check .
-ruff format --check .
+run "lint (ruff check)" ruff check .
+run "format (ruff format --check)" ruff format --check .
+run "javascript unit tests (node --test)" node --test pwa/tests/
+run "python tests on SQLite (with Chromium end-to-end tests)" python -m pytest -q -p no:cacheprovider "$@"
+run "python tests on PostgreSQL" env TEST_DATABASE_URL="$PG_URL" python -m pytest -q -p no:cacheprovider -m "not e2e" "$@"
 
-if [ -d pwa/tests ]; then
-  step "javascript unit tests (node --test)"
-  node --test pwa/tests/
+if ((${#failed[@]})); then
+  printf '\nFAILED: %s\n' "${failed[@]}"
+  exit 1
 fi
-
-step "python tests on SQLite (with Chromium end-to-end tests)"
-python -m pytest -q -p no:cacheprovider "$@"
-
-step "python tests on PostgreSQL"
-TEST_DATABASE_URL=$PG_URL python -m pytest -q -p no:cacheprovider -m "not e2e" "$@"
+printf '\nall checks passed\n'

@@ -63,7 +63,9 @@ def test_the_earlier_editor_hears_that_her_value_was_replaced(client, login, ses
     def push(headers, client_id, notes, wall):
         mutation = {"mid": f"{client_id}-{wall}", "entity": "household", "id": household.id, "op": "upsert",
                     "base_version": 1, "hlc": f"{wall}:0:{client_id}", "fields": {"notes": notes}}  # fmt: skip
-        return client.post("/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=headers)
+        return client.post(
+            "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=headers
+        )
 
     assert push(worker, "phone-w", "她先同步", 1_700_000_000_000).json["results"][0]["status"] == "applied"
     assert push(officer, "phone-v", "后来居上", 1_700_000_005_000).json["results"][0]["status"] == "conflict"
