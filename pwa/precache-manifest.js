@@ -59,7 +59,7 @@ self.PRECACHE = {
   "src/views/sup/reports.js": "89b04abeb5d3cbff3f5a4285f2feaf048423369bdae04bebfbe607316d8b617f",
   "src/views/sup/review.js": "704d2df394e8e9ecd2c0914631ff8ba17ce77dab237d25dd6ffb3106eb23b7e8",
   "src/views/sup/screens.js": "287a07ab6b2c030410dee824195e82f1538884ac0e12533df36071bd7672979a",
-  "src/views/sup/stats.js": "d9cdf1c1dd7c66792f7369a635e674e79474b66c311aeffdfd4fbfcd5ebc7c4a",
+  "src/views/sup/stats.js": "3f50beebce7c7196212557bcbbe01da66b1762ee554fcb028812135f8eef740c",
   "src/views/sup/users.js": "a8b347d88720c568c37c89a16ef538b774ab2ad07af31150d4abc7af8d4b86a7",
   "src/views/sup/workbench.js": "ec5391511aaf0d85e69eadf956d0f2e40603f1f63208097136305889e640f171",
   "src/views/survey.js": "1b16bdfd8dfd89b50734e1e649263443029a0c2643df7c8ffce41986ee35e71c",
@@ -73,5 +73,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "208cd8c20478ce97"
+ "version": "ab71f9cbf2817afc"
 };

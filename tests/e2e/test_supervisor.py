@@ -324,3 +324,92 @@ def test_the_statistics_dashboard_draws_every_chart_with_its_table(size, desk, p
         with page.expect_download() as download:
             page.locator("#stats-ledger").get_by_role("button", name="下载导入模板").click()
         assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_online_screens_say_so_offline_and_the_workers_screens_keep_working(desk, rest):
+    officer = Desk.open(desk())
+    officer.login("village1")
+    page = officer.page
+    officer.wait_controlled()
+    officer.context.set_offline(True)
+    expect(officer.net).to_have_text("离线")
+    for route in ("#/review", "#/stats", "#/conflicts"):
+        officer.go(route)
+        expect(page.locator(".hm-offline")).to_contain_text("没有网络")
+        expect(page.locator(".hm-offline")).to_contain_text("这一页需要联网")
+    officer.go("#/households")  # the replica still answers
+    expect(page.locator(".hm-search")).to_be_visible()
+    officer.go("#/today")
+    expect(page.locator(".hm-grade-counts")).to_be_visible()
+    officer.context.set_offline(False)
+    officer.go("#/review")
+    expect(page.locator(".hm-offline")).to_have_count(0)
+    expect(page.locator(".weui-cells__title", has_text="待审核")).to_be_visible()
+
+
+def test_a_street_admin_creates_resets_and_deactivates_an_account(desk, rest):
+    tag = uuid4().hex[:6]
+    admin = Desk.open(desk())
+    admin.login("admin")
+    page = admin.page
+    admin.open_route("#/users", ".hm-filters")
+    admin.action("新建用户")
+    admin.action("保存")
+    expect(page.locator("#field-username .hm-error")).to_have_text("请填写此项")
+    page.fill("#in-username", f"grid{tag}")
+    page.fill("#in-display_name", f"新网格员{tag}")
+    page.select_option("#in-role", label="网格员")
+    admin.action("保存")
+    expect(page.locator("#field-areas + .hm-error, .hm-error", has_text="请填写此项")).to_be_visible()
+    page.locator("#field-areas label").first.click()
+    password = page.input_value("#in-password")
+    assert len(password) >= 10
+    admin.action("保存")
+    admin.toast_says("用户已创建")
+    expect(page.locator(".hm-password")).to_have_text(password)  # shown once, to hand over
+    user_id = int(re.search(r"#/users/(\d+)$", page.url).group(1))
+    status, _ = rest.call("POST", "/api/auth/login", body={"username": f"grid{tag}", "password": password})
+    assert status == 200
+
+    page.get_by_role("button", name="重置密码").click()
+    admin.dialog_ok("重置密码")
+    admin.toast_says("密码已重置")
+    fresh = page.locator(".hm-password").inner_text()
+    assert fresh != password
+    assert (
+        rest.call("POST", "/api/auth/login", body={"username": f"grid{tag}", "password": password})[0] == 401
+    )
+
+    page.get_by_role("button", name="停用账号").click()
+    admin.dialog_ok("停用账号")
+    admin.toast_says("已停用")
+    expect(page.get_by_role("button", name="重新启用")).to_be_visible()
+    assert rest.get(f"/api/users/{user_id}", "admin")["active"] is False
+
+
+def test_ledger_import_reports_rows_and_the_monthly_report_opens_for_print(desk, rest, tmp_path):
+    admin = Desk.open(desk())
+    admin.login("admin")
+    page = admin.page
+    admin.open_route("#/stats", "#stats-ledger")
+    ledger = page.locator("#stats-ledger")
+    with page.expect_download() as download:
+        ledger.get_by_role("button", name="导出台账 (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as download:
+        ledger.get_by_role("button", name="下载导入模板").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+
+    ledger.get_by_role("button", name="开始导入").click()
+    expect(ledger.locator(".hm-error")).to_have_text("请先选择文件")
+    ledger.locator(".hm-file input").set_input_files(template)
+    ledger.get_by_label("只检查, 不写入").check()
+    ledger.get_by_role("button", name="开始导入").click()
+    expect(ledger.locator(".hm-import-result")).to_contain_text("检查完成 (未写入): 可导入 0 行")
+
+    with page.expect_popup() as popup:
+        ledger.get_by_role("button", name="打开可打印月报").click()
+    report = popup.value
+    report.wait_for_url(re.compile(r"^blob:"))  # fetched with the token, shown from a blob
+    expect(report.locator("body")).to_contain_text("未成年人保护工作统计")

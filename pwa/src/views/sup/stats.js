@@ -16,7 +16,7 @@ import { pct } from '../../sup/format.js';
 import { areaTrail, localToday, monthPeriod, periodQuery, PRESETS, presetPeriod } from '../../sup/period.js';
 import { Page } from '../ui.js';
 import { Chart } from './chart.js';
-import { Card, Remote, Table } from './common.js';
+import { Card, Offline, Remote, Table } from './common.js';
 import { useAreas } from './filters.js';
 import { LedgerTools } from './ledger.js';
 
@@ -111,6 +111,10 @@ export function Statistics({ query }) {
     next.set('area_id', String(fig.ids[r]));
     navigate(`/stats?${next}`);
   };
+  // Without a network there is nothing to draw: one message for the page, not one per chart.
+  if (overview.offline && overview.data === undefined) {
+    return html`<${Page} title=${t('nav.stats')}><${Offline} onRetry=${overview.reload} /></${Page}>`;
+  }
   return html`<${Page} title=${t('nav.stats')}>
     <${Toolbar} query=${query} areaId=${areaId} preset=${preset} period=${period} />
     <${Remote} remote=${overview}>${(o) => html`<${Kpis} overview=${o} />`}</${Remote}>
