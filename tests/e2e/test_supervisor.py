@@ -413,3 +413,75 @@ def test_ledger_import_reports_rows_and_the_monthly_report_opens_for_print(desk,
     report = popup.value
     report.wait_for_url(re.compile(r"^blob:"))  # fetched with the token, shown from a blob
     expect(report.locator("body")).to_contain_text("未成年人保护工作统计")
+
+
+def test_a_red_child_without_a_measure_is_flagged_until_one_is_planned(desk, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag, risk_flags=["no_guardian"])
+    assert child["grade_suggested"] == "red"
+    officer = Desk.open(desk())
+    officer.login("village1")
+    page = officer.page
+    officer.open_route("#/cases?tab=flags", ".hm-seg--tabs")
+    flag = page.locator(f'[data-flag="{child["id"]}"]')
+    expect(flag).to_contain_text(re.compile(r"距措施时限 \d+小时"))
+    flag.click()
+    expect(page.locator(".hm-profile h2")).to_have_text(f"童{tag}")
+    measures = page.locator(".hm-measures")
+    expect(measures).to_contain_text("还没有帮扶措施")
+    page.get_by_role("button", name="新增措施").click()
+    page.get_by_role("button", name="保存措施").click()
+    expect(page.locator("#field-kind .hm-error")).to_have_text("请填写此项")
+    page.select_option("#in-kind", label="生活救助")
+    page.fill("#in-description", f"申请临时救助, 安排亲属照料{tag}")
+    page.select_option("#in-responsible_unit", label="民政")
+    page.get_by_role("button", name="保存措施").click()
+    officer.toast_says("措施已保存")
+    expect(measures).to_contain_text(f"申请临时救助, 安排亲属照料{tag}")
+    expect(measures).to_contain_text("计划中")
+    measures.get_by_role("button", name="开始实施").click()
+    expect(measures).to_contain_text("实施中")
+    [measure] = rest.get(f"/api/minors/{child['id']}/measures", "village1")
+    assert (measure["kind"], measure["status"], measure["responsible_unit"]) == (
+        "living_aid",
+        "in_progress",
+        "civil_affairs",
+    )
+
+    officer.open_route("#/cases?tab=flags", ".hm-seg--tabs")
+    expect(page.locator(".hm-hint", has_text="24小时")).to_be_visible()
+    expect(page.locator(f'[data-flag="{child["id"]}"]')).to_have_count(0)
+
+
+def test_duplicate_records_are_merged_side_by_side_with_a_reason(desk, rest):
+    tag = uuid4().hex[:6]
+    first = registered_child(rest, tag)
+    second = rest.post("/api/minors", "worker1", {
+        "household_id": first["household_id"], "name": first["name"], "gender": "female",
+        "birth_date": first["birth_date"], "school": "红旗村小学",
+    })  # fmt: skip
+    rest.post(
+        "/api/visits",
+        "worker1",
+        {"minor_id": second["id"], "visited_at": first["updated_at"], "kind": "phone"},
+    )
+    officer = Desk.open(desk())
+    officer.login("village1")
+    page = officer.page
+    officer.open_route("#/duplicates", ".hm-hint")
+    pair = page.locator(".hm-dup").filter(has_text=f"童{tag}")
+    expect(pair).to_contain_text("相同: 姓名、出生日期、地址")
+    expect(pair.locator(".hm-dup__row", has_text="走访次数")).to_contain_text("1")
+    # The record with the visit is kept by default.
+    expect(pair.locator(".hm-dup__pick--on")).to_contain_text("保留")
+    pair.get_by_role("button", name="合并档案").click()
+    expect(pair.locator(".hm-error")).to_have_text("请写明合并理由")
+    pair.locator("textarea").fill(f"同一儿童被两名网格员重复登记{tag}")
+    pair.get_by_role("button", name="合并档案").click()
+    officer.dialog_ok("合并档案")
+    officer.toast_says("已合并")
+    expect(page.locator(".hm-dup").filter(has_text=f"童{tag}")).to_have_count(0)
+    status, _ = rest.call("GET", f"/api/minors/{first['id']}", "village1")
+    assert status == 404, "the record without visits was merged away"
+    kept = rest.get(f"/api/minors/{second['id']}", "village1")
+    assert kept["school"] == "红旗村小学"
