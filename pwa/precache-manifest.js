@@ -28,7 +28,7 @@ self.PRECACHE = {
   "src/schema.js": "e4d8fc508cf182b122d81a962010f272f6d8ae144ccd5d3d8970bcef79e99642",
   "src/state.js": "672530abe2f9cbb0d91d6bea608dbe8ce44892907d4b8aaaa1ae7f9df04ba6a0",
   "src/sup/charts.js": "95ce2d78a3fa0a240813bd25d5fdc6b90490b491bd0b0d3a44157721a539fee3",
-  "src/sup/format.js": "53a1adecc844de4c3b0d71de3ad158e9fc6e16d9cc7e73a4c21c9281dfee3ed8",
+  "src/sup/format.js": "7125ed1f0e560ecb2b74156654b2972decf352305d5d6f37007aae723c659212",
   "src/sup/period.js": "0c88ef158e3011ce6df48afa5ef3bde359ade7a62eff639bad6ad1a0fa9abb40",
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "38915271c796a4c4a0ae68b17d6c71fed63d770b2d6b037f361917ff0d784116",
@@ -73,5 +73,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "ab71f9cbf2817afc"
+ "version": "d5dea7821814120b"
 };

@@ -33,6 +33,8 @@ test('422 bodies become one sentence per field; a network failure says so', () =
   const body = { errors: { json: { review_comment: ['退回时请说明原因 / Say why.'] } } };
   assert.deepEqual(fieldErrors(body), { review_comment: '退回时请说明原因' });
   assert.equal(errorSentence({ body }), '退回时请说明原因');
+  const nested = { errors: { json: { visit_interval_days: { red: ['Must be between 1 and 30.'] } } } };
+  assert.deepEqual(fieldErrors(nested), { visit_interval_days: 'red: Must be between 1 and 30.' });
   assert.equal(errorSentence({ body: { message: '未找到 / Not found.' } }), '未找到');
   assert.match(errorSentence({ name: 'NetworkError' }), /没有网络/);
 });

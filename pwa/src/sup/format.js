@@ -13,16 +13,23 @@ export function serverText(text, lang = getLang()) {
   return lang === 'en' ? text.slice(m.index + m[0].length) : text.slice(0, m.index);
 }
 
+// A nested schema answers {field: {sub: [msg]}}: its first message, prefixed with the sub-field.
+function firstMessage(messages) {
+  if (Array.isArray(messages)) return firstMessage(messages[0]);
+  if (messages && typeof messages === 'object') {
+    const [key, inner] = Object.entries(messages)[0] ?? [];
+    return key === undefined ? '' : `${/^\d+$/.test(key) ? '' : `${key}: `}${firstMessage(inner)}`;
+  }
+  return messages == null ? '' : String(messages);
+}
+
 // The first message of a 422's {errors: {json: {field: [msg]}}} (or {query: ...}), per field.
 export function fieldErrors(body) {
   const groups = body?.errors ?? {};
   const out = {};
   for (const group of Object.values(groups)) {
     if (!group || typeof group !== 'object') continue;
-    for (const [field, messages] of Object.entries(group)) {
-      const first = Array.isArray(messages) ? messages[0] : messages;
-      out[field] = typeof first === 'string' ? serverText(first) : JSON.stringify(first);
-    }
+    for (const [field, messages] of Object.entries(group)) out[field] = serverText(firstMessage(messages));
   }
   return out;
 }
