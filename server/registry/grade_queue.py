@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from server.registry.models import Minor
+from server.registry.models import Minor, awaiting_grade_decision
 from server.scope import Scope
 
 SEVERITY = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
@@ -17,7 +17,7 @@ def grade_queue(scope: Scope, grade_suggested: str | None = None) -> sa.Select:
         scope.filter(Minor.area_path),
         Minor.deleted_at.is_(None),
         Minor.archived_at.is_(None),
-        sa.or_(Minor.grade.is_(None), Minor.grade.is_distinct_from(Minor.grade_suggested)),
+        awaiting_grade_decision(),
     )
     if grade_suggested:
         stmt = stmt.where(Minor.grade_suggested == grade_suggested)

@@ -91,6 +91,9 @@ class Minor(Synced, Base):
     grade: so.Mapped[str | None] = so.mapped_column(sa.String(6), index=True)
     grade_suggested: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     grade_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # The rules' suggestion when a supervisor last decided: a deliberate override leaves the
+    # confirmation queue until the suggestion itself changes.
+    grade_decided_for: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     assigned_worker_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
     last_visit_at: so.Mapped[date | None]
     next_visit_due: so.Mapped[date | None] = so.mapped_column(index=True)
@@ -98,6 +101,17 @@ class Minor(Synced, Base):
     created_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
 
     household: so.Mapped[Household] = so.relationship(lazy="joined")
+
+
+def awaiting_grade_decision() -> sa.ColumnElement[bool]:
+    """No grade yet, or the rules now suggest something no supervisor has ruled on."""
+    return sa.or_(
+        Minor.grade.is_(None),
+        sa.and_(
+            Minor.grade.is_distinct_from(Minor.grade_suggested),
+            Minor.grade_suggested.is_distinct_from(Minor.grade_decided_for),
+        ),
+    )
 
 
 class GradeChange(Base):

@@ -16,7 +16,7 @@ from server.db import utcnow
 from server.extensions import db
 from server.localtime import local_today
 from server.registry import idnumber
-from server.registry.models import Household, Minor
+from server.registry.models import Household, Minor, awaiting_grade_decision
 from server.registry.schemas import minor_consistency
 from server.scope import Scope
 from server.visits.models import Visit
@@ -272,6 +272,7 @@ def set_grade(
         minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc(), author=scope.user.id
     )
     derive(minor)
+    minor.grade_decided_for = minor.grade_suggested
     audit("grade", "minor", minor.id, fields=["grade", "grade_reason"], user_id=scope.user.id)
     return minor
 
@@ -318,9 +319,5 @@ def grade_counts(scope: Scope) -> dict:
     rows = db.session.execute(sa.select(grade, sa.func.count()).where(active).group_by(grade)).all()
     counts = {g: 0 for g in ("red", "orange", "yellow", "blue")}
     counts.update({g: n for g, n in rows if g})
-    unconfirmed = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            active, sa.or_(Minor.grade.is_(None), Minor.grade != Minor.grade_suggested)
-        )
-    )
+    unconfirmed = db.session.scalar(sa.select(sa.func.count()).where(active, awaiting_grade_decision()))
     return {"by_grade": counts, "unconfirmed": unconfirmed}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.registry.models import CATEGORIES, GRADES, Minor
+from server.registry.models import CATEGORIES, GRADES, Minor, awaiting_grade_decision
 from server.reports.models import REPORT_STATUSES, Report
 from server.stats.periods import Period
 from server.stats.sql import count_if, json_array_has
@@ -78,7 +78,7 @@ def minors(
             grade.label("grade"),
             count_if(active),
             count_if(period.contains_instant(Minor.created_at)),
-            count_if(active & Minor.grade.is_(None)),
+            count_if(active & awaiting_grade_decision()),
             count_if(active & period.contains_day(Minor.next_visit_due)),
             count_if(active & (Minor.next_visit_due < period.today)),
             *(count_if(active & json_array_has(Minor.categories, c)) for c in counted),

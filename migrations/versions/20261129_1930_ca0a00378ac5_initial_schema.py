@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5d4bca6f4bda
+Revision ID: ca0a00378ac5
 Revises:
-Create Date: 2026-11-29 18:41:03.388771
+Create Date: 2026-11-29 19:30:09.261002
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "5d4bca6f4bda"
+revision: str = "ca0a00378ac5"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -378,6 +378,7 @@ def upgrade() -> None:
         sa.Column("grade", sa.String(length=6), nullable=True),
         sa.Column("grade_suggested", sa.String(length=6), nullable=True),
         sa.Column("grade_reason", sa.Text(), nullable=True),
+        sa.Column("grade_decided_for", sa.String(length=6), nullable=True),
         sa.Column("assigned_worker_id", sa.Integer(), nullable=True),
         sa.Column("last_visit_at", sa.Date(), nullable=True),
         sa.Column("next_visit_due", sa.Date(), nullable=True),
