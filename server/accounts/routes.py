@@ -89,8 +89,8 @@ class Users(MethodView):
     @users_blp.response(200, schemas.UserOut(many=True))
     @users_blp.paginate(SelectPage, **PAGE_PARAMS)
     def get(self):
-        """Users of my street."""
-        return sa.select(User).order_by(User.username)
+        """Users of my street: those with an area in it, and the street-wide ones (sentinels, liaisons)."""
+        return users_of(current_scope()).order_by(User.username)
 
     @users_blp.arguments(schemas.UserCreate)
     @users_blp.response(201, schemas.UserOut)
@@ -113,14 +113,14 @@ class UserItem(MethodView):
 
     @users_blp.response(200, schemas.UserOut)
     def get(self, user_id):
-        """One user."""
-        return db.get_or_404(User, user_id)
+        """One user of my street."""
+        return _user_in_scope(user_id)
 
     @users_blp.arguments(schemas.UserPatch)
     @users_blp.response(200, schemas.UserOut)
     def patch(self, changes, user_id):
         """Change a user: role, areas, password (revokes its tokens), active (revokes when off)."""
-        user = db.get_or_404(User, user_id)
+        user = _user_in_scope(user_id)
         _areas_within_scope(changes.get("areas", []))
         try:
             service.update_user(user, changes)
@@ -130,6 +130,26 @@ class UserItem(MethodView):
         audit("update", "user", user.id, fields=changes)
         db.session.commit()
         return user
+
+
+def users_of(scope) -> sa.Select:
+    from server.accounts.models import user_area
+    from server.areas.models import Area
+
+    with_area_in_scope = (
+        sa.select(user_area.c.user_id)
+        .join(Area, Area.id == user_area.c.area_id)
+        .where(scope.filter(Area.path))
+    )
+    without_area = ~sa.exists().where(user_area.c.user_id == User.id)
+    return sa.select(User).where(sa.or_(User.id.in_(with_area_in_scope), without_area))
+
+
+def _user_in_scope(user_id: int) -> User:
+    user = db.session.scalar(users_of(current_scope()).where(User.id == user_id))
+    if user is None:
+        abort(404)
+    return user
 
 
 def _areas_within_scope(refs: list) -> None:

@@ -24,29 +24,33 @@ class StreetSettings(Base):
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
+def _range(low: int, high: int) -> validate.Range:
+    return validate.Range(low, high, error=f"应在{low}到{high}之间 / Must be between {low} and {high}.")
+
+
 def _age(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(0, 18), **kwargs)
+    return fields.Integer(strict=True, validate=_range(0, 18), **kwargs)
 
 
 class VisitIntervals(StrictSchema):
-    red = fields.Integer(strict=True, validate=validate.Range(1, 30))
-    orange = fields.Integer(strict=True, validate=validate.Range(1, 60))
-    yellow = fields.Integer(strict=True, validate=validate.Range(1, 120))
-    blue = fields.Integer(strict=True, validate=validate.Range(1, 365))
+    red = fields.Integer(strict=True, validate=_range(1, 30))
+    orange = fields.Integer(strict=True, validate=_range(1, 60))
+    yellow = fields.Integer(strict=True, validate=_range(1, 120))
+    blue = fields.Integer(strict=True, validate=_range(1, 365))
 
 
 class SettingsPatch(StrictSchema):
     """The thresholds local practice varies; anything else is an unknown field."""
 
-    adult_age = fields.Integer(strict=True, validate=validate.Range(16, 18))
+    adult_age = fields.Integer(strict=True, validate=_range(16, 18))
     left_behind_max_age = _age()
     left_behind_requires_rural_hukou = fields.Boolean()
     idle_min_age = _age()
     idle_working_age = _age()
-    out_of_school_months = fields.Integer(strict=True, validate=validate.Range(1, 24))
-    in_difficulty_max_disability_grade = fields.Integer(strict=True, validate=validate.Range(1, 4))
+    out_of_school_months = fields.Integer(strict=True, validate=_range(1, 24))
+    in_difficulty_max_disability_grade = fields.Integer(strict=True, validate=_range(1, 4))
     in_difficulty_serious_illness = fields.Boolean()
-    red_first_response_hours = fields.Integer(strict=True, validate=validate.Range(1, 72))
+    red_first_response_hours = fields.Integer(strict=True, validate=_range(1, 72))
     visit_interval_days = fields.Nested(VisitIntervals)
 
     @validates_schema

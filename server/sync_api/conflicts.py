@@ -42,10 +42,29 @@ def _name(user_id: int | None) -> str | None:
     return user.display_name if user else None
 
 
+def _record_label(conflict: ConflictRecord) -> str | None:
+    """What the record is, in words a supervisor recognises without the phone's replica."""
+    adapter = ADAPTERS.get(conflict.entity)
+    record = db.session.get(adapter.model, conflict.record_id) if adapter else None
+    if record is None:
+        return None
+    if conflict.entity == "minor":
+        return record.name
+    if conflict.entity == "household":
+        return f"{record.head_name} · {record.address}"
+    if conflict.entity == "visit":
+        from server.registry.models import Minor
+
+        minor = db.session.get(Minor, record.minor_id)
+        return f"{minor.name if minor else ''} · {record.visited_at:%Y-%m-%d}"
+    return record.kind
+
+
 class ConflictOut(ma.Schema):
     id = ma.fields.String()
     entity = ma.fields.String()
     record_id = ma.fields.String()
+    record_label = ma.fields.Function(_record_label)
     field = ma.fields.String(allow_none=True)
     kind = ma.fields.String()
     kept_value = ma.fields.Raw(allow_none=True)

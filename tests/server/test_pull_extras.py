@@ -74,3 +74,21 @@ def test_the_earlier_editor_hears_that_her_value_was_replaced(client, login, ses
         ("notes", "她先同步", "后来居上", "李秀英")
     ]
     assert client.get("/api/conflicts/mine", headers=officer).json == []
+
+
+def test_a_conflict_names_its_record_for_the_supervisor(client, login, session):
+    household = make_household(head_name="冲突户主", address="红旗村一组99号")
+    session.commit()
+    for client_id, notes, wall in (
+        ("phone-a", "甲", 1_700_000_000_000),
+        ("phone-b", "乙", 1_700_000_001_000),
+    ):
+        mutation = {"mid": client_id, "entity": "household", "id": household.id, "op": "upsert",
+                    "base_version": 1, "hlc": f"{wall}:0:{client_id}", "fields": {"notes": notes}}  # fmt: skip
+        client.post(
+            "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=login("worker1")
+        )
+    listed = client.get("/api/conflicts", headers=login("village1")).json
+    assert [c["record_label"] for c in listed if c["record_id"] == household.id] == [
+        "冲突户主 · 红旗村一组99号"
+    ]
