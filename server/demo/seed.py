@@ -26,6 +26,7 @@ from server.areas.models import Area
 from server.areas.service import create_area
 from server.demo import names
 from server.demo.families import Child, Family, plan_families
+from server.demo.measures import add_measures
 from server.demo.reports import add_reports
 from server.demo.street import STREET, VILLAGES, HouseholdPlan, areas, grids, local_moment, plan_households
 from server.demo.visits import Subject, plan_visits
@@ -100,6 +101,7 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
         for tag in r.tags:
             by_tag.setdefault(tag, []).append((r.minor, r.grid, r.worker))
     reports = add_reports(rng, by_tag, users, area_rows, scope_of)
+    measures = add_measures(rng, registered, scope_of, today)
     db.session.commit()
     grades = Counter(r.minor.grade or "unconfirmed" for r in registered)
     levels = Counter(a.level for a in area_rows.values())
@@ -111,7 +113,7 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
             f"  households: {len(households)}, minors: {len(registered)} ("
             + ", ".join(f"{g} {grades[g]}" for g in ("red", "orange", "yellow", "blue", "unconfirmed"))
             + ")",
-            f"  visits: {visits}, reports: {len(reports)}, users: {len(users)}",
+            f"  visits: {visits}, reports: {len(reports)}, measures: {measures}, users: {len(users)}",
         )
     )
 

@@ -255,3 +255,18 @@ def test_cli_seed_demo_prints_the_logins(tmp_path):
     again = humiao("seed-demo")
     assert again.returncode != 0
     assert "already holds areas" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_most_high_risk_children_have_a_measure_and_a_few_red_are_flagged(ctx):
+    from server.measures.models import Measure
+    from server.measures.service import flags
+    from server.scope import Scope
+
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    high_risk = db.session.scalars(
+        sa.select(Minor).where(sa.func.coalesce(Minor.grade, Minor.grade_suggested).in_(["red", "orange"]))
+    ).all()
+    planned = set(db.session.scalars(sa.select(Measure.minor_id)))
+    assert len(planned & {m.id for m in high_risk}) >= len(high_risk) - 2
+    flagged = flags(Scope.of(admin), datetime.now(UTC))
+    assert 1 <= len(flagged) <= 2
