@@ -10,7 +10,7 @@ import { allowedRoute, homeOf, isSupervisor, syncs } from './roles.js';
 import { navigate, useRoute } from './router.js';
 import { changed, getState, setState, setStatus, toast, useAppState } from './state.js';
 import { registerServiceWorker, UpdatePrompt } from './sw-client.js';
-import { startAutoSync, SyncClient } from './sync.js';
+import { isRetryable, startAutoSync, SyncClient } from './sync.js';
 import { HouseholdList, HouseholdPage } from './views/households.js';
 import { Login } from './views/login.js';
 import { Me } from './views/me.js';
@@ -82,13 +82,20 @@ async function onAuthLost(err) {
 function wireSyncStatus(sync) {
   sync.on((event) => {
     if (event.type === 'start') setStatus({ syncing: true, failed: false, pulled: 0, remaining: null, first: false });
-    else if (event.type === 'pull') setStatus({ first: event.first, pulled: event.pulled, remaining: event.remaining });
-    else if (event.type === 'done') {
-      setStatus({ syncing: false });
+    else if (event.type === 'pull') setStatus({ first: event.first, pulled: event.pulled, remaining: event.remaining, unreachable: false });
+    else if (event.type === 'retry') {
+      // The network is up but the server does not answer (or answers 5xx): say so at once,
+      // not "online", and when the next try is.
+      setStatus({ unreachable: true, retryAt: Date.now() + event.delay });
+    } else if (event.type === 'done') {
+      setStatus({ syncing: false, unreachable: false, retryAt: null });
       changed();
       refreshRules();
     } else if (event.type === 'error') {
-      setStatus({ syncing: false, failed: event.error?.name !== 'AuthError' });
+      setStatus({
+        syncing: false, failed: event.error?.name !== 'AuthError', retryAt: null,
+        unreachable: isRetryable(event.error),
+      });
       changed();
     }
   });

@@ -157,7 +157,9 @@ async function checkPushed(tx, change, server, now) {
     await tx.objectStore('notices').put({
       id: crypto.randomUUID(), kind: 'superseded', entity: row.entity, record_id: row.id,
       field: row.field, mine: row.value, theirs: server[row.field],
-      by: server.updated_by_name ?? null, at: server.updated_at ?? new Date(now).toISOString(),
+      // Who wrote this field last, not who touched the record last (another field's author).
+      by: server.changed_by?.[row.field] ?? server.updated_by_name ?? null,
+      at: server.updated_at ?? new Date(now).toISOString(),
       version: change.version, conflict_ids: row.conflict_ids,
     });
   }
@@ -183,4 +185,39 @@ function gradeHistory(previous, server, now) {
     });
   }
   return history.slice(-50);
+}
+
+const SHOWN_KEEP = 500;
+
+// Values of hers that a later merge replaced, from GET /api/conflicts/mine: the case a pull
+// cannot see (she synced first, someone else's later edit won). Each conflict is told once;
+// its id is remembered in meta, and one a pull-side notice already tells is not told twice.
+export async function applyMyConflicts(db, conflicts, now = Date.now()) {
+  const tx = db.transaction(['notices', 'meta'], 'readwrite');
+  const meta = tx.objectStore('meta');
+  const shown = new Set((await meta.get('conflicts_shown')) ?? []);
+  for (const n of await tx.objectStore('notices').getAll()) {
+    for (const id of n.conflict_ids ?? []) shown.add(id);
+  }
+  let count = 0;
+  for (const c of conflicts ?? []) {
+    if (!c?.id || shown.has(c.id) || !STORES[c.entity]) continue;
+    shown.add(c.id);
+    const base = {
+      id: crypto.randomUUID(), entity: c.entity, record_id: recordKey(c.entity, c.record_id),
+      at: c.created_at ?? new Date(now).toISOString(), conflict_ids: [c.id],
+    };
+    if (c.kind === 'stale_delete') {
+      await tx.objectStore('notices').put({ ...base, kind: 'delete_conflict' });
+    } else if (c.field) {
+      await tx.objectStore('notices').put({
+        ...base, kind: 'superseded', field: c.field, mine: c.discarded_value, theirs: c.kept_value,
+        by: c.kept_author_name ?? null,
+      });
+    } else continue;
+    count++;
+  }
+  await meta.put([...shown].slice(-SHOWN_KEEP), 'conflicts_shown');
+  await tx.done;
+  return count;
 }

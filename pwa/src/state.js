@@ -11,7 +11,8 @@ const state = {
   authMessage: null, // shown on the login screen (revoked, expired)
   rules: null, // {rules, settings} from GET /api/rules, cached in IDB
   status: {
-    online: globalThis.navigator?.onLine ?? true, pending: 0, rejected: 0, notices: 0,
+    online: globalThis.navigator?.onLine ?? true, unreachable: false, retryAt: null,
+    pending: 0, rejected: 0, notices: 0,
     lastSync: null, syncing: false, first: false, pulled: 0, remaining: null, failed: false,
   },
   toast: null,

@@ -3,7 +3,7 @@
 // JSON body, rejecting with an error that has `status` for HTTP errors), so tests drive
 // it with a fake server.
 import { getMeta, setMeta } from './db.js';
-import { applyPullPage, applyPushResults } from './replica.js';
+import { applyMyConflicts, applyPullPage, applyPushResults } from './replica.js';
 
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,6 +52,7 @@ export class SyncClient {
     try {
       const push = await this.pushAll();
       const pull = await this.pullAll();
+      pull.notices += await this.tellMyConflicts();
       const at = new Date(this.now()).toISOString();
       await setMeta(this.db, 'last_sync', at);
       const summary = { ok: true, at, ...push, ...pull };
@@ -71,8 +72,10 @@ export class SyncClient {
         if (!isRetryable(err) || attempt + 1 >= this.maxAttempts) throw err;
         // Exponential backoff with jitter, so a village's phones do not retry in step.
         const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-        this.emit({ type: 'retry', attempt: attempt + 1, delay, error: err });
-        await this.sleep(delay * (0.5 + this.random() / 2));
+        const wait = delay * (0.5 + this.random() / 2);
+        // The wait as it will be slept, so that the status bar's countdown is true.
+        this.emit({ type: 'retry', attempt: attempt + 1, delay: wait, error: err });
+        await this.sleep(wait);
       }
     }
   }
@@ -110,6 +113,17 @@ export class SyncClient {
       rejected += result.rejected;
     }
     return { pushed, rejected };
+  }
+
+  // After a good sync: what merges did to her values since (GET /api/conflicts/mine). A
+  // failure here is not a failed sync (an older server, a lost answer): the next one asks again.
+  async tellMyConflicts() {
+    try {
+      const list = await this.api.request('GET', '/api/conflicts/mine?status=open&page_size=100');
+      return await applyMyConflicts(this.db, Array.isArray(list) ? list : list?.items, this.now());
+    } catch {
+      return 0;
+    }
   }
 
   async pullAll() {

@@ -2,6 +2,8 @@
 // with no signal learns about a mistake while the family is still in front of her.
 // Validators return {field: code}; i18n turns codes into words (`err.<code>`).
 
+import { serverText } from './i18n/index.js';
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -142,17 +144,18 @@ export function validateReport(r) {
 }
 
 // The server answers rejections in marshmallow's shape {field: [message, ...]} (or nested
-// dicts); flatten to {field: "message"} for the form.
+// dicts); flatten to {field: "message"} for the form, each "中文 / English" message in the
+// reader's language only.
 export function serverErrors(errors) {
   const out = {};
   const walk = (value, path) => {
     if (Array.isArray(value)) {
-      if (value.every((x) => typeof x === 'string')) out[path] = value.join(' ');
+      if (value.every((x) => typeof x === 'string')) out[path] = value.map((x) => serverText(x)).join(' ');
       else value.forEach((x, i) => walk(x, `${path}.${i}`));
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
     } else if (value !== undefined && value !== null) {
-      out[path] = String(value);
+      out[path] = serverText(String(value));
     }
   };
   walk(errors ?? {}, '');

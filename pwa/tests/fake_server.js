@@ -14,6 +14,7 @@ export class FakeServer {
     this.reject = () => null; // (mutation) -> errors or null
     this.statusFor = () => null; // (mutation) -> forced status ('merged' | 'conflict')
     this.resetNext = false;
+    this.myConflicts = []; // GET /api/conflicts/mine: values of this user a merge replaced
   }
 
   record(entity, id) {
@@ -111,6 +112,8 @@ export function fakeApi(server, faults = []) {
       if (method === 'POST' && url.pathname === '/api/sync/push') answer = server.push(body);
       else if (method === 'GET' && url.pathname === '/api/sync/pull') {
         answer = server.pull(url.searchParams.get('cursor'), Number(url.searchParams.get('limit')));
+      } else if (method === 'GET' && url.pathname === '/api/conflicts/mine') {
+        answer = server.myConflicts.filter((c) => c.status === (url.searchParams.get('status') ?? 'open'));
       } else throw Object.assign(new Error('not found'), { status: 404 });
       run('after');
       return structuredClone(answer);

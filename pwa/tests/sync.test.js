@@ -101,7 +101,7 @@ test('pull pages until has_more is false and keeps the cursor', async () => {
   assert.equal((await getRecord(db, 'area', 3)).name, '网格2');
   await client.run();
   assert.equal(server.pulls.at(-1).cursor, '5', 'the next sync resumes from the cursor');
-  assert.ok(api.calls.every((c) => c.path.includes('limit=2') || c.method === 'POST'));
+  assert.ok(api.calls.filter((c) => c.path.startsWith('/api/sync/pull')).every((c) => c.path.includes('limit=2')));
 });
 
 test('pending edits stay on top of pulled changes (rebase)', async () => {
@@ -311,4 +311,80 @@ test('a later unsent edit is rebased on an applied push, never on a merged or co
     // overwrite that change with no conflict record.
     assert.equal(later.base_version, 1, `after ${status}: still based on what she saw`);
   }
+});
+
+test('a field replaced later is named by its own author (changed_by), not the record\'s last', async () => {
+  const { db, server, client } = await setup();
+  const id = uuid();
+  server.put('minor', id, { household_id: 'h', name: '小刚', school_status: 'in_school' });
+  await client.run();
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school_status: 'dropped_out' });
+  await client.pushAll();
+  server.put('minor', id, {
+    school_status: 'in_school', updated_by_name: '王主任', updated_at: '2025-05-03T08:00:00Z',
+    changed_by: { school_status: '李老师', notes: '王主任' },
+  });
+  await client.run();
+  const [notice] = await noticesFor(db, 'minor', id);
+  assert.equal(notice.by, '李老师');
+});
+
+const conflict = (over) => ({
+  id: 'k1', entity: 'minor', record_id: 'm1', field: 'school_status', kind: 'field',
+  kept_value: 'in_school', discarded_value: 'dropped_out', kept_author_name: '李老师',
+  discarded_author_name: '张网格员', created_at: '2025-05-03T08:00:00Z', status: 'open', ...over,
+});
+
+test('she synced first and a later edit won: /api/conflicts/mine tells her once, re-apply works', async () => {
+  const { db, server, client, api } = await setup();
+  const id = uuid();
+  server.put('minor', id, { household_id: 'h', name: '小刚', school_status: 'in_school' });
+  await client.run();
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', id)), school_status: 'dropped_out' });
+  await client.run(); // hers is on the server, and her pull saw it kept: no notice
+  assert.deepEqual(await noticesFor(db, 'minor', id), []);
+  // A teacher's later edit replaces hers on the server; the merge records it against her.
+  server.put('minor', id, { school_status: 'in_school', changed_by: { school_status: '李老师' } });
+  server.myConflicts = [conflict({ record_id: id })];
+  const summary = await client.run();
+  assert.ok(api.calls.some((c) => c.path.startsWith('/api/conflicts/mine?status=open')));
+  assert.equal(summary.notices, 1);
+  const [notice] = await noticesFor(db, 'minor', id);
+  assert.equal(notice.kind, 'superseded');
+  assert.equal(notice.field, 'school_status');
+  assert.equal(notice.mine, 'dropped_out');
+  assert.equal(notice.theirs, 'in_school');
+  assert.equal(notice.by, '李老师');
+  assert.equal(notice.at, '2025-05-03T08:00:00Z');
+  assert.deepEqual(await getMeta(db, 'conflicts_shown'), ['k1']);
+
+  await client.run(); // still open on the server: not told twice
+  assert.equal((await noticesFor(db, 'minor', id)).length, 1);
+  await reapplyNotice(db, notice.id);
+  const [entry] = await outboxFor(db, 'minor', id);
+  assert.deepEqual(entry.fields, { school_status: 'dropped_out' });
+  await client.run();
+  assert.deepEqual(await noticesFor(db, 'minor', id), [], 'dismissed by re-applying, not raised again');
+  assert.equal(server.record('minor', id).data.school_status, 'dropped_out');
+});
+
+test('a conflict a pull-side notice already tells is not told twice; a failing endpoint fails no sync', async () => {
+  const { db, server, client } = await setup();
+  const lost = uuid();
+  server.put('minor', lost, { name: 'x', school: '一小' });
+  await client.run();
+  server.statusFor = () => 'conflict';
+  await saveRecord(db, 'minor', { ...(await getRecord(db, 'minor', lost)), school: '二小' });
+  server.myConflicts = [conflict({ id: 'c1', record_id: lost, field: 'school', kept_value: '三小', discarded_value: '二小' })];
+  await client.pushAll();
+  server.put('minor', lost, { school: '三小' });
+  await client.run();
+  assert.equal((await noticesFor(db, 'minor', lost)).length, 1);
+
+  const other = setup({
+    faults: [{ phase: 'before', match: (m, p) => p === '/api/conflicts/mine', error: () => httpError(404) }],
+  });
+  const { client: c2 } = await other;
+  const summary = await c2.run();
+  assert.equal(summary.ok, true);
 });

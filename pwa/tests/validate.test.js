@@ -95,3 +95,25 @@ test('server errors in marshmallow shape flatten to one message per field', () =
     name: '太长 too long', 'findings.living': 'bad',
   });
 });
+
+test('a server message "中文 / English" shows only the half of the reader\'s language', async () => {
+  const { setLang } = await import('../src/i18n/index.js');
+  const answer = { id_number: ['身份证号码校验位错误，请核对 / The check digit is wrong: please re-check the number.'] };
+  assert.deepEqual(serverErrors(answer), { id_number: '身份证号码校验位错误，请核对' });
+  setLang('en');
+  try {
+    assert.deepEqual(serverErrors(answer), { id_number: 'The check digit is wrong: please re-check the number.' });
+  } finally {
+    setLang('zh-CN');
+  }
+});
+
+test('the phone words the ID checks exactly as the server does (full-width ，)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { t } = await import('../src/i18n/index.js');
+  const source = await readFile(new URL('../../server/registry/idnumber.py', import.meta.url), 'utf8');
+  const server = [...source.matchAll(/return "([^"/]+?) \//g)].map((m) => m[1]);
+  assert.ok(server.length >= 4, 'the server\'s ID messages were found');
+  const phone = ['id_length', 'id_format', 'id_birth', 'id_checksum'].map((code) => t(`err.${code}`));
+  assert.deepEqual(phone.sort(), server.sort());
+});

@@ -3,6 +3,7 @@ the worker surveys, and started again before she syncs."""
 
 from __future__ import annotations
 
+import re
 from uuid import uuid4
 
 import pytest
@@ -41,7 +42,10 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     demo_server.stop()
     response = page.reload()
     assert response.from_service_worker, "the app opens with the server gone"
-    # Opening the app starts a sync: with the server gone it retries, then says so.
+    # Opening the app starts a sync: with the server gone the status bar says so at once (not
+    # 在线) and counts down to the next try, then says the sync did not get through.
+    expect(worker.net).to_have_text("无法连接服务器")
+    expect(worker.sync_button).to_have_text(re.compile(r"^(\d+ 秒后重试|正在同步…|同步未完成, 稍后自动重试)$"))
     _until_the_sync_gives_up(worker)
 
     household_id = worker.survey_household(f"断网村{tag}号", f"户主{tag}")
@@ -49,13 +53,14 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     worker.expect_pending(2)
     page.screenshot(path=results_dir / "server-down.png")
     worker.sync_button.click()  # still down: the edits stay on the phone
-    expect(worker.sync_button).to_have_text("正在同步…")
+    expect(worker.sync_button).to_have_text(re.compile(r"^(\d+ 秒后重试|正在同步…)$"))
     _until_the_sync_gives_up(worker)
     worker.expect_pending(2)
 
     demo_server.start()
     worker.sync()
     worker.expect_pending(0)
+    expect(worker.net).to_have_text("在线")
     rest = Rest(demo_server.url)
     assert rest.get(f"/api/households/{household_id}", "worker1")["address"] == f"断网村{tag}号"
     [child] = rest.get(f"/api/minors?household_id={household_id}", "worker1")

@@ -22,8 +22,8 @@ def _id_number(birth: str, *, valid: bool = True) -> str:
 
 
 def _chinese(message: str) -> str:
-    """The server says it in Chinese, then in English; the phone says the Chinese part."""
-    return message.split(" / ")[0].replace("，", ", ")
+    """The server says it in Chinese, then in English; the phone says the Chinese part, word for word."""
+    return message.split(" / ")[0]
 
 
 def _household(rest, tag: str) -> dict:
@@ -60,6 +60,17 @@ def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_noth
     expect(page.locator("#field-birth_date .hm-error")).to_have_text(server["birth_date"])
     expect(page.locator("#in-birth_date")).to_be_focused()
     page.screenshot(path=results_dir / "validation-errors.png")
+    # The toast neither blocks the next tap nor covers the field errors.
+    expect(page.locator(".hm-toast")).to_be_visible()
+    assert not page.locator(".weui-mask_transparent").count()
+    page.locator("#in-name").tap()
+    expect(page.locator("#in-name")).to_be_focused()
+    toast = page.locator(".hm-toast").bounding_box()
+    for field in ("id_number", "birth_date"):
+        error = page.locator(f"#field-{field} .hm-error").bounding_box()
+        if error and toast:
+            overlap = min(toast["y"] + toast["height"], error["y"] + error["height"]) - max(toast["y"], error["y"])
+            assert overlap <= 0, f"the toast hides the error of {field}"
 
     # Half fixed is still not saved.
     page.fill("#in-id_number", _id_number(years_ago(8)))

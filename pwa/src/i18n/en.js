@@ -4,6 +4,7 @@ export default {
   'app.tagline': 'Minor protection · grid visits',
   'tab.today': 'Today', 'tab.households': 'Households', 'tab.reports': 'Report', 'tab.me': 'Me',
 
+  'status.unreachable': 'Server unreachable', 'status.retry_in': 'Retrying in {n} s',
   'status.online': 'Online', 'status.offline': 'Offline', 'status.pending': '{n} to sync',
   'status.rejected': '{n} to fix', 'status.last': 'Synced {time}', 'status.never': 'Never synced',
   'status.syncing': 'Syncing…', 'status.first': 'First sync: {n} records',
@@ -38,6 +39,7 @@ export default {
   'minor.title': 'Profile', 'minor.new': 'Register a minor', 'minor.edit': 'Edit profile',
   'minor.live': 'Live assessment', 'minor.categories': 'Categories', 'minor.no_category': 'No category',
   'minor.grade': 'Grade', 'minor.suggested': 'Suggested grade', 'minor.reasons': 'Reasons',
+  'minor.no_grade_history': 'No grade changes yet. A supervisor\'s confirmation is recorded here.', 'minor.grade_by': 'graded by {name}',
   'minor.grade_history': 'Grade history', 'minor.visits': 'Visits', 'minor.no_visits': 'No visits yet. Tap "Log a visit".',
   'minor.all_visits': 'Show all {n}', 'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
   'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',

@@ -89,3 +89,14 @@ export function formatTime(iso) {
   const p = (n) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+// The server writes "中文 / English" (or "中文（…）/ English"); show the half in the reader's
+// language. A slash inside Chinese ("低保/低收入") is not a separator: one needs a space and
+// English after it.
+const SEPARATOR = /\s*\/\s+(?=[A-Za-z])/;
+export function serverText(text, lang = getLang()) {
+  if (typeof text !== 'string') return text == null ? '' : String(text);
+  const m = SEPARATOR.exec(text);
+  if (!m) return text;
+  return lang === 'en' ? text.slice(m.index + m[0].length) : text.slice(0, m.index);
+}

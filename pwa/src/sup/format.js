@@ -1,17 +1,8 @@
 // Pure helpers of the supervisors' screens: the server's bilingual messages, durations,
 // the first-response timer of a report, waiting times. No DOM, no network: unit-tested.
-import { getLang, t } from '../i18n/index.js';
+import { getLang, serverText, t } from '../i18n/index.js';
 
-// The server writes "中文 / English" (or "中文（…）/ English"); show the half in the reader's
-// language. A slash inside Chinese ("低保/低收入") is not a separator: one needs a space and
-// English after it.
-const SEPARATOR = /\s*\/\s+(?=[A-Za-z])/;
-export function serverText(text, lang = getLang()) {
-  if (typeof text !== 'string') return text == null ? '' : String(text);
-  const m = SEPARATOR.exec(text);
-  if (!m) return text;
-  return lang === 'en' ? text.slice(m.index + m[0].length) : text.slice(0, m.index);
-}
+export { serverText };
 
 // A nested schema answers {field: {sub: [msg]}}: its first message, prefixed with the sub-field.
 function firstMessage(messages) {

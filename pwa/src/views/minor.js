@@ -36,7 +36,9 @@ const ageOf = (birth) => {
 // The server's grade history when it sends one, else what this phone has seen.
 function history(minor) {
   if (Array.isArray(minor.grade_history) && minor.grade_history.length) {
-    return minor.grade_history.map((h) => ({ grade: h.to_grade, reason: h.reason, at: h.changed_at }));
+    return minor.grade_history.map((h) => ({
+      grade: h.to_grade, reason: h.reason, at: h.changed_at, by: h.changed_by_name ?? null,
+    }));
   }
   return minor._grades ?? [];
 }
@@ -100,10 +102,13 @@ export function MinorProfile({ id }) {
     </div>
     <${Title}>${t('minor.grade_history')}</${Title}>
     <div class="weui-cells">
-      ${grades.length === 0 && html`<div class="weui-cell"><span class="hm-hint">—</span></div>`}
+      ${grades.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('minor.no_grade_history')}</span></div>`}
       ${[...grades].reverse().map((g, i) => html`<div class="weui-cell" key=${i}>
         <div class="weui-cell__hd"><${GradeBadge} grade=${g.grade} /></div>
-        <div class="weui-cell__bd hm-pad-l"><p class="hm-row-sub">${g.reason ?? ''}</p></div>
+        <div class="weui-cell__bd hm-pad-l">
+          <p class="hm-row-sub">${g.reason ?? ''}</p>
+          ${g.by && html`<p class="hm-row-sub hm-grade-by">${t('minor.grade_by', { name: g.by })}</p>`}
+        </div>
         <div class="weui-cell__ft">${formatDate(g.at)}</div>
       </div>`)}
     </div>

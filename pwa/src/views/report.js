@@ -2,12 +2,13 @@
 // the nine mandatory situations go to the police at once, so the form says so and offers
 // the call before anything else.
 import { html } from 'htm/preact';
+import { useEffect } from 'preact/hooks';
 
-import { listRecords } from '../db.js';
+import { getMeta, listRecords, setMeta } from '../db.js';
 import { formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { MANDATORY_KINDS, OTHER_KINDS } from '../schema.js';
-import { useAppState, useLive } from '../state.js';
+import { changed, getState, useAppState, useLive } from '../state.js';
 import { validateReport } from '../validate.js';
 import { useRecordForm } from './forms.js';
 import { RecordNotices } from './notices.js';
@@ -55,11 +56,30 @@ function KindPicker({ value, onChange, error }) {
   </div>`;
 }
 
+// The places this user may file a report for, as the server lists them
+// (GET /api/reports/areas: a sentinel's street and villages, which her phone holds no replica
+// of). Kept in IndexedDB so the form works offline; refreshed whenever the form opens online.
+function useReportAreas(enabled) {
+  useEffect(() => {
+    if (!enabled || !navigator.onLine) return;
+    const { api, db } = getState();
+    api?.request('GET', '/api/reports/areas')
+      .then(async (areas) => {
+        if (!Array.isArray(areas)) return;
+        await setMeta(db, 'report_areas', areas.map((a) => ({ id: a.id, name: a.name, level: a.level })));
+        await changed();
+      })
+      .catch(() => {}); // offline or an older server: the cached list (or the login's) stays
+  }, [enabled]);
+}
+
 // A new report, or one still on the phone (unsent, or rejected and being fixed).
 export function ReportForm({ id, minorId }) {
   const { user } = useAppState();
+  const sentinel = user?.role === 'sentinel';
+  useReportAreas(sentinel);
   const { data: ctx } = useLive(async (db) => ({
-    areas: await db.getAll('areas'),
+    areas: sentinel ? (await getMeta(db, 'report_areas')) ?? [] : await db.getAll('areas'),
     minors: await listRecords(db, 'minor'),
   }));
   const form = useRecordForm('report', id ?? null, {
@@ -70,7 +90,7 @@ export function ReportForm({ id, minorId }) {
   const { draft, set, errors } = form;
   if (!draft || !ctx) return null;
   const mine = new Set(user?.area_ids ?? []);
-  const areas = ctx.areas.filter((a) => mine.has(a.id) || a.level === 'grid');
+  const areas = sentinel ? ctx.areas : ctx.areas.filter((a) => mine.has(a.id) || a.level === 'grid');
   const areaOptions = areas.length ? areas.map((a) => [a.id, a.name]) : [...mine].map((id) => [id, `#${id}`]);
   const minorOptions = ctx.minors.map((m) => [m.id, m.name]);
 

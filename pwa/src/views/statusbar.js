@@ -1,6 +1,7 @@
 // Always visible: online or not, how much waits to sync, when the last sync succeeded, and
 // a progress bar while the first sync of a new phone downloads the grid.
 import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
 
 import { formatDate, formatTime, t } from '../i18n/index.js';
 import { currentTab, syncs, tabsOf } from '../roles.js';
@@ -15,21 +16,48 @@ function lastSyncText(iso) {
   return t('status.last', { time: today ? formatTime(iso) : `${formatDate(iso)} ${formatTime(iso)}` });
 }
 
+// Seconds until the sync's next try, ticking while it waits.
+function useCountdown(at) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!at) return undefined;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [at]);
+  return at ? Math.max(0, Math.ceil((at - now) / 1000)) : null;
+}
+
+function netState(status) {
+  if (!status.online) return ['offline', ' hm-status--offline'];
+  if (status.unreachable) return ['unreachable', ' hm-status--unreachable'];
+  return ['online', ''];
+}
+
+function syncText(status, seconds) {
+  if (status.syncing && seconds !== null) return t('status.retry_in', { n: seconds });
+  if (status.syncing) return t('status.syncing');
+  if (status.failed) return t('status.failed');
+  return lastSyncText(status.lastSync);
+}
+
 export function StatusBar({ onSync }) {
   const { status, user } = useAppState();
+  const seconds = useCountdown(status.syncing ? status.retryAt : null);
+  const [net, netClass] = netState(status);
   const replica = syncs(user);
   const fraction = status.remaining === null || status.remaining === undefined
     ? null : status.pulled / Math.max(1, status.pulled + status.remaining);
-  return html`<div class=${`hm-status${status.online ? '' : ' hm-status--offline'}`} role="status" aria-live="polite">
+  return html`<div class=${`hm-status${netClass}`} role="status" aria-live="polite">
     <div class="hm-status__row">
-      <span class="hm-status__net"><i class="hm-dot"></i>${t(status.online ? 'status.online' : 'status.offline')}</span>
+      <span class="hm-status__net"><i class="hm-dot"></i>${t(`status.${net}`)}</span>
       ${replica && html`<span class=${`hm-status__pending${status.pending ? ' hm-status__pending--some' : ''}`}>
         ${t('status.pending', { n: status.pending })}
       </span>`}
       ${status.rejected > 0 && html`<a class="hm-status__rejected" href="#/me">${t('status.rejected', { n: status.rejected })}</a>`}
       ${replica ? html`<button type="button" class="hm-status__sync" onClick=${onSync} disabled=${status.syncing}
         aria-label=${t('me.sync_now')}>
-        ${status.syncing ? t('status.syncing') : status.failed ? t('status.failed') : lastSyncText(status.lastSync)}
+        ${syncText(status, seconds)}
       </button>` : html`<span class="hm-status__spacer"></span>`}
       <${Bell} />
     </div>

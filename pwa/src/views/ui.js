@@ -146,7 +146,6 @@ export function Overlays() {
   const { toast, dialog } = useAppState();
   return html`
     ${toast && html`<div role="status" aria-live="polite">
-      <div class="weui-mask_transparent"></div>
       <div class=${`weui-toast hm-toast${toast.kind === 'error' ? ' hm-toast--error' : ''}`}>
         <i class=${`weui-icon_toast ${toast.kind === 'error' ? 'weui-icon-warn' : 'weui-icon-success-no-circle'}`}></i>
         <p class="weui-toast__content">${toast.text}</p>
