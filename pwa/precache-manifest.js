@@ -14,14 +14,14 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "f8304a312ab83be94f0623e194ead1f80283b8d85f67fc103fe8d3896b42bcda",
+  "src/i18n/en.js": "ed856915e66b88b5e83640e6e426126e052c925b2797f36dfa9b232431164ff4",
   "src/i18n/index.js": "0811fe42a8da96f3fa54a02289b3f1efb13151970e4fbd7ce2bfdc71476c2fd4",
-  "src/i18n/zh-CN.js": "2b0f9cf0afcd26c9d4fc9636995d30a32a9e7830f95c3a1673899dc4ea3adc3b",
+  "src/i18n/zh-CN.js": "d1cd0b75067b22d9bc28c1603c154067ad924ca835c9acd800d9b8a58fc1ba26",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
   "src/outbox.js": "07a5776a86f5e7816a7a944b4ee767ce2bc05f8f2bcd68607e6289f89887e025",
   "src/replica.js": "73c748c918ee5cb15221738d5394c316f98f260d9fe2dac57667e5d04d25ca82",
-  "src/roles.js": "f8158fc168f0780ce2e0da28966c6a546766ceb13623f3bb65b2603e0a1b6566",
+  "src/roles.js": "304765fa93de6006e22ddad57690e9bdc8f5e1bd080b47be2316e16905533046",
   "src/router.js": "179b6fee1370956907d929bc527365b3d5f47abe12934d4deae68c7a275cb90f",
   "src/routes.js": "ae556107037a200c5c28b1b8405aea2eb8f29777c20c3034ebd65d87f1bcdc52",
   "src/rules.js": "4cbe3d78c97fb539ed95577aca6aaf15e05ff2653568b38a8c8841868c005ecf",
@@ -60,7 +60,7 @@ self.PRECACHE = {
   "src/views/sup/review.js": "704d2df394e8e9ecd2c0914631ff8ba17ce77dab237d25dd6ffb3106eb23b7e8",
   "src/views/sup/screens.js": "287a07ab6b2c030410dee824195e82f1538884ac0e12533df36071bd7672979a",
   "src/views/sup/stats.js": "3f50beebce7c7196212557bcbbe01da66b1762ee554fcb028812135f8eef740c",
-  "src/views/sup/users.js": "a8b347d88720c568c37c89a16ef538b774ab2ad07af31150d4abc7af8d4b86a7",
+  "src/views/sup/users.js": "c53b52c1613db7deaa447cdb99e52f2cf3461fab2b7d356c7de17379f7d3f6e4",
   "src/views/sup/workbench.js": "ec5391511aaf0d85e69eadf956d0f2e40603f1f63208097136305889e640f171",
   "src/views/survey.js": "1b16bdfd8dfd89b50734e1e649263443029a0c2643df7c8ffce41986ee35e71c",
   "src/views/today.js": "73ed9b23d7562f9dce6d8e931080ac263734d813b8764ecb7f08260151fb9b5a",
@@ -73,5 +73,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "349314e08d8a9b0d"
+ "version": "79a0b3b9cbf1a445"
 };

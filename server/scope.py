@@ -21,7 +21,7 @@ class Scope:
 
     @classmethod
     def of(cls, user: User) -> Scope:
-        paths = tuple(user.area_paths) if user.role in REGISTRY_ROLES else ()
+        paths = tuple(user.area_paths) if user.role in REGISTRY_ROLES or user.role == "county_viewer" else ()
         return cls(user=user, paths=paths)
 
     @property

@@ -5,7 +5,7 @@ export const SUPERVISORS = new Set(['village_officer', 'street_admin']);
 export const isSupervisor = (user) => SUPERVISORS.has(user?.role);
 export const isAdmin = (user) => user?.role === 'street_admin';
 // Roles that keep a replica on the device and sync it (liaisons have nothing to replicate).
-export const syncs = (user) => Boolean(user) && user.role !== 'unit_liaison';
+export const syncs = (user) => Boolean(user) && !['unit_liaison', 'county_viewer'].includes(user.role);
 
 // The bottom tabs of each role, in order.
 const TABS = {
@@ -14,6 +14,7 @@ const TABS = {
   street_admin: ['work', 'households', 'cases', 'stats', 'me'],
   unit_liaison: ['referrals', 'me'],
   sentinel: ['reports', 'me'],
+  county_viewer: ['stats', 'me'],
 };
 export const tabsOf = (user) => TABS[user?.role] ?? TABS.grid_worker;
 
@@ -52,6 +53,7 @@ export function currentTab(routeName, user) {
 const ALLOWED = {
   sentinel: new Set(['reports', 'reportNew', 'report', 'me', 'notifications']),
   unit_liaison: new Set(['referrals', 'referral', 'me', 'notifications']),
+  county_viewer: new Set(['stats', 'me', 'notifications']),
   grid_worker: new Set(['today', 'households', 'household', 'survey', 'minorNew', 'minorEdit', 'minor', 'visitNew',
     'visit', 'reports', 'reportNew', 'report', 'me', 'notifications']),
 };

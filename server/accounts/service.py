@@ -102,12 +102,14 @@ def _areas_for(role: str, area_codes_or_ids: list, errors: dict) -> list[Area]:
         errors.setdefault("areas", []).append(
             "儿童主任只能分配到村/社区 / A village officer is assigned a village."
         )
+    if role == Role.county_viewer and any(a.level != "street" for a in areas):
+        errors.setdefault("areas", []).append("县级查看账号分配到街道 / A county viewer is assigned streets.")
     if role == Role.street_admin and any(a.level != "street" for a in areas):
         errors.setdefault("areas", []).append(
             "街道管理员只能分配到街道 / A street admin is assigned the street."
         )
     if (
-        role in (Role.grid_worker, Role.village_officer, Role.street_admin)
+        role in (Role.grid_worker, Role.village_officer, Role.street_admin, Role.county_viewer)
         and not areas
         and "areas" not in errors
     ):

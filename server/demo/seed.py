@@ -159,6 +159,7 @@ def _user_specs() -> list[dict]:
     specs += [
         {"username": f"{unit}1", "role": "unit_liaison", "unit": unit, "areas": [STREET[0]]} for unit in UNITS
     ]
+    specs.append({"username": "county1", "role": "county_viewer", "areas": [STREET[0]]})
     return specs
 
 

@@ -9,7 +9,7 @@ from flask import Response, send_file
 from flask_smorest import Blueprint
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from server.accounts.models import SUPERVISOR_ROLES
+from server.accounts.models import STATS_ROLES
 from server.extensions import db
 from server.scope import current_scope, roles_required
 from server.stats import casework, monthly, monthly_page, scoreboard, service
@@ -18,7 +18,7 @@ from server.stats.target import Target, resolve
 from server.validation import StrictSchema
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="统计分析 Statistics")
-supervisors = roles_required(SUPERVISOR_ROLES)
+supervisors = roles_required(STATS_ROLES)
 
 
 @blp.before_request

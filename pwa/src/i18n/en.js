@@ -329,7 +329,7 @@ export const values = {
   measure_status: { planned: 'planned', in_progress: 'in progress', done: 'done', cancelled: 'cancelled' },
   role: {
     grid_worker: 'grid worker', village_officer: 'village child director', street_admin: 'street admin', unit_liaison: 'unit liaison',
-    sentinel: 'sentinel',
+    sentinel: 'sentinel', county_viewer: 'county viewer (statistics)',
   },
   decision: { approved: 'approved', returned: 'returned', resubmitted: 'amended and resubmitted', reopened: 'reopened' },
   conflict_kind: { field: 'the same field changed twice', stale_delete: 'delete not applied (record changed)', edit_deleted: 'edit of a deleted record' },

@@ -331,7 +331,7 @@ export const values = {
   measure_status: { planned: '计划中', in_progress: '实施中', done: '已完成', cancelled: '已取消' },
   role: {
     grid_worker: '网格员', village_officer: '村(社)儿童主任', street_admin: '街道管理员', unit_liaison: '成员单位联络员',
-    sentinel: '哨点监测员',
+    sentinel: '哨点监测员', county_viewer: '县级统计查看',
   },
   decision: { approved: '通过', returned: '退回', resubmitted: '修改后重新提交', reopened: '重新打开' },
   conflict_kind: { field: '同一项被两处修改', stale_delete: '删除未生效 (记录已被修改)', edit_deleted: '修改了已删除的记录' },

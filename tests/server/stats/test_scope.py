@@ -96,3 +96,22 @@ def test_a_scope_over_every_street_needs_no_path_test(session):
     assert resolve(Scope.of(user("village1")), None).everything is False
     create_area("S3", "另一街道", "street", None)
     assert resolve(Scope.of(user("admin")), None).everything is False
+
+
+def test_a_county_viewer_reads_statistics_only(client, login, street, session):
+    from server.accounts.service import create_user
+
+    create_user(username="county_view", password="demo-password-1", role="county_viewer", areas=["S1"])
+    session.commit()
+    headers = login("county_view")
+    assert client.get("/api/stats/overview", headers=headers).status_code == 200
+    assert client.get("/api/stats/areas", headers=headers).status_code == 200
+    for path in (
+        "/api/minors",
+        "/api/households",
+        "/api/visits",
+        "/api/ledger.xlsx",
+        "/api/reports",
+        "/api/sync/pull",
+    ):
+        assert client.get(path, headers=headers).status_code == 403, path

@@ -13,10 +13,10 @@ import { Cells, InfoCell, Page, SelectField, TextField, Title } from '../ui.js';
 import { Remote } from './common.js';
 import { useAreas } from './filters.js';
 
-const ROLES = ['grid_worker', 'village_officer', 'street_admin', 'unit_liaison', 'sentinel'];
+const ROLES = ['grid_worker', 'village_officer', 'street_admin', 'unit_liaison', 'sentinel', 'county_viewer'];
 const SENTINEL_KINDS = ['school', 'family', 'community', 'social_org', 'legal_unit'];
 // Which level of area each role is given.
-const AREA_LEVEL = { grid_worker: 'grid', village_officer: 'village', street_admin: 'street' };
+const AREA_LEVEL = { grid_worker: 'grid', village_officer: 'village', street_admin: 'street', county_viewer: 'street' };
 
 let fresh = null; // {id, password} of the account just created
 
