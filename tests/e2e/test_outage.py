@@ -45,7 +45,9 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     # Opening the app starts a sync: with the server gone the status bar says so at once (not
     # 在线) and counts down to the next try, then says the sync did not get through.
     expect(worker.net).to_have_text("无法连接服务器")
-    expect(worker.sync_button).to_have_text(re.compile(r"^(\d+ 秒后重试|正在同步…|同步未完成, 稍后自动重试)$"))
+    expect(worker.sync_button).to_have_text(
+        re.compile(r"^(\d+ 秒后重试|正在同步…|同步未完成, 稍后自动重试)$")
+    )
     _until_the_sync_gives_up(worker)
 
     household_id = worker.survey_household(f"断网村{tag}号", f"户主{tag}")

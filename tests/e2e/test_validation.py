@@ -69,7 +69,9 @@ def test_the_phone_rejects_what_the_server_rejects_with_its_words_and_saves_noth
     for field in ("id_number", "birth_date"):
         error = page.locator(f"#field-{field} .hm-error").bounding_box()
         if error and toast:
-            overlap = min(toast["y"] + toast["height"], error["y"] + error["height"]) - max(toast["y"], error["y"])
+            overlap = min(toast["y"] + toast["height"], error["y"] + error["height"]) - max(
+                toast["y"], error["y"]
+            )
             assert overlap <= 0, f"the toast hides the error of {field}"
 
     # Half fixed is still not saved.
