@@ -10,7 +10,7 @@ self.PRECACHE = {
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
   "src/api.js": "4035483ab3867ee14acdbd8e36face2a9f1eb878070b4015fd7529ecb027f89b",
   "src/app.js": "a9e24b9df08e94cab88679b7be0b5d6b591c5194b6cad0efd268d136446e91fc",
-  "src/classify.js": "e27b2d135c502040c627ce70f5a6227fc0a15b301cbec7f62c1df8c408da6329",
+  "src/classify.js": "d1df19382f0a2e70bcbd053da461a9e69a5a648d7ea956aa262c3ea0bcfa154c",
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
@@ -73,5 +73,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "79a0b3b9cbf1a445"
+ "version": "9864942e10d99e2f"
 };

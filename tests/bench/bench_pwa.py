@@ -125,7 +125,9 @@ SAVE = """async (n) => {
 def shell_size() -> tuple[int, int, list[tuple[str, int, int]]]:
     """(raw bytes, gzip bytes, per file) of the precache manifest's code files, plus sw.js itself."""
     text = (PWA / "precache-manifest.js").read_text()
-    files = sorted(set(re.findall(r'^\s*"([^"]+)":\s*"[0-9a-f]{64}"', text, re.M)) | {"sw.js", "precache-manifest.js"})
+    files = sorted(
+        set(re.findall(r'^\s*"([^"]+)":\s*"[0-9a-f]{64}"', text, re.M)) | {"sw.js", "precache-manifest.js"}
+    )
     rows = []
     for name in files:
         # Images are not code; the supervisor screens are imported on first use (lazy.js) and never
@@ -140,8 +142,13 @@ def shell_size() -> tuple[int, int, list[tuple[str, int, int]]]:
 def precache_size() -> int:
     """gzip bytes of every code file the service worker precaches, supervisor screens included."""
     text = (PWA / "precache-manifest.js").read_text()
-    names = set(re.findall(r'^\s*"([^"]+)":\s*"[0-9a-f]{64}"', text, re.M)) | {"sw.js", "precache-manifest.js"}
-    return sum(len(gzip.compress((PWA / n).read_bytes(), compresslevel=9)) for n in names if not n.endswith(".png"))
+    names = set(re.findall(r'^\s*"([^"]+)":\s*"[0-9a-f]{64}"', text, re.M)) | {
+        "sw.js",
+        "precache-manifest.js",
+    }
+    return sum(
+        len(gzip.compress((PWA / n).read_bytes(), compresslevel=9)) for n in names if not n.endswith(".png")
+    )
 
 
 def serve_pwa() -> ThreadingHTTPServer:
