@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { assess, countByGrade, displayGrade, dueList, effectiveDue } from '../src/classify.js';
+import { assess, countByGrade, displayGrade, dueList, effectiveDue, latestVisitDays } from '../src/classify.js';
 
 const rules = JSON.parse(readFileSync(new URL('../../server/registry/rules.json', import.meta.url), 'utf8'));
 const bundle = { rules, settings: {} };
@@ -49,4 +49,17 @@ test('live assessment on the phone, and the grade shown in lists', () => {
   assert.deepEqual(countByGrade([{ grade: 'red' }, { grade_suggested: 'blue' }, {}]), {
     red: 1, orange: 0, yellow: 0, blue: 1, none: 1,
   });
+});
+
+test('latestVisitDays keeps each minor\'s latest live visit', () => {
+  const latest = latestVisitDays([
+    { minor_id: 'a', visited_at: '2026-11-01T12:00:00Z' },
+    { minor_id: 'a', visited_at: '2026-11-20T12:00:00Z' },
+    { minor_id: 'a', visited_at: '2026-11-25T12:00:00Z', _deleted: true },
+    { minor_id: 'a', visited_at: '2026-11-10T12:00:00Z' },
+    { minor_id: 'b', visited_at: '2026-10-05T12:00:00Z' },
+  ]);
+  assert.equal(latest.get('a'), '2026-11-20');
+  assert.equal(latest.get('b'), '2026-10-05');
+  assert.equal(latest.has('c'), false);
 });
