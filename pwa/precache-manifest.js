@@ -48,7 +48,7 @@ self.PRECACHE = {
   "src/views/sup/common.js": "7bde649fd4e241bd3c2873c90cb5da9394a9d3cecca9bc7dc300a3102e6f4e82",
   "src/views/sup/conflicts.js": "d707acc4564646cfa6a88e361731863adf3aecf809a63d00569533bed12b4591",
   "src/views/sup/duplicates.js": "2c407a74aa173ad4588f902043346e67ac21e6a3c921ff6c7231b8b320d7f7ce",
-  "src/views/sup/filters.js": "332d1fc75520a32a40af2e3ca97b138163da422039c9569c0fe3e839e6bf1d41",
+  "src/views/sup/filters.js": "7610768efa1ac1fd2ea9f9d87739070e118870bfcf70d160cfc94ebddc47248b",
   "src/views/sup/grades.js": "d9406877b8c5e9fe3d5a0b475d1f9c6a5aaec637d7422327e5945684393e6e13",
   "src/views/sup/ledger.js": "f37d12ca247f1b5bcaec2ef2920f1f46673bb72e6c232b44402f84462949e60b",
   "src/views/sup/measures.js": "6575431fd9927bb981ba9ec54c9102f6d649a0c49a27230b2ef6056408d945be",
@@ -73,5 +73,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "9864942e10d99e2f"
+ "version": "b4243b07b553371b"
 };

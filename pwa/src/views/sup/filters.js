@@ -22,8 +22,16 @@ const cache = {};
 function useChoices(name, load, enabled = true) {
   const [data, setData] = useState(cache[name] ?? null);
   useEffect(() => {
-    if (cache[name] || !enabled) return;
-    load().then((d) => { cache[name] = d; setData(d); }, () => {});
+    if (cache[name] || !enabled) return undefined;
+    // A choice list that failed to load (a moment without signal) is asked for again.
+    let timer = null;
+    let attempts = 0;
+    const fetchOnce = () => load().then((d) => { cache[name] = d; setData(d); }, () => {
+      attempts += 1;
+      if (attempts < 5) timer = setTimeout(fetchOnce, 1500 * attempts);
+    });
+    fetchOnce();
+    return () => clearTimeout(timer);
   }, [name, enabled]);
   return data ?? [];
 }
