@@ -19,7 +19,6 @@ class AreaLevel(enum.StrEnum):
 
 
 LEVEL_ORDER = [AreaLevel.street, AreaLevel.village, AreaLevel.group, AreaLevel.grid]
-LEVEL_LABELS = {"street": "街道", "village": "村/社区", "group": "组", "grid": "网格"}
 
 
 class Area(Synced, Base):

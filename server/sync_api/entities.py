@@ -9,7 +9,6 @@ from functools import cached_property
 import marshmallow as ma
 
 from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
-from server.areas.models import Area
 from server.changes import record_change, record_delete
 from server.extensions import db
 from server.registry import schemas as registry_schemas
@@ -189,9 +188,3 @@ ADAPTERS: dict[str, Adapter] = {
         writers=frozenset({*REGISTRY_ROLES, Role.sentinel}),
     ),
 }
-
-AREA_FIELDS = ("id", "code", "name", "level", "parent_id", "path")
-
-
-def area_wire(area: Area) -> dict:
-    return area.to_wire()
