@@ -212,7 +212,8 @@ def merged_problems(minor: Minor, changes: dict) -> dict:
         f: getattr(minor, f) for f in ("birth_date", "out_of_school_since", "health", "disability_grade")
     }
     merged.update(changes)
-    if "id_number" not in changes and minor.id_number_enc:
+    # The stored ID matters only against a new birth date: decrypt it only then.
+    if "birth_date" in changes and "id_number" not in changes and minor.id_number_enc:
         merged["id_number"] = cipher().decrypt(minor.id_number_enc)
     return minor_consistency(merged)
 
