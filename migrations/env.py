@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from server.db import Base
+from server.core.db import Base
 
 
 def _url() -> str:
@@ -19,12 +19,12 @@ def _url() -> str:
 
 def render_item(type_, obj, autogen_context):
     """Write our shared column types by name, so migrations read like the models."""
-    from server.db import UTCDateTime
+    from server.core.db import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "server.db.UTCDateTime()"
+        return "server.core.db.UTCDateTime()"
     if type_ == "type" and isinstance(obj, sa.JSON) and obj._variant_mapping:
-        return "server.db.JSONType"
+        return "server.core.db.JSONType"
     return False
 
 

@@ -13,7 +13,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config)
     configure_extensions(app)
     register_blueprints(app)
-    from server.errors import register_error_handlers
+    from server.core.errors import register_error_handlers
 
     register_error_handlers(app)
     return app
@@ -23,7 +23,7 @@ def configure_extensions(app: Flask) -> None:
     from flask_compress import Compress
 
     from server.accounts import tokens
-    from server.extensions import api, db, jwt, limiter
+    from server.core.extensions import api, db, jwt, limiter
     from server.registry.idnumber import FieldCipher
 
     db.init_app(app)
@@ -60,14 +60,15 @@ def register_blueprints(app: Flask) -> None:
     from server import health, pwa
     from server.accounts.routes import auth_blp, users_blp
     from server.areas.routes import blp as areas_blp
-    from server.extensions import api
+    from server.core.extensions import api
+    from server.duplicates import routes as _duplicate_views  # noqa: F401  (views under /api/minors)
     from server.ledger.routes import blp as ledger_blp
     from server.measures.routes import blp as measures_blp
     from server.notifications.routes import blp as notifications_blp
     from server.referrals.routes import blp as referrals_blp
-    from server.registry.grading_routes import blp as grading_blp
+    from server.registry import grading_routes as _grading_views  # noqa: F401  (views under /api/minors)
     from server.registry.routes import households_blp, minors_blp
-    from server.registry.supervision_routes import blp as supervision_blp
+    from server.registry.settings_routes import rules_blp, settings_blp
     from server.reports.routes import blp as reports_blp
     from server.stats.routes import blp as stats_blp
     from server.sync_api.routes import register as register_sync
@@ -79,9 +80,9 @@ def register_blueprints(app: Flask) -> None:
         areas_blp,
         households_blp,
         minors_blp,
-        grading_blp,
+        settings_blp,
+        rules_blp,
         visits_blp,
-        supervision_blp,
         reports_blp,
         referrals_blp,
         measures_blp,

@@ -73,7 +73,7 @@ def create_user(username, password, role, areas, display_name, unit, sentinel_ki
     """Create a user with a role and its area(s)."""
     from server.accounts.service import AccountError
     from server.accounts.service import create_user as create
-    from server.extensions import db as database
+    from server.core.extensions import db as database
 
     app = _app()
     with app.app_context():
@@ -96,7 +96,7 @@ def create_user(username, password, role, areas, display_name, unit, sentinel_ki
 def import_areas(csv_file: Path) -> None:
     """Import areas from a CSV with columns code,name,level,parent_code (all or nothing)."""
     from server.areas.service import AreaError, import_csv
-    from server.extensions import db as database
+    from server.core.extensions import db as database
 
     app = _app()
     with app.app_context():
@@ -115,7 +115,7 @@ def import_areas(csv_file: Path) -> None:
 def refresh(area_code: str | None) -> None:
     """Re-derive every active minor: run daily, so birthdays move categories and archive adults."""
     from server.areas.models import Area
-    from server.extensions import db as database
+    from server.core.extensions import db as database
     from server.registry.derive import refresh_all
 
     app = _app()
@@ -130,7 +130,7 @@ def refresh(area_code: str | None) -> None:
         changed = refresh_all(prefix)
         database.session.commit()
         click.echo(f"{changed} minors changed")
-        from server.localtime import local_today
+        from server.core.localtime import local_today
         from server.notifications.overdue import notify_overdue
         from server.notifications.webhook import retry_failed
 

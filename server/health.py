@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from server.extensions import db
+from server.core.extensions import db
 
 blp = Blueprint("health", __name__)
 

@@ -3,7 +3,7 @@
 from server.accounts.models import RevokedToken, User, user_area
 from server.areas.models import Area
 from server.audit.models import AuditEvent
-from server.changes import ScopeExit, SyncClock
+from server.core.changes import ScopeExit, SyncClock
 from server.ledger.models import ImportJob
 from server.measures.models import Measure
 from server.notifications.models import Notification, WebhookDelivery

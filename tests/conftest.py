@@ -19,7 +19,7 @@ from sqlalchemy import orm as so
 from server import create_app
 from server.accounts import service as accounts_service
 from server.config import TestConfig
-from server.extensions import db, limiter
+from server.core.extensions import db, limiter
 from server.migrate import upgrade
 
 DEMO_PASSWORD = "demo-password-1"

@@ -16,9 +16,9 @@ from server.accounts.models import User
 from server.accounts.service import create_user
 from server.areas.models import Area
 from server.areas.service import create_area
-from server.extensions import db
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.registry import service as registry
-from server.scope import Scope
 from server.visits import service as visits
 
 PASSWORD = "demo-password-1"

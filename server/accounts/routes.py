@@ -8,11 +8,12 @@ from flask_jwt_extended import get_current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint, abort
 
 from server.accounts import schemas, service
-from server.accounts.models import Role, User
+from server.accounts.models import User
 from server.audit.service import audit
-from server.extensions import db, limiter, login_account_key
-from server.pagination import PAGE_PARAMS, SelectPage
-from server.scope import current_scope, roles_required
+from server.core.extensions import db, limiter, login_account_key
+from server.core.pagination import PAGE_PARAMS, SelectPage
+from server.core.roles import Role
+from server.core.scope import current_scope, roles_required
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录 Authentication")
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="用户 Users")
@@ -97,11 +98,7 @@ class Users(MethodView):
     def post(self, data):
         """Create a user; registry roles are given areas of my street."""
         _areas_within_scope(data.get("areas", []))
-        try:
-            user = service.create_user(**data)
-        except service.AccountError as exc:
-            db.session.rollback()
-            abort(422, errors={"json": exc.errors})
+        user = service.create_user(**data)
         audit("create", "user", user.id, fields=[k for k in data if k != "password"])
         db.session.commit()
         return user
@@ -122,11 +119,7 @@ class UserItem(MethodView):
         """Change a user: role, areas, password (revokes its tokens), active (revokes when off)."""
         user = _user_in_scope(user_id)
         _areas_within_scope(changes.get("areas", []))
-        try:
-            service.update_user(user, changes)
-        except service.AccountError as exc:
-            db.session.rollback()
-            abort(422, errors={"json": exc.errors})
+        service.update_user(user, changes)
         audit("update", "user", user.id, fields=changes)
         db.session.commit()
         return user

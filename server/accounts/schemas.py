@@ -5,8 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from server.accounts.models import SENTINEL_KINDS, UNITS, Role
-from server.validation import StrictSchema, not_blank_length, one_of, phone_number
+from server.accounts.models import SENTINEL_KINDS, UNITS
+from server.core.roles import Role
+from server.core.validation import StrictSchema, not_blank_length, one_of, phone_number
 
 
 class LoginIn(StrictSchema):

@@ -9,9 +9,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
-from server.accounts.models import SENTINEL_KINDS, UNITS, RevokedToken, Role, User
+from server.accounts.models import SENTINEL_KINDS, UNITS, RevokedToken, User
 from server.areas.models import Area
-from server.extensions import db
+from server.core.errors import FieldErrors
+from server.core.extensions import db
+from server.core.roles import Role
 
 hasher = PasswordHasher()
 _dummy_hash: str | None = None
@@ -25,10 +27,8 @@ def _timing_guard_hash() -> str:
     return _dummy_hash
 
 
-class AccountError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class AccountError(FieldErrors):
+    pass
 
 
 def hash_password(password: str) -> str:

@@ -8,8 +8,8 @@ from flask import jsonify
 from flask_jwt_extended import JWTManager
 
 from server.accounts.models import RevokedToken, User
-from server.errors import error_payload
-from server.extensions import db
+from server.core.errors import error_payload
+from server.core.extensions import db
 
 
 def _unauthorized(message: str, reason: str):

@@ -7,8 +7,8 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.changes import Synced
-from server.db import Base
+from server.core.changes import Synced
+from server.core.db import Base
 
 
 class AreaLevel(enum.StrEnum):

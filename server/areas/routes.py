@@ -7,12 +7,12 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.accounts.models import REGISTRY_ROLES
 from server.areas import service
 from server.areas.models import Area
-from server.extensions import db
-from server.scope import current_scope, roles_required
-from server.validation import StrictSchema
+from server.core.extensions import db
+from server.core.roles import REGISTRY_ROLES
+from server.core.scope import current_scope, roles_required
+from server.core.validation import StrictSchema
 
 blp = Blueprint("areas", __name__, url_prefix="/api/areas", description="区域 Areas")
 
@@ -59,11 +59,7 @@ class Areas(MethodView):
                 )
         else:
             abort(403, message="只能在本街道下新建区域 / Areas are created under your street.")
-        try:
-            area = service.create_area(data["code"], data["name"], data["level"], parent)
-        except service.AreaError as exc:
-            db.session.rollback()
-            abort(422, errors={"json": exc.errors})
+        area = service.create_area(data["code"], data["name"], data["level"], parent)
         db.session.commit()
         return area
 

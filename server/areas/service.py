@@ -8,14 +8,13 @@ import io
 import sqlalchemy as sa
 
 from server.areas.models import LEVEL_ORDER, Area
-from server.extensions import db
-from server.scope import Scope
+from server.core.errors import FieldErrors
+from server.core.extensions import db
+from server.core.scope import Scope
 
 
-class AreaError(ValueError):
-    def __init__(self, errors: dict) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class AreaError(FieldErrors):
+    pass
 
 
 def areas_in_scope(scope: Scope) -> list[Area]:

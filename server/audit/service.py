@@ -8,8 +8,8 @@ from flask import has_request_context, request
 from flask_jwt_extended import get_current_user
 
 from server.audit.models import AuditEvent
-from server.extensions import db
-from server.scope import device_id
+from server.core.extensions import db
+from server.core.scope import device_id
 
 
 def audit(

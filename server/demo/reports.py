@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from server.accounts.models import User
+from server.core.scope import Scope
 from server.demo.names import record_id
 from server.reports.models import REPORT_STATUSES, Report
 from server.reports.schemas import ReportCreate
 from server.reports.service import create_report, update_report
-from server.scope import Scope
 
 
 @dataclass(frozen=True)

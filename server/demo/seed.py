@@ -24,17 +24,17 @@ from server.accounts import service as accounts
 from server.accounts.models import SENTINEL_KINDS, UNITS, User
 from server.areas.models import Area
 from server.areas.service import create_area
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.demo import names
 from server.demo.families import Child, Family, plan_families
 from server.demo.measures import add_measures
 from server.demo.reports import add_reports
 from server.demo.street import STREET, VILLAGES, HouseholdPlan, areas, grids, local_moment, plan_households
 from server.demo.visits import Subject, plan_visits
-from server.extensions import db
 from server.registry.models import GradeChange, Minor
 from server.registry.schemas import HouseholdCreate, MinorCreate
 from server.registry.service import create_household, create_minor, derive, set_grade
-from server.scope import Scope
 from server.visits.schemas import VisitCreate
 from server.visits.service import create_visit, update_visit
 

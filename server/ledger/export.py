@@ -19,7 +19,7 @@ from sqlalchemy import orm as so
 
 from server.accounts.models import User
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
 from server.ledger.columns import EXPORT_HEADERS
 from server.registry.models import CATEGORIES, Household, Minor
 from server.stats import labels

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from server.audit.service import audit
-from server.extensions import db
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.ledger import writer
 from server.ledger.reader import Ledger
 from server.ledger.rows import Candidate, RowChecker, normalise_address
 from server.registry.models import Household, Minor
-from server.scope import Scope
 
 PROGRESS_EVERY = 500
 LIST_LIMIT = 1000

@@ -15,12 +15,12 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from server.accounts.models import User
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.ledger.importer import Options, import_ledger
 from server.ledger.models import ImportJob
 from server.ledger.reader import Ledger, LedgerFileError
-from server.scope import Scope
 
 log = logging.getLogger(__name__)
 

@@ -8,19 +8,23 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from server.core.errors import DomainError
 from server.ledger.columns import BY_HEADER, EXAMPLE_MARK, REQUIRED_HEADERS, Column
 
 # Sheets of our own template that carry no records.
 NOTE_SHEETS = ("填写说明", "网格编码")
 
 
-class LedgerFileError(ValueError):
+class LedgerFileError(DomainError):
     """The file as a whole cannot be imported (not a workbook, wrong columns); answered 422."""
 
+    status = 422
+
     def __init__(self, message: str, errors: dict | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+        super().__init__(errors, message)
+
+    def answer_errors(self) -> dict | None:
+        return self.errors or None
 
 
 class Ledger:

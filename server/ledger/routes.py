@@ -8,17 +8,17 @@ import marshmallow as ma
 from flask import current_app, request, send_file, url_for
 from flask_smorest import Blueprint, abort
 
-from server.accounts.models import SUPERVISOR_ROLES
 from server.audit.service import audit
-from server.extensions import db
+from server.core.extensions import db
+from server.core.localtime import local_today
+from server.core.roles import SUPERVISOR_ROLES
+from server.core.scope import current_scope, roles_required
 from server.ledger import jobs
 from server.ledger.export import export_ledger
 from server.ledger.importer import Options, import_ledger
 from server.ledger.models import ImportJob
-from server.ledger.reader import Ledger, LedgerFileError
+from server.ledger.reader import Ledger
 from server.ledger.template import template
-from server.localtime import local_today
-from server.scope import current_scope, roles_required
 from server.stats.routes import XLSX, AreaQuery
 from server.stats.target import resolve
 
@@ -89,10 +89,7 @@ def import_file(options, files):
     upload = files["file"]
     scope = current_scope()
     options = Options(dry_run=options["dry_run"], all_or_nothing=options["all_or_nothing"])
-    try:
-        ledger = Ledger(upload.stream)
-    except LedgerFileError as exc:
-        abort(422, message=exc.message, errors=exc.errors or None)
+    ledger = Ledger(upload.stream)
     try:
         rows = ledger.row_count()
         if rows > current_app.config.get("HUMIAO_LEDGER_SYNC_ROWS", SYNC_ROWS):

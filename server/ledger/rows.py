@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from server.accounts.models import Role, User, user_area
+from server.accounts.models import User, user_area
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
+from server.core.roles import Role
+from server.core.scope import Scope
 from server.ledger.columns import BY_HEADER, HEADER_OF_FIELD, CellError
 from server.registry.schemas import HouseholdCreate, MinorCreate
 from server.registry.service import cipher
-from server.scope import Scope
 
 # Stands in for the household id while a row is validated: the household may not exist yet.
 PLACEHOLDER_HOUSEHOLD = str(uuid.UUID(int=0))

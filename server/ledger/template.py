@@ -11,12 +11,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from server.accounts.models import Role, User, user_area
+from server.accounts.models import User, user_area
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
+from server.core.roles import Role
+from server.core.scope import Scope
 from server.ledger.columns import EXAMPLE_MARK, IMPORT_COLUMNS
 from server.registry.idnumber import check_char
-from server.scope import Scope
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -17,15 +17,15 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from server.audit.service import audit
-from server.changes import record_change
-from server.clock import server_hlc
-from server.db import new_uuid, utcnow
-from server.extensions import db
+from server.core.changes import record_change
+from server.core.clock import server_hlc
+from server.core.db import new_uuid, utcnow
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.ledger.rows import Candidate, normalise_address
 from server.registry import idnumber
 from server.registry.models import Household, Minor
 from server.registry.service import cipher, derive
-from server.scope import Scope
 
 FLUSH_BATCH = 2000
 

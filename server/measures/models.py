@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 MEASURE_KINDS = (
     "psych_intervention", "living_aid", "legal_aid", "school_transfer", "medical", "referral",

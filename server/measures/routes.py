@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.accounts.models import REGISTRY_ROLES
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.extensions import db
+from server.core.roles import REGISTRY_ROLES
+from server.core.scope import current_scope, roles_required
 from server.measures import schemas, service
-from server.registry.routes import unprocessable
-from server.registry.service import FieldErrors, get_minor
-from server.scope import current_scope, roles_required
+from server.registry.service import get_minor
 
 blp = Blueprint("measures", __name__, url_prefix="/api", description="帮扶措施 Assistance measures")
 registry_roles = roles_required(REGISTRY_ROLES)
@@ -32,10 +31,7 @@ class Measures(MethodView):
         """Plan a measure: what, who is responsible (a user of the area or a member unit), by when."""
         scope = current_scope()
         minor = get_minor(scope, str(minor_id))
-        try:
-            measure = service.create_measure(scope, minor, data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        measure = service.create_measure(scope, minor, data)
         db.session.commit()
         return measure
 
@@ -56,10 +52,7 @@ class MeasureItem(MethodView):
         scope = current_scope()
         minor = get_minor(scope, str(minor_id))
         measure = service.get_measure(minor, str(measure_id))
-        try:
-            service.update_measure(scope, minor, measure, changes)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.update_measure(scope, minor, measure, changes)
         db.session.commit()
         return measure
 

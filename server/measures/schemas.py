@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
+from server.core.validation import StrictSchema, not_blank_length, one_of, text
 from server.measures.models import MEASURE_KINDS, MEASURE_STATUSES
-from server.validation import StrictSchema, not_blank_length, one_of, text
 
 
 class MeasureFields(StrictSchema):

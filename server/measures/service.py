@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
-from server.accounts.models import REGISTRY_ROLES, User
+from server.accounts.models import User
 from server.audit.service import audit
-from server.db import utcnow
-from server.extensions import db
-from server.localtime import local_date
+from server.core.db import utcnow
+from server.core.errors import FieldErrors, NotFound
+from server.core.extensions import db
+from server.core.localtime import local_date
+from server.core.roles import REGISTRY_ROLES
+from server.core.scope import Scope
 from server.measures.models import NEXT_STATUSES, STEP_TIMESTAMPS, Measure
 from server.registry.models import GradeChange, Minor
 from server.registry.rules import age_on
-from server.registry.service import FieldErrors
-from server.scope import Scope
 
 # 红色等级: intervention measures within this time of a child becoming red (DESIGN §4).
 MEASURE_WINDOW = timedelta(hours=24)
@@ -31,7 +31,7 @@ def measures_of(minor: Minor) -> list[Measure]:
 def get_measure(minor: Minor, measure_id: str) -> Measure:
     measure = db.session.get(Measure, measure_id)
     if measure is None or measure.minor_id != minor.id:
-        abort(404)
+        raise NotFound()
     return measure
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.db import Base, JSONType, UTCDateTime, utcnow
+from server.core.db import Base, JSONType, UTCDateTime, utcnow
 
 NOTIFICATION_KINDS = (
     "visit_returned",

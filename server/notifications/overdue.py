@@ -6,8 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from server.accounts.models import Role
-from server.extensions import db
+from server.core.extensions import db
+from server.core.roles import Role
 from server.notifications import labels
 from server.notifications.models import Notification
 from server.notifications.service import notify, users_covering

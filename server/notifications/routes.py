@@ -8,12 +8,12 @@ from flask_jwt_extended import get_current_user
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from server.accounts.models import Role
-from server.extensions import db
+from server.core.extensions import db
+from server.core.pagination import PAGE_PARAMS, SelectPage
+from server.core.roles import Role
+from server.core.scope import roles_required
 from server.notifications import service
 from server.notifications.webhook import deliver_committed
-from server.pagination import PAGE_PARAMS, SelectPage
-from server.scope import roles_required
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/notifications", description="消息 Notifications")
 blp.after_app_request(deliver_committed)

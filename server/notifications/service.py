@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
-from server.accounts.models import Role, User, user_area
+from server.accounts.models import User, user_area
 from server.areas.models import Area
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.errors import NotFound
+from server.core.extensions import db
+from server.core.roles import Role
 from server.notifications.models import Notification
 
 
@@ -80,7 +81,7 @@ def unread_count(user: User) -> int:
 def mark_read(user: User, notification_id: int) -> Notification:
     notice = db.session.get(Notification, notification_id)
     if notice is None or notice.user_id != user.id:
-        abort(404)
+        raise NotFound()
     if notice.read_at is None:
         notice.read_at = utcnow()
     return notice

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import orm as so
 
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.extensions import db
 from server.notifications.models import WebhookDelivery
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 REFERRAL_STATUSES = ("sent", "accepted", "in_progress", "done", "declined")
 # What a unit may answer from each status; done and declined are final.

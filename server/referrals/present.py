@@ -8,16 +8,17 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from server.accounts.models import Role, User
+from server.accounts.models import User
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
+from server.core.pagination import by_id
+from server.core.roles import Role
+from server.core.scope import Scope
 from server.notifications.service import path_and_ancestors
 from server.referrals.models import Referral, ReferralEvent
 from server.registry.models import Minor
 from server.registry.rules import age_on
 from server.reports.models import Report
-from server.scope import Scope
-from server.visits.paging import by_id
 
 LIAISON_FIELDS = (
     "id", "to_unit", "reason", "status", "response", "automatic", "sent_at", "accepted_at", "started_at",

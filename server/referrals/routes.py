@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.accounts.models import SUPERVISOR_ROLES, Role
-from server.extensions import db
-from server.localtime import local_today
-from server.pagination import PAGE_PARAMS
+from server.core.extensions import db
+from server.core.localtime import local_today
+from server.core.pagination import PAGE_PARAMS, Presented, PresentedPage
+from server.core.roles import SUPERVISOR_ROLES, Role
+from server.core.scope import current_scope, roles_required
 from server.referrals import schemas, service
 from server.referrals.present import present, present_events
-from server.registry.routes import unprocessable
-from server.registry.service import FieldErrors
-from server.scope import current_scope, roles_required
-from server.visits.paging import Presented, PresentedPage
 
 blp = Blueprint("referrals", __name__, url_prefix="/api/referrals", description="转介 Referrals")
 
@@ -44,10 +41,7 @@ class Referrals(MethodView):
     def post(self, data):
         """Refer a report or a minor of my area to a member unit (village officers, street admins)."""
         scope = current_scope()
-        try:
-            referral = service.send_referral(scope, data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        referral = service.send_referral(scope, data)
         db.session.commit()
         return _one(scope, referral)
 
@@ -68,10 +62,7 @@ class ReferralItem(MethodView):
         """The unit's next step: accepted, in_progress (a progress note), done (the outcome), declined (why)."""
         scope = current_scope()
         referral = service.get_referral(scope, str(referral_id))
-        try:
-            service.respond(scope, referral, data["status"], data.get("note"))
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.respond(scope, referral, data["status"], data.get("note"))
         db.session.commit()
         return _one(scope, referral)
 

@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validates_schema
 
 from server.accounts.models import UNITS
+from server.core.validation import StrictSchema, not_blank_length, one_of, text, uuid_string
 from server.referrals.models import REFERRAL_STATUSES
-from server.validation import StrictSchema, not_blank_length, one_of, text, uuid_string
 
 
 class ReferralCreate(StrictSchema):

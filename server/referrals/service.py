@@ -6,19 +6,20 @@ A liaison sees only the minimum of the case (present.py); supervisors see their 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
-from server.accounts.models import SUPERVISOR_ROLES, Role
 from server.audit.service import audit
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.errors import FieldErrors, NotFound, NotPermitted
+from server.core.events import presenting_reports, report_mandatory
+from server.core.extensions import db
+from server.core.roles import SUPERVISOR_ROLES, Role
+from server.core.scope import Scope
 from server.notifications import labels
 from server.notifications.service import liaisons_of, notify, supervisors_of
 from server.referrals.models import NEXT_STATUSES, STEP_TIMESTAMPS, Referral, ReferralEvent
 from server.registry.models import Minor
-from server.registry.service import FieldErrors, NotPermitted
 from server.reports.models import Report
-from server.scope import Scope
+from server.reports.service import update_report
 
 NOTE_REQUIRED = {
     "in_progress": "请填写进展情况 / Say what has been done so far.",
@@ -37,7 +38,7 @@ def may_read(scope: Scope, referral: Referral) -> bool:
 def get_referral(scope: Scope, referral_id: str) -> Referral:
     referral = db.session.get(Referral, referral_id)
     if referral is None or not may_read(scope, referral):
-        abort(404)
+        raise NotFound()
     return referral
 
 
@@ -81,10 +82,38 @@ def send_referral(scope: Scope, data: dict) -> Referral:
         area_path=report.area_path if report else minor.area_path,
     )  # fmt: skip
     if report is not None and report.status in ("new", "acknowledged"):
-        from server.reports.service import update_report
-
         update_report(scope, report, {"status": "referred"})
     return referral
+
+
+@report_mandatory.connect
+def refer_to_police(report: Report) -> None:
+    """Once per report: the police get it as a referral, whoever files it and however it arrives."""
+    sent = db.session.scalar(
+        sa.select(Referral.id).where(Referral.report_id == report.id, Referral.to_unit == "police").limit(1)
+    )
+    if sent is None:
+        kind_zh, kind_en = (
+            labels.zh(labels.REPORT_KINDS, report.kind),
+            labels.en(labels.REPORT_KINDS, report.kind),
+        )
+        refer_automatically(report, f"强制报告：{kind_zh} / Mandatory report: {kind_en}")
+
+
+@presenting_reports.connect
+def referrals_of_reports(scope: Scope, reports: list[Report]) -> dict[str, dict]:
+    """Supervisors see the referrals made of each report they read."""
+    if scope.role not in SUPERVISOR_ROLES or not reports:
+        return {}
+    made: dict[str, list[dict]] = {report.id: [] for report in reports}
+    rows = db.session.scalars(
+        sa.select(Referral).where(Referral.report_id.in_(list(made))).order_by(Referral.sent_at)
+    )
+    for row in rows:
+        made[row.report_id].append(
+            {"id": row.id, "to_unit": row.to_unit, "status": row.status, "automatic": row.automatic}
+        )
+    return {report_id: {"referrals": items} for report_id, items in made.items()}
 
 
 def refer_automatically(report: Report, reason: str) -> Referral:

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from server.db import utcnow
-from server.extensions import db
-from server.localtime import local_date, local_today
+from server.core.db import utcnow
+from server.core.extensions import db
+from server.core.localtime import local_date, local_today
 from server.registry import rules
 from server.registry.models import Minor
 from server.registry.settings import settings_for

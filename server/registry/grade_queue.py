@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from server.core.scope import Scope
 from server.registry.models import Minor, awaiting_grade_decision
-from server.scope import Scope
 
 SEVERITY = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
 

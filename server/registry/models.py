@@ -7,8 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.changes import Synced
-from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.changes import Synced
+from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 
 class Household(Synced, Base):

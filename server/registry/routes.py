@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from server.accounts.models import REGISTRY_ROLES
-from server.extensions import db
-from server.pagination import PAGE_PARAMS, SelectPage
+from server.core.extensions import db
+from server.core.pagination import PAGE_PARAMS, SelectPage
+from server.core.roles import REGISTRY_ROLES
+from server.core.scope import current_scope, roles_required
 from server.registry import schemas, service
-from server.registry.service import FieldErrors, NotPermitted
-from server.scope import current_scope, roles_required
 
 households_blp = Blueprint("households", __name__, url_prefix="/api/households", description="户 Households")
 minors_blp = Blueprint("minors", __name__, url_prefix="/api/minors", description="未成年人 Minors")
 
 registry_roles = roles_required(REGISTRY_ROLES)
-
-
-def unprocessable(exc: FieldErrors):
-    db.session.rollback()
-    if isinstance(exc, NotPermitted):
-        abort(403, errors={"json": exc.errors})
-    abort(422, errors={"json": exc.errors})
 
 
 class Query(ma.Schema):
@@ -54,10 +46,7 @@ class Households(MethodView):
     @households_blp.response(201, schemas.HouseholdOut)
     def post(self, data):
         """Register a household in one of my grids."""
-        try:
-            household = service.create_household(current_scope(), data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        household = service.create_household(current_scope(), data)
         db.session.commit()
         return household
 
@@ -77,10 +66,7 @@ class HouseholdItem(MethodView):
         """Change some fields of a household."""
         scope = current_scope()
         household = service.get_household(scope, str(household_id))
-        try:
-            service.update_household(scope, household, changes)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.update_household(scope, household, changes)
         db.session.commit()
         return household
 
@@ -88,11 +74,7 @@ class HouseholdItem(MethodView):
     def delete(self, household_id):
         """Delete a household (soft: kept as a tombstone that syncs)."""
         scope = current_scope()
-        try:
-            service.delete_household(scope, service.get_household(scope, str(household_id)))
-        except FieldErrors as exc:
-            db.session.rollback()
-            abort(409, message=exc.errors["_schema"][0])
+        service.delete_household(scope, service.get_household(scope, str(household_id)))
         db.session.commit()
 
 
@@ -111,10 +93,7 @@ class Minors(MethodView):
     @minors_blp.response(201, schemas.MinorOut)
     def post(self, data):
         """Register a minor in a household of my area."""
-        try:
-            minor = service.create_minor(current_scope(), data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        minor = service.create_minor(current_scope(), data)
         db.session.commit()
         return minor
 
@@ -137,10 +116,7 @@ class MinorItem(MethodView):
         """Change some fields of a minor; categories and the suggested grade follow."""
         scope = current_scope()
         minor = service.get_minor(scope, str(minor_id))
-        try:
-            service.update_minor(scope, minor, changes)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.update_minor(scope, minor, changes)
         db.session.commit()
         return minor
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from server.registry import idnumber
-from server.registry.models import (
-    CATEGORIES,
-    GRADES,
-    MISBEHAVIOR_ORDINARY,
-    MISBEHAVIOR_SERIOUS,
-    PARENT_STATUSES,
-    RISK_FLAGS,
-)
-from server.validation import (
+from server.core.validation import (
     StrictSchema,
     not_blank_length,
     not_future_date,
@@ -24,6 +15,15 @@ from server.validation import (
     set_of,
     text,
     uuid_string,
+)
+from server.registry import idnumber
+from server.registry.models import (
+    CATEGORIES,
+    GRADES,
+    MISBEHAVIOR_ORDINARY,
+    MISBEHAVIOR_SERIOUS,
+    PARENT_STATUSES,
+    RISK_FLAGS,
 )
 
 

@@ -6,32 +6,20 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_smorest import abort
 
 from server.areas.models import Area
 from server.audit.service import audit
-from server.changes import record_change, record_delete
-from server.clock import server_hlc
-from server.db import utcnow
-from server.extensions import db
-from server.localtime import local_today
+from server.core.changes import record_change, record_delete
+from server.core.clock import server_hlc
+from server.core.db import utcnow
+from server.core.errors import Conflict, FieldErrors, NotFound, NotPermitted
+from server.core.events import minors_moved
+from server.core.extensions import db
+from server.core.localtime import local_today
+from server.core.scope import Scope
 from server.registry import idnumber
 from server.registry.models import Household, Minor, awaiting_grade_decision
 from server.registry.schemas import minor_consistency
-from server.scope import Scope
-from server.visits.models import Visit
-
-
-class FieldErrors(ValueError):
-    """Per-field validation errors in marshmallow's shape, raised by services."""
-
-    def __init__(self, errors: dict) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-class NotPermitted(FieldErrors):
-    """The fields are valid, but this role may not change them (403, or a rejected mutation)."""
 
 
 def cipher() -> idnumber.FieldCipher:
@@ -62,7 +50,7 @@ def household_query(scope: Scope, q: str | None = None, grid_id: int | None = No
 def get_household(scope: Scope, household_id: str) -> Household:
     household = db.session.get(Household, household_id)
     if household is None or household.deleted or not scope.covers(household.area_path):
-        abort(404)
+        raise NotFound()
     return household
 
 
@@ -81,13 +69,12 @@ def create_household(scope: Scope, data: dict, hlc: str | None = None) -> Househ
 
 
 def move_household(household: Household, grid: Area) -> None:
-    """A household that changes grid takes its minors and their visits along (same HLC order)."""
+    """A household that changes grid takes its minors along, and with them all that is theirs."""
     household.area_path = grid.path
     minors = db.session.scalars(sa.select(Minor).where(Minor.household_id == household.id)).all()
     for minor in minors:
         minor.area_path = grid.path
-        for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id == minor.id)):
-            visit.area_path = grid.path
+    minors_moved.send(None, minor_ids=[minor.id for minor in minors], area_path=grid.path)
 
 
 def update_household(scope: Scope, household: Household, changes: dict, hlc: str | None = None) -> Household:
@@ -106,9 +93,7 @@ def delete_household(scope: Scope, household: Household) -> None:
         .where(Minor.household_id == household.id, Minor.deleted_at.is_(None))
     )
     if members:
-        raise FieldErrors(
-            {"_schema": ["该户仍有登记的未成年人，请先移除 / Remove or move its minors first."]}
-        )
+        raise Conflict("该户仍有登记的未成年人，请先移除 / Remove or move its minors first.")
     record_delete(household)
     audit("delete", "household", household.id, user_id=scope.user.id)
 
@@ -133,7 +118,7 @@ def minor_query(scope: Scope, q: str | None = None, **filters) -> sa.Select:
 def get_minor(scope: Scope, minor_id: str) -> Minor:
     minor = db.session.get(Minor, minor_id)
     if minor is None or minor.deleted or not scope.covers(minor.area_path):
-        abort(404)
+        raise NotFound()
     return minor
 
 
@@ -254,7 +239,7 @@ def set_grade(
     scope: Scope, minor: Minor, grade: str | None, reason: str, hlc: str | None = None, source: str = "api"
 ):
     """Confirm or override the grade (supervisors only); every change kept as history."""
-    from server.accounts.models import SUPERVISOR_ROLES
+    from server.core.roles import SUPERVISOR_ROLES
     from server.registry.models import GradeChange
 
     if scope.role not in SUPERVISOR_ROLES:

@@ -9,10 +9,10 @@ from flask import g, has_app_context
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import orm as so
 
-from server.db import Base, JSONType, UTCDateTime, utcnow
-from server.extensions import db
+from server.core.db import Base, JSONType, UTCDateTime, utcnow
+from server.core.extensions import db
+from server.core.validation import StrictSchema
 from server.registry import rules
-from server.validation import StrictSchema
 
 
 class StreetSettings(Base):

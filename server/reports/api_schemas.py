@@ -6,9 +6,9 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
+from server.core.validation import StrictSchema, one_of, uuid_string
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES
 from server.reports.schemas import ReportCreate, ReportOut
-from server.validation import StrictSchema, one_of, uuid_string
 
 
 class ReportFile(ReportCreate):

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.changes import Synced
-from server.db import Base, UTCDateTime, UUIDStr, new_uuid
+from server.core.changes import Synced
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
 
 MANDATORY_KINDS = (
     "private_parts_injury", "sexual_assault_under14", "pregnancy_from_assault",

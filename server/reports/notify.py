@@ -1,17 +1,15 @@
-"""An urgent report is heard at once: the village officer(s) and street admins in the app, the
-webhook (SMS gateway, duty phone), and for the nine mandatory kinds a referral to the police."""
+"""An urgent report is heard at once: the village officer(s) and street admins in the app, and the
+webhook (SMS gateway, duty phone). The police referral of a mandatory report is the referrals
+domain's, on the ``report_mandatory`` event."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app
 
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
 from server.notifications import labels, webhook
 from server.notifications.service import notify, supervisors_of
-from server.referrals.models import Referral
-from server.referrals.service import refer_automatically
 from server.reports.models import Report
 from server.reports.sla import first_response_due
 
@@ -57,16 +55,3 @@ def on_urgent(report: Report) -> None:
         f"#/reports/{report.id}",
     )
     webhook.queue("urgent_report", report.id, webhook_payload(report, area))
-
-
-def on_mandatory(report: Report) -> None:
-    """Once per report: the police get it as a referral, whoever files it and however it arrives."""
-    sent = db.session.scalar(
-        sa.select(Referral.id).where(Referral.report_id == report.id, Referral.to_unit == "police").limit(1)
-    )
-    if sent is None:
-        kind_zh, kind_en = (
-            labels.zh(labels.REPORT_KINDS, report.kind),
-            labels.en(labels.REPORT_KINDS, report.kind),
-        )
-        refer_automatically(report, f"强制报告：{kind_zh} / Mandatory report: {kind_en}")

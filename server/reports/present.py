@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
-from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, User
+from server.accounts.models import User
 from server.areas.models import Area
-from server.extensions import db
-from server.referrals.models import Referral
+from server.core.events import presenting_reports
+from server.core.pagination import as_dict, by_id
+from server.core.roles import REGISTRY_ROLES
+from server.core.scope import Scope
 from server.registry.models import Minor
 from server.reports.models import Report
 from server.reports.schemas import ReportOut
 from server.reports.sla import sla
-from server.scope import Scope
-from server.visits.paging import as_dict, by_id
 
 
 def present(scope: Scope, reports: list[Report], now: datetime | None = None) -> list[dict]:
@@ -24,17 +22,7 @@ def present(scope: Scope, reports: list[Report], now: datetime | None = None) ->
     areas = by_id(Area, (r.area_id for r in reports))
     minors = by_id(Minor, (r.minor_id for r in reports)) if registry else {}
     reporters = by_id(User, (r.reporter_id for r in reports)) if registry else {}
-    referrals: dict[str, list[dict]] = {}
-    if scope.role in SUPERVISOR_ROLES and reports:
-        rows = db.session.scalars(
-            sa.select(Referral)
-            .where(Referral.report_id.in_([r.id for r in reports]))
-            .order_by(Referral.sent_at)
-        )
-        for row in rows:
-            referrals.setdefault(row.report_id, []).append(
-                {"id": row.id, "to_unit": row.to_unit, "status": row.status, "automatic": row.automatic}
-            )
+    extras = [answer for _listener, answer in presenting_reports.send(scope, reports=reports)]
     items = []
     for report in reports:
         item = {**as_dict(report, ReportOut), **sla(report, now)}
@@ -46,7 +34,7 @@ def present(scope: Scope, reports: list[Report], now: datetime | None = None) ->
             item["reporter_display_name"] = reporter.display_name if reporter else None
         else:
             del item["minor_id"]  # the registry's link is not the sentinel's to follow
-        if scope.role in SUPERVISOR_ROLES:
-            item["referrals"] = referrals.get(report.id, [])
+        for extra in extras:
+            item.update(extra.get(report.id, {}))
         items.append(item)
     return items

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from server.accounts.models import REGISTRY_ROLES, Role
 from server.areas.models import Area
 from server.areas.service import areas_in_scope
-from server.extensions import db
-from server.pagination import PAGE_PARAMS
-from server.registry.routes import unprocessable
-from server.registry.service import FieldErrors
+from server.core.extensions import db
+from server.core.pagination import PAGE_PARAMS, Presented, PresentedPage
+from server.core.roles import REGISTRY_ROLES, Role
+from server.core.scope import current_scope, roles_required
 from server.reports import api_schemas as schemas
 from server.reports import service
 from server.reports.present import present
-from server.scope import current_scope, roles_required
-from server.visits.paging import Presented, PresentedPage
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="报告 Reports")
 
@@ -34,10 +31,7 @@ class Reports(MethodView):
     def get(self, args):
         """Reports of my area, or a sentinel's own: new first, urgent first; each with its response SLA."""
         scope = current_scope()
-        try:
-            stmt = service.report_query(scope, **args)
-        except FieldErrors as exc:
-            abort(422, errors={"query": exc.errors})
+        stmt = service.report_query(scope, **args)
         return Presented(stmt, lambda rows: present(scope, rows))
 
     @blp.arguments(schemas.ReportFile)
@@ -45,10 +39,7 @@ class Reports(MethodView):
     def post(self, data):
         """File a report; a mandatory kind is urgent: supervisors and the police hear at once."""
         scope = current_scope()
-        try:
-            report = service.create_report(scope, data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        report = service.create_report(scope, data)
         db.session.commit()
         return present(scope, [report])[0]
 
@@ -69,10 +60,7 @@ class ReportItem(MethodView):
         """Handle a report (supervisors): new -> acknowledged -> referred -> resolved -> closed, never back."""
         scope = current_scope()
         report = service.get_report(scope, str(report_id))
-        try:
-            service.update_report(scope, report, changes)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.update_report(scope, report, changes)
         db.session.commit()
         return present(scope, [report])[0]
 

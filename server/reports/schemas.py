@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
+from server.core.validation import StrictSchema, not_blank_length, one_of, phone_number, text, uuid_string
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES
-from server.validation import StrictSchema, not_blank_length, one_of, phone_number, text, uuid_string
 
 
 class ReportFields(StrictSchema):

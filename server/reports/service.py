@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
-from server.accounts.models import REGISTRY_ROLES, SENTINEL_KINDS, SUPERVISOR_ROLES, Role
+from server.accounts.models import SENTINEL_KINDS
 from server.areas.models import Area
 from server.audit.service import audit
-from server.changes import record_change
-from server.clock import server_hlc
-from server.db import utcnow
-from server.extensions import db
+from server.core.changes import record_change
+from server.core.clock import server_hlc
+from server.core.db import utcnow
+from server.core.errors import FieldErrors, NotFound, NotPermitted
+from server.core.events import report_mandatory
+from server.core.extensions import db
+from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
+from server.core.scope import Scope
 from server.registry.models import Minor
-from server.registry.service import FieldErrors, NotPermitted
 from server.reports import notify
 from server.reports.models import MANDATORY_KINDS, REPORT_STATUSES, Report
 from server.reports.sla import response_hours
-from server.scope import Scope
 
 OPEN_STATUSES = ("new", "acknowledged", "referred")
 HOTLINE_BY_STREET = {"source": ["12345热线报告由街道录入 / Hotline reports are entered by the street."]}
@@ -40,15 +41,15 @@ def may_read(scope: Scope, report: Report) -> bool:
 def get_report(scope: Scope, report_id: str) -> Report:
     report = db.session.get(Report, report_id)
     if report is None or report.deleted or not may_read(scope, report):
-        abort(404)
+        raise NotFound()
     return report
 
 
-def _area_for(scope: Scope, area_id: int) -> Area:
+def _area_for(scope: Scope, area_id: int, location: str = "json") -> Area:
     area = db.session.get(Area, area_id)
     reachable = area is not None and (scope.role == Role.sentinel or scope.covers(area.path))
     if not reachable:
-        raise FieldErrors({"area_id": ["您的辖区内没有该区域 / No such area in your reach."]})
+        raise FieldErrors({"area_id": ["您的辖区内没有该区域 / No such area in your reach."]}, location)
     return area
 
 
@@ -94,7 +95,7 @@ def create_report(scope: Scope, data: dict, hlc: str | None = None) -> Report:
     if report.urgent:
         notify.on_urgent(report)
     if report.mandatory:
-        notify.on_mandatory(report)
+        report_mandatory.send(report)
     return report
 
 
@@ -124,7 +125,7 @@ def update_report(scope: Scope, report: Report, changes: dict, hlc: str | None =
     if report.urgent and not was_urgent:
         notify.on_urgent(report)
     if report.mandatory and not was_mandatory:
-        notify.on_mandatory(report)
+        report_mandatory.send(report)
     return report
 
 
@@ -151,7 +152,7 @@ def report_query(scope: Scope, now: datetime | None = None, **filters) -> sa.Sel
         if filters.get(name) is not None:
             stmt = stmt.where(getattr(Report, name) == filters[name])
     if filters.get("area_id") is not None and scope.role != Role.sentinel:
-        area = _area_for(scope, filters["area_id"])
+        area = _area_for(scope, filters["area_id"], location="query")
         stmt = stmt.where(Report.area_path.startswith(area.path, autoescape=True))
     if filters.get("open"):
         stmt = stmt.where(Report.status.in_(OPEN_STATUSES))

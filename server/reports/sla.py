@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from server.db import utcnow
+from server.core.db import utcnow
 from server.registry.settings import settings_for
 from server.reports.models import Report
 

@@ -15,8 +15,8 @@ from flask import current_app
 
 from server.accounts.models import UNITS
 from server.areas.models import Area
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.extensions import db
 from server.registry.settings import settings_for
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES, Report
 from server.stats.periods import Period

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from server.extensions import db
+from server.core.extensions import db
 from server.registry.models import CATEGORIES, GRADES, Minor, awaiting_grade_decision
 from server.reports.models import REPORT_STATUSES, Report
 from server.stats.periods import Period

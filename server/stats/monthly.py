@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from server.db import utcnow
-from server.localtime import timezone
+from server.core.db import utcnow
+from server.core.localtime import timezone
 from server.registry.models import CATEGORIES
 from server.stats import casework, labels, service
 from server.stats.figures import GRADE_KEYS

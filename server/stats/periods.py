@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from server.localtime import local_today, timezone
+from server.core.localtime import local_today, timezone
 
 __all__ = ["Period", "local_midnight_utc", "local_today", "month_bounds", "shift_month"]
 

@@ -9,13 +9,13 @@ from flask import Response, send_file
 from flask_smorest import Blueprint
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from server.accounts.models import STATS_ROLES
-from server.extensions import db
-from server.scope import current_scope, roles_required
+from server.core.extensions import db
+from server.core.roles import STATS_ROLES
+from server.core.scope import current_scope, roles_required
+from server.core.validation import StrictSchema
 from server.stats import casework, monthly, monthly_page, scoreboard, service
 from server.stats.periods import Period, local_today
 from server.stats.target import Target, resolve
-from server.validation import StrictSchema
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="统计分析 Statistics")
 supervisors = roles_required(STATS_ROLES)

@@ -28,10 +28,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from server.accounts.models import UNITS, Role, User, user_area
+from server.accounts.models import UNITS, User, user_area
 from server.areas.models import Area
-from server.db import utcnow
-from server.extensions import db
+from server.core.db import utcnow
+from server.core.extensions import db
+from server.core.roles import Role
 from server.reports.models import Report
 from server.stats import casework, figures
 from server.stats.periods import Period

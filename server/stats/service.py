@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from server.accounts.models import Role, User, user_area
+from server.accounts.models import User, user_area
 from server.areas.models import Area
-from server.extensions import db
+from server.core.extensions import db
+from server.core.roles import Role
 from server.registry.models import Minor
 from server.reports.models import Report
 from server.stats import figures

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from server.areas.models import Area
-from server.extensions import db
-from server.scope import Scope
+from server.core.errors import NotFound
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.stats.sql import path_at_depth, path_depth
 
 
@@ -70,7 +70,7 @@ def resolve(scope: Scope, area_id: int | None) -> Target:
         return Target(area=None, paths=tuple(a.path for a in roots), roots=roots, everything=everything)
     area = db.session.get(Area, area_id)
     if area is None or not scope.covers(area.path):
-        abort(404)
+        raise NotFound()
     return Target(area=area, paths=(area.path,), roots=(area,))
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from server.accounts.models import User
 from server.audit.service import audit
-from server.clock import server_hlc
-from server.db import utcnow
-from server.extensions import db
-from server.scope import Scope
+from server.core.clock import server_hlc
+from server.core.db import utcnow
+from server.core.errors import Conflict, NotFound
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.sync_api.entities import ADAPTERS
 from server.sync_api.models import ConflictRecord
 
@@ -33,7 +33,7 @@ def mine(scope: Scope, status: str | None = "open") -> sa.Select:
 def get_conflict(scope: Scope, conflict_id: str) -> ConflictRecord:
     conflict = db.session.get(ConflictRecord, conflict_id)
     if conflict is None or not scope.covers(conflict.area_path):
-        abort(404)
+        raise NotFound()
     return conflict
 
 
@@ -84,7 +84,7 @@ class ConflictOut(ma.Schema):
 
 def _close(scope: Scope, conflict: ConflictRecord, status: str) -> None:
     if conflict.status != "open":
-        abort(409, message="该冲突已处理 / This conflict was already handled.")
+        raise Conflict("该冲突已处理 / This conflict was already handled.")
     conflict.status = status
     conflict.resolved_by = scope.user.id
     conflict.resolved_at = utcnow()
@@ -95,12 +95,12 @@ def restore(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
     adapter = ADAPTERS[conflict.entity]
     record = db.session.get(adapter.model, conflict.record_id)
     if record is None:
-        abort(404)
+        raise NotFound()
     _close(scope, conflict, "restored")
     hlc = server_hlc()
     if conflict.kind == "stale_delete":
         if adapter.delete is None:
-            abort(409, message="此类记录不能删除 / These records cannot be deleted.")
+            raise Conflict("此类记录不能删除 / These records cannot be deleted.")
         adapter.delete(scope, record)
     elif conflict.kind == "edit_deleted":
         record.deleted_at = None  # the edit outranks the delete it arrived after

@@ -8,17 +8,17 @@ from functools import cached_property
 
 import marshmallow as ma
 
-from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
-from server.changes import record_change, record_delete
-from server.extensions import db
+from server.core.changes import record_change, record_delete
+from server.core.errors import FieldErrors, NotPermitted
+from server.core.extensions import db
+from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
+from server.core.scope import Scope
 from server.registry import schemas as registry_schemas
 from server.registry import service as registry
 from server.registry.models import GRADES, Household, Minor
-from server.registry.service import FieldErrors, NotPermitted
 from server.reports import schemas as report_schemas
 from server.reports import service as reports
 from server.reports.models import Report
-from server.scope import Scope
 from server.visits import schemas as visit_schemas
 from server.visits import service as visits
 from server.visits.models import REVIEW_FIELDS, Visit

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 
 class SyncMutation(Base):

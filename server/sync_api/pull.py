@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.accounts.models import REGISTRY_ROLES, Role, User
+from server.accounts.models import User
 from server.areas.models import Area
-from server.changes import ScopeExit, high_water_mark
-from server.db import utcnow
-from server.extensions import db
+from server.core.changes import ScopeExit, high_water_mark
+from server.core.db import utcnow
+from server.core.extensions import db
+from server.core.roles import REGISTRY_ROLES, Role
+from server.core.scope import Scope
 from server.registry.models import GradeChange
 from server.reports.models import Report
-from server.scope import Scope
 from server.sync_api.entities import ADAPTERS
 from server.sync_api.models import Device
 from sync import decode_cursor, encode_cursor

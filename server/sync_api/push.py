@@ -8,18 +8,17 @@ from dataclasses import dataclass, field
 
 import marshmallow as ma
 import sqlalchemy as sa
-from werkzeug.exceptions import HTTPException
 
-from server import clock
 from server.accounts.models import User
-from server.changes import feed_held
-from server.db import new_uuid, utcnow
-from server.extensions import db
-from server.registry.service import FieldErrors
-from server.scope import Scope
+from server.core import clock
+from server.core.changes import feed_held
+from server.core.db import new_uuid, utcnow
+from server.core.errors import DomainError, NotFound
+from server.core.extensions import db
+from server.core.scope import Scope
+from server.core.validation import uuid_string
 from server.sync_api.entities import ADAPTERS, Adapter
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
-from server.validation import uuid_string
 from sync import Conflict, MergeError, Mutation, clamp, merge
 
 NOT_IN_SCOPE = ["您的辖区内没有该记录 / No such record in your area."]
@@ -103,14 +102,12 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
             result = _merge_and_write(scope, adapter, mutation)
     except MergeError as exc:
         result = _result(mid, "rejected", errors=exc.errors)
-    except (Rejected, FieldErrors) as exc:
+    except NotFound:  # a record out of reach is answered as if it did not exist
+        result = _result(mid, "rejected", errors={"id": NOT_IN_SCOPE})
+    except (Rejected, DomainError) as exc:
         result = _result(mid, "rejected", errors=exc.errors)
     except ma.ValidationError as exc:
         result = _result(mid, "rejected", errors=exc.normalized_messages())
-    except HTTPException as exc:  # a service's abort(404) for a record out of reach
-        result = _result(
-            mid, "rejected", errors={"id": NOT_IN_SCOPE if exc.code == 404 else [str(exc.description)]}
-        )
     if result["status"] == "rejected":
         report.rejected += 1
         report.log.append(

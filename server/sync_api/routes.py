@@ -10,17 +10,17 @@ from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES, Role, User
-from server.extensions import db
-from server.pagination import PAGE_PARAMS, SelectPage
-from server.registry.service import FieldErrors
-from server.scope import current_scope, device_id, roles_required
+from server.accounts.models import User
+from server.core.extensions import db
+from server.core.pagination import PAGE_PARAMS, SelectPage
+from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
+from server.core.scope import current_scope, device_id, roles_required
+from server.core.validation import one_of
 from server.sync_api import conflicts as conflict_service
 from server.sync_api.conflicts import ConflictOut
 from server.sync_api.models import Device
 from server.sync_api.pull import pull
 from server.sync_api.push import push
-from server.validation import one_of
 from sync import InvalidCursor
 
 sync_blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="同步 Sync (DESIGN §5)")
@@ -202,12 +202,7 @@ def restore_view(conflict_id):
     """Restore the discarded value: a new change that syncs out to every device."""
     scope = current_scope()
     conflict = conflict_service.get_conflict(scope, str(conflict_id))
-    try:
-        conflict_service.restore(scope, conflict)
-    except (FieldErrors, ma.ValidationError) as exc:
-        db.session.rollback()
-        errors = exc.errors if isinstance(exc, FieldErrors) else exc.normalized_messages()
-        abort(422, errors={"json": errors})
+    conflict_service.restore(scope, conflict)
     db.session.commit()
     return conflict
 

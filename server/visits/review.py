@@ -8,14 +8,14 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.areas.models import Area
-from server.extensions import db
+from server.core.errors import FieldErrors
+from server.core.extensions import db
+from server.core.pagination import Presented, as_dict, by_id
+from server.core.scope import Scope
 from server.notifications.service import notify
 from server.registry.models import Minor
 from server.registry.rules import age_on
-from server.registry.service import FieldErrors
-from server.scope import Scope
 from server.visits.models import ReviewDecision, Visit
-from server.visits.paging import Presented, as_dict, by_id
 from server.visits.schemas import VisitOut
 
 SEVERITY = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
@@ -74,9 +74,10 @@ def years_before(day: date, years: int) -> date:
 
 
 def area_in_scope(scope: Scope, area_id: int, field: str = "area_id") -> Area:
+    """An area filter of a query (``?area_id=``) that must lie in the scope."""
     area = db.session.get(Area, area_id)
     if area is None or not scope.covers(area.path):
-        raise FieldErrors({field: ["您的辖区内没有该区域 / No such area in your area."]})
+        raise FieldErrors({field: ["您的辖区内没有该区域 / No such area in your area."]}, location="query")
     return area
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from server.accounts.models import REGISTRY_ROLES, SUPERVISOR_ROLES
-from server.extensions import db
-from server.localtime import local_today
-from server.pagination import PAGE_PARAMS, SelectPage
-from server.registry.routes import unprocessable
-from server.registry.service import FieldErrors
-from server.scope import current_scope, roles_required
+from server.core.extensions import db
+from server.core.localtime import local_today
+from server.core.pagination import PAGE_PARAMS, PresentedPage, SelectPage
+from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES
+from server.core.scope import current_scope, roles_required
 from server.visits import review, schemas, service
-from server.visits.paging import PresentedPage
 
 blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="走访 Visits")
 
@@ -33,10 +30,7 @@ class Visits(MethodView):
     @blp.response(201, schemas.VisitOut)
     def post(self, data):
         """Log a visit; the minor's next due date moves on."""
-        try:
-            visit = service.create_visit(current_scope(), data)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        visit = service.create_visit(current_scope(), data)
         db.session.commit()
         return visit
 
@@ -56,10 +50,7 @@ class VisitItem(MethodView):
         """Review a visit (approve / return with a comment), or amend a returned one."""
         scope = current_scope()
         visit = service.get_visit(scope, str(visit_id))
-        try:
-            service.update_visit(scope, visit, changes)
-        except FieldErrors as exc:
-            unprocessable(exc)
+        service.update_visit(scope, visit, changes)
         db.session.commit()
         return visit
 
@@ -71,10 +62,7 @@ class VisitItem(MethodView):
 @blp.paginate(PresentedPage, **PAGE_PARAMS)
 def review_queue(args):
     """Submitted visits awaiting review in my area: red children first, then the longest waiting."""
-    try:
-        return review.review_queue(current_scope(), local_today(), **args)
-    except FieldErrors as exc:
-        abort(422, errors={"query": exc.errors})
+    return review.review_queue(current_scope(), local_today(), **args)
 
 
 @blp.route("/<uuid:visit_id>/reviews", methods=["GET"])

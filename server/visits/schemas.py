@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validates_schema
 
-from server.validation import StrictSchema, not_future_datetime, one_of, set_of, text, uuid_string
+from server.core.validation import StrictSchema, not_future_datetime, one_of, set_of, text, uuid_string
 from server.visits.models import FINDING_AREAS, MEASURES, REVIEW_STATUSES, VISIT_KINDS
 
 

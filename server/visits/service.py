@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
-from server.accounts.models import SUPERVISOR_ROLES
 from server.audit.service import audit
-from server.changes import record_change
-from server.clock import server_hlc
-from server.db import utcnow
-from server.extensions import db
-from server.localtime import local_date
+from server.core.changes import record_change
+from server.core.clock import server_hlc
+from server.core.db import utcnow
+from server.core.errors import FieldErrors, NotFound, NotPermitted
+from server.core.events import minors_moved
+from server.core.extensions import db
+from server.core.localtime import local_date
+from server.core.roles import SUPERVISOR_ROLES
+from server.core.scope import Scope
 from server.registry.models import Minor
-from server.registry.service import FieldErrors, NotPermitted, derive
-from server.scope import Scope
+from server.registry.service import derive
 from server.visits.models import REVIEW_FIELDS, Visit
 from server.visits.review import record_review
+
+
+@minors_moved.connect
+def follow_minors(_sender, minor_ids: list[str], area_path: str) -> None:
+    """A visit lives where its child lives."""
+    if minor_ids:
+        for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id.in_(minor_ids))):
+            visit.area_path = area_path
 
 
 def visit_query(scope: Scope, minor_id: str | None = None, review_status: str | None = None) -> sa.Select:
@@ -31,7 +40,7 @@ def visit_query(scope: Scope, minor_id: str | None = None, review_status: str | 
 def get_visit(scope: Scope, visit_id: str) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None or visit.deleted or not scope.covers(visit.area_path):
-        abort(404)
+        raise NotFound()
     return visit
 
 

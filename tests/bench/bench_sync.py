@@ -39,7 +39,7 @@ from argon2 import PasswordHasher  # noqa: E402
 from server import create_app  # noqa: E402
 from server.accounts import service as accounts_service  # noqa: E402
 from server.config import TestConfig  # noqa: E402
-from server.extensions import db  # noqa: E402
+from server.core.extensions import db  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from tests.bench.generate import populate_grid  # noqa: E402
 from tests.factories import PASSWORD, area, build_world  # noqa: E402

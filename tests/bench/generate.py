@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from server.extensions import db
+from server.core.extensions import db
+from server.core.scope import Scope
 from server.registry import service as registry
-from server.scope import Scope
 from server.visits import service as visits
 from tests.factories import area, user
 

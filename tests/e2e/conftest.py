@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from server.extensions import limiter
+from server.core.extensions import limiter
 from tests.e2e.rest import Rest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

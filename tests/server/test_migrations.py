@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import server.models  # noqa: F401 - the full metadata
-from server.db import Base
+from server.core.db import Base
 from server.migrate import downgrade, upgrade
 
 

@@ -18,12 +18,13 @@ import pytest
 import sqlalchemy as sa
 
 from server import create_app
-from server.accounts.models import Role, User
+from server.accounts.models import User
 from server.areas.models import Area
 from server.config import TestConfig as DemoConfig  # aliased: pytest would collect Test*
+from server.core.extensions import db
+from server.core.roles import Role
 from server.demo.families import plan_families
 from server.demo.seed import DEMO_PASSWORD, AlreadySeeded, is_seeded, seed_street
-from server.extensions import db
 from server.migrate import upgrade
 from server.registry import idnumber
 from server.registry.models import CATEGORIES, GRADES, GradeChange, Household, Minor
@@ -258,9 +259,9 @@ def test_cli_seed_demo_prints_the_logins(tmp_path):
 
 
 def test_most_high_risk_children_have_a_measure_and_a_few_red_are_flagged(ctx):
+    from server.core.scope import Scope
     from server.measures.models import Measure
     from server.measures.service import flags
-    from server.scope import Scope
 
     admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
     high_risk = db.session.scalars(

@@ -214,7 +214,7 @@ def test_service_writes_name_their_author_without_a_request(session):
 
 
 def test_a_red_child_never_visited_is_due_within_the_first_response_time(session):
-    from server.localtime import local_today
+    from server.core.localtime import local_today
 
     minor = _minor(session, risk_flags=["abuse_suspected"])
     assert minor.grade_suggested == "red"

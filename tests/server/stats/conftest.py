@@ -32,8 +32,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from server.extensions import db
-from server.localtime import local_today, timezone
+from server.core.extensions import db
+from server.core.localtime import local_today, timezone
 from server.registry.models import Minor
 from server.reports.models import MANDATORY_KINDS, Report
 from tests.factories import area, make_household, make_minor, make_visit, user

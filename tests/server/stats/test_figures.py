@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from server.localtime import local_today
+from server.core.localtime import local_today
 from tests.factories import area
 from tests.server.stats.conftest import period_query
 
@@ -198,7 +198,7 @@ def test_an_empty_area_has_zeros(client, login, session):
 def test_trend_months_split_at_local_midnight(client, login, session):
     from datetime import UTC, datetime, time
 
-    from server.localtime import timezone
+    from server.core.localtime import timezone
     from tests.factories import make_household, make_minor, make_visit
 
     first = local_today().replace(day=1)

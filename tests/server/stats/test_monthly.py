@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from server.localtime import local_today
+from server.core.localtime import local_today
 
 
 def _month() -> str:

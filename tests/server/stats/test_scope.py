@@ -88,7 +88,7 @@ def test_a_county_user_over_two_streets(client, login, street, session):
 
 
 def test_a_scope_over_every_street_needs_no_path_test(session):
-    from server.scope import Scope
+    from server.core.scope import Scope
     from server.stats.target import resolve
     from tests.factories import user
 

@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEvent
+from server.core.scope import Scope
 from server.measures.models import Measure
 from server.referrals.models import Referral
 from server.registry.models import CategoryChange, GradeChange, Minor
 from server.registry.service import change_category, set_grade
 from server.reports.models import Report
-from server.scope import Scope
 from server.visits.models import Visit
 from tests.factories import make_household, make_minor, make_visit, user, valid_id_number
 from tests.server.sync_api.wire import by_key

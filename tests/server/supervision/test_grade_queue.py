@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from server.db import utcnow
+from server.core.db import utcnow
+from server.core.scope import Scope
 from server.registry.service import set_grade, update_minor
-from server.scope import Scope
 from tests.factories import make_household, make_minor, user
 
 QUEUE = "/api/minors/grade-queue"

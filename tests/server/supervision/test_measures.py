@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from server.core.scope import Scope
 from server.measures import service
 from server.measures.models import Measure
 from server.registry.models import GradeChange
 from server.registry.service import set_grade
-from server.scope import Scope
 from tests.factories import make_household, make_minor, user
 
 NOW = datetime.now(UTC)

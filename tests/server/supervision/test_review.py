@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from server.localtime import local_today
+from server.core.localtime import local_today
 from tests.factories import make_household, make_minor, make_visit, user
 from tests.server.sync_api.wire import by_key
 

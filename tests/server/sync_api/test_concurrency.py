@@ -21,8 +21,8 @@ from sqlalchemy import orm as so
 
 from server.areas.models import Area
 from server.audit.models import AuditEvent
-from server.changes import record_change
-from server.extensions import db
+from server.core.changes import record_change
+from server.core.extensions import db
 from server.registry.models import Household
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
 from tests.factories import user

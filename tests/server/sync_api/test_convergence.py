@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import orm as so
 
-from server.extensions import db, limiter
+from server.core.extensions import db, limiter
 from server.registry.models import Household, Minor
 from server.sync_api.models import ConflictRecord
 from tests.factories import area, make_household, make_minor, user

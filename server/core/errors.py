@@ -1,11 +1,19 @@
-"""One JSON error shape for the whole API: {"code", "status", "message", "errors"?}."""
+"""One JSON error shape for the whole API: {"code", "status", "message", "errors"?}.
+
+Services raise the domain errors below and know nothing of HTTP; routes never catch them. The
+one handler registered here rolls the request's writes back and answers in that shape.
+"""
 
 from __future__ import annotations
 
 import logging
 
+import marshmallow as ma
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from server.core.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +29,61 @@ MESSAGES = {
     429: "尝试次数过多，请稍后再试 / Too many attempts: wait a little and retry.",
     500: "服务器内部错误，已记录 / Internal error: it has been logged.",
 }
+
+
+class DomainError(Exception):
+    """A request a service refuses; ``status`` is how the API answers it."""
+
+    status = 400
+
+    def __init__(self, errors: dict | None = None, message: str | None = None) -> None:
+        super().__init__(errors or message)
+        self.errors = errors or {}
+        self.message = message
+
+    def answer_errors(self) -> dict | None:
+        """What the API answer lists under ``errors`` (none unless a subclass says)."""
+        return None
+
+
+class FieldErrors(DomainError, ValueError):
+    """Per-field validation errors in marshmallow's shape; ``location`` names the input."""
+
+    status = 422
+
+    def __init__(self, errors: dict, location: str = "json") -> None:
+        super().__init__(errors)
+        self.location = location
+
+    def answer_errors(self) -> dict | None:
+        return {self.location: self.errors}
+
+
+class NotPermitted(FieldErrors):
+    """The fields are valid, but this role may not change them (403, or a rejected mutation)."""
+
+    status = 403
+
+
+class Forbidden(DomainError):
+    """This role may not use this at all."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    """No such record, or not in the caller's scope: the two are never told apart."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The record's state forbids this now (a household with members, a handled conflict)."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"_schema": [message]}, message)
 
 
 def error_payload(code: int, name: str, message: str | None = None, errors=None) -> dict:
@@ -50,6 +113,19 @@ def _handle_http(error: HTTPException):
     return response
 
 
+def _handle_domain(error: DomainError):
+    db.session.rollback()
+    code = error.status
+    response = jsonify(error_payload(code, HTTP_STATUS_CODES[code], error.message, error.answer_errors()))
+    response.status_code = code
+    return response
+
+
+def _handle_invalid(error: ma.ValidationError):
+    """A schema applied inside a service (a sync payload, a restored value) refused the data."""
+    return _handle_domain(FieldErrors(error.normalized_messages()))
+
+
 def _handle_unexpected(error: Exception):
     log.exception("unhandled error", exc_info=error)
     return _handle_http(InternalServerError())
@@ -57,4 +133,6 @@ def _handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(DomainError, _handle_domain)
+    app.register_error_handler(ma.ValidationError, _handle_invalid)
     app.register_error_handler(Exception, _handle_unexpected)

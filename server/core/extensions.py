@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
-from server.db import Base
+from server.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
 jwt = JWTManager()

@@ -6,12 +6,16 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
-from flask_smorest import abort
 
-from server.accounts.models import REGISTRY_ROLES, User
+from server.core.errors import Forbidden
+from server.core.roles import REGISTRY_ROLES
+
+if TYPE_CHECKING:
+    from server.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def roles_required(roles: Iterable[str]):
         def wrapper(*args, **kwargs):
             verify_jwt_in_request()
             if get_current_user().role not in allowed:
-                abort(403)
+                raise Forbidden()
             return view(*args, **kwargs)
 
         return wrapper

@@ -1,7 +1,8 @@
-"""Paging of records that are presented with data from other tables (names, ages, areas).
+"""Paging over SQLAlchemy selects for flask-smorest: one COUNT and one LIMIT/OFFSET query.
 
-The page's rows are loaded, then handed as one list to a ``present`` function that fetches
-what they refer to in a few batched queries: never one query per row.
+``PresentedPage`` pages records that are presented with data from other tables (names, ages,
+areas): the page's rows are loaded, then handed as one list to a ``present`` function that
+fetches what they refer to in a few batched queries, never one query per row.
 """
 
 from __future__ import annotations
@@ -10,9 +11,24 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_smorest import Page
 
-from server.extensions import db
-from server.pagination import SelectPage
+from server.core.extensions import db
+
+PAGE_PARAMS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+
+class SelectPage(Page):
+    @property
+    def items(self):
+        params = self.page_params
+        stmt = self.collection.offset(params.first_item).limit(params.page_size)
+        return db.session.scalars(stmt).unique().all()
+
+    @property
+    def item_count(self) -> int:
+        counted = self.collection.order_by(None).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(counted))
 
 
 class Presented(NamedTuple):

@@ -17,7 +17,7 @@ from itertools import chain
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from server.db import Base, JSONType, UTCDateTime, utcnow
+from server.core.db import Base, JSONType, UTCDateTime, utcnow
 
 
 class SyncClock(Base):

@@ -16,18 +16,19 @@ from sqlalchemy import orm as so
 from server.accounts.models import User
 from server.audit.models import AuditEvent
 from server.audit.service import audit
-from server.changes import record_change, record_delete
-from server.clock import server_hlc
-from server.extensions import db
+from server.core.changes import record_change, record_delete
+from server.core.clock import server_hlc
+from server.core.errors import FieldErrors, NotFound
+from server.core.extensions import db
+from server.core.pagination import by_id
+from server.core.scope import Scope
 from server.measures.models import Measure
 from server.referrals.models import Referral
 from server.registry import schemas
 from server.registry.models import CategoryChange, GradeChange, Household, Minor
-from server.registry.service import FieldErrors, get_minor, set_grade
+from server.registry.service import get_minor, set_grade
 from server.reports.models import Report
-from server.scope import Scope
 from server.visits.models import Visit
-from server.visits.paging import by_id
 from server.visits.service import note_visit
 
 SEVERITY = [None, "blue", "yellow", "orange", "red"]
@@ -161,11 +162,10 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
 
 def merge_history(scope: Scope, minor_id: str) -> list[dict]:
     """The merges a record took part in, kept or dropped: readable after the tombstone."""
-    from flask_smorest import abort
 
     minor = db.session.get(Minor, minor_id)
     if minor is None or not scope.covers(minor.area_path):
-        abort(404)
+        raise NotFound()
     events = db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.entity == "minor", AuditEvent.action == "merge", AuditEvent.record_id == minor.id)

@@ -21,7 +21,7 @@ def not_blank_length(maximum: int) -> validate.Length:
 
 
 def not_future_date(value: date) -> None:
-    from server.localtime import local_today
+    from server.core.localtime import local_today
 
     if value > local_today():
         raise ValidationError("日期不能晚于今天 / The date cannot be in the future.")
