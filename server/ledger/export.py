@@ -20,6 +20,7 @@ from sqlalchemy import orm as so
 from server.accounts.models import User
 from server.areas.models import Area
 from server.core.extensions import db
+from server.core.spreadsheet import to_cell
 from server.ledger.columns import EXPORT_HEADERS
 from server.registry.models import CATEGORIES, Household, Minor
 from server.stats import labels
@@ -105,7 +106,7 @@ def _sheet(book: Workbook, title: str):
 def _dated(sheet, values: list) -> list:
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=to_cell(value))
         if hasattr(value, "isoformat"):
             cell.number_format = "yyyy-mm-dd"
         cells.append(cell)

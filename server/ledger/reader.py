@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from server.core.errors import DomainError
+from server.core.spreadsheet import from_cell
 from server.ledger.columns import BY_HEADER, EXAMPLE_MARK, REQUIRED_HEADERS, Column
 
 # Sheets of our own template that carry no records.
@@ -90,7 +91,7 @@ class Ledger:
             values = {}
             for column, value in zip(self.columns, cells[:width], strict=False):
                 if isinstance(value, str):
-                    value = value.strip()
+                    value = from_cell(value.strip())
                 if value not in (None, ""):
                     values[column.field] = value
             if values and not str(values.get("name", "")).startswith(EXAMPLE_MARK):

@@ -16,6 +16,7 @@ from server.areas.models import Area
 from server.core.extensions import db
 from server.core.roles import Role
 from server.core.scope import Scope
+from server.core.spreadsheet import to_cells
 from server.ledger.columns import EXAMPLE_MARK, IMPORT_COLUMNS
 from server.registry.idnumber import check_char
 
@@ -118,7 +119,7 @@ def _grids(sheet, grids: list[tuple[Area, list[str]]]) -> None:
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), OPTIONAL_FILL
     for grid, workers in grids:
-        sheet.append([grid.code, grid.name, grid.path, "、".join(workers)])
+        sheet.append(to_cells([grid.code, grid.name, grid.path, "、".join(workers)]))
     for letter, width in zip("ABCD", (14, 24, 30, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from server.core.db import utcnow
 from server.core.localtime import timezone
+from server.core.spreadsheet import to_cells
 from server.registry.models import CATEGORIES
 from server.stats import casework, labels, service
 from server.stats.figures import GRADE_KEYS
@@ -125,7 +126,7 @@ def workbook(report: dict) -> io.BytesIO:
     sheet.title = "月报"
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
-    sheet.append([report["title"]])
+    sheet.append(to_cells([report["title"]]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
@@ -135,14 +136,14 @@ def workbook(report: dict) -> io.BytesIO:
     widths: dict[int, int] = {}
     for title, headers, rows in sections(report):
         sheet.append([])
-        sheet.append([title])
+        sheet.append(to_cells([title]))
         sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(headers)
+        sheet.append(to_cells(headers))
         for column in range(1, len(headers) + 1):
             cell = sheet.cell(sheet.max_row, column)
             cell.font, cell.fill = bold, header_fill
         for row in rows:
-            sheet.append(row)
+            sheet.append(to_cells(row))
         for index, text in enumerate(headers, start=1):
             longest = max([len(str(text)), *(len(str(r[index - 1])) for r in rows)])
             widths[index] = max(widths.get(index, 8), min(longest * 2 + 2, 40))
