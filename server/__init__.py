@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from server.config import Config
@@ -39,7 +41,15 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_sqlite(engine) -> None:
-    """Real transactions on SQLite: pysqlite's implicit BEGIN would break savepoints and locking."""
+    """Real transactions on SQLite that wait for each other rather than fail.
+
+    pysqlite's implicit BEGIN would break savepoints and locking. A plain (deferred) BEGIN is
+    not enough either: most requests write (a full read is audited), and a transaction that
+    read first cannot upgrade to writing while another writes -- SQLite answers "database is
+    locked" at once, whatever the busy timeout. BEGIN IMMEDIATE takes the write lock up front,
+    so concurrent requests queue on the busy timeout instead. WAL keeps readers of other
+    connections unblocked meanwhile.
+    """
     import sqlalchemy as sa
 
     @sa.event.listens_for(engine, "connect")
@@ -50,10 +60,12 @@ def configure_sqlite(engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        if engine.url.database and engine.url.database != ":memory:" and os.path.exists(engine.url.database):
+            os.chmod(engine.url.database, 0o600)  # the registry is the owner's alone
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:

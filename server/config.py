@@ -16,7 +16,7 @@ INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE", ROOT / "instance"))
 
 def _development_keys(instance: Path) -> dict[str, str]:
     """Keys generated once and kept under instance/ so a first run just works."""
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     path = instance / "keys.json"
     if path.exists():
         return json.loads(path.read_text())
@@ -25,14 +25,22 @@ def _development_keys(instance: Path) -> dict[str, str]:
         "JWT_SECRET_KEY": secrets.token_urlsafe(32),
         "HUMIAO_FIELD_KEY": Fernet.generate_key().decode(),
     }
-    path.write_text(json.dumps(keys, indent=2))
-    path.chmod(0o600)
+    # Created owner-only, never readable by others even for a moment.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(json.dumps(keys, indent=2))
     return keys
+
+
+def private_folder(folder: Path) -> None:
+    """The instance folder holds the keys and the trial database: the owner's alone."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
 
 
 def _database_url(instance: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
+        private_folder(instance)
         return f"sqlite:///{instance / 'humiao.sqlite3'}"
     # Heroku-style URLs name the driver "postgres"; psycopg 3 is the one we ship.
     for prefix in ("postgres://", "postgresql://"):
