@@ -56,9 +56,10 @@ def configure_sqlite(engine) -> None:
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching to WAL may itself wait for another connection.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
         if engine.url.database and engine.url.database != ":memory:" and os.path.exists(engine.url.database):
             os.chmod(engine.url.database, 0o600)  # the registry is the owner's alone

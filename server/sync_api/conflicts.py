@@ -14,6 +14,7 @@ from server.core.extensions import db
 from server.core.scope import Scope
 from server.sync_api.entities import ADAPTERS
 from server.sync_api.models import ConflictRecord
+from server.sync_api.sealed import masked, unseal
 
 
 def conflict_query(scope: Scope, status: str | None = "open") -> sa.Select:
@@ -67,8 +68,8 @@ class ConflictOut(ma.Schema):
     record_label = ma.fields.Function(_record_label)
     field = ma.fields.String(allow_none=True)
     kind = ma.fields.String()
-    kept_value = ma.fields.Raw(allow_none=True)
-    discarded_value = ma.fields.Raw(allow_none=True)
+    kept_value = ma.fields.Function(lambda c: masked(c.kept_value), allow_none=True)
+    discarded_value = ma.fields.Function(lambda c: masked(c.discarded_value), allow_none=True)
     discarded_hlc = ma.fields.String(allow_none=True)
     discarded_author_id = ma.fields.Integer(allow_none=True)
     discarded_author_name = ma.fields.Function(lambda c: _name(c.discarded_author_id))
@@ -106,9 +107,11 @@ def restore(scope: Scope, conflict: ConflictRecord) -> ConflictRecord:
         record.deleted_at = None  # the edit outranks the delete it arrived after
         record.version += 1
         if conflict.field:
-            adapter.update(scope, record, adapter.parse({conflict.field: conflict.discarded_value}), hlc)
+            adapter.update(
+                scope, record, adapter.parse({conflict.field: unseal(conflict.discarded_value)}), hlc
+            )
     else:
-        value = conflict.discarded_value
+        value = unseal(conflict.discarded_value)
         if conflict.field in adapter.spec.set_fields and isinstance(value, dict):
             from sync import apply_set_op
 

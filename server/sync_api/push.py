@@ -19,6 +19,7 @@ from server.core.scope import Scope
 from server.core.validation import uuid_string
 from server.sync_api.entities import ADAPTERS, Adapter
 from server.sync_api.models import ConflictRecord, Device, QuarantinedMutation, SyncMutation
+from server.sync_api.sealed import seal_payload, seal_value
 from sync import Conflict, MergeError, Mutation, clamp, merge
 
 NOT_IN_SCOPE = ["您的辖区内没有该记录 / No such record in your area."]
@@ -112,7 +113,7 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
         report.rejected += 1
         report.log.append(
             QuarantinedMutation(client_id=client_id, mid=mid[:64].replace("\x00", "") if isinstance(mid, str) else None,
-                                user_id=scope.user.id, mutation=_storable(raw), errors=result["errors"])
+                                user_id=scope.user.id, mutation=seal_payload(_storable(raw)), errors=result["errors"])
         )  # fmt: skip
     else:
         report.applied += 1
@@ -240,7 +241,8 @@ def _keep_conflict(record, conflict: Conflict, state, mutation: Mutation) -> str
     row = ConflictRecord(
         id=new_uuid(),  # known now, so the answer needs no flush per conflict
         entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, kind=conflict.kind,
-        kept_value=conflict.kept_value, discarded_value=conflict.discarded_value,
+        kept_value=seal_value(conflict.field, conflict.kept_value),
+        discarded_value=seal_value(conflict.field, conflict.discarded_value),
         discarded_hlc=conflict.discarded_hlc, discarded_client_id=conflict.discarded_client_id,
         discarded_author_id=user_id(conflict.discarded_author),
         kept_hlc=conflict.kept_hlc, kept_author_id=user_id(kept_author),
