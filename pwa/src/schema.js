@@ -1,23 +1,12 @@
 // The minor's form as data (DESIGN §3): sections, field kinds and the value lists, so the
-// form, the profile and the labels stay in step with one list.
+// form, the profile and the labels stay in step with one list. The lists themselves come
+// from server/core/codes.py, through the generated codes.js.
+import { codesOf } from './codes.js';
 
-const PARENT = [
-  'at_home', 'migrant_away', 'deceased', 'missing', 'lost_contact', 'incarcerated', 'compulsory_rehab',
-  'restricted_liberty', 'severe_disability', 'severe_illness', 'guardianship_revoked', 'deported',
-  'divorced_away', 'unknown',
-];
-export const MISBEHAVIOR_ORDINARY = [
-  'smoking_drinking', 'truancy', 'staying_out', 'internet_addiction', 'bad_company', 'barred_venues',
-  'gambling_superstition', 'harmful_content', 'other_bad',
-];
-export const MISBEHAVIOR_SERIOUS = [
-  'affray', 'controlled_weapons', 'assault_intimidation', 'theft_robbery', 'obscene_material',
-  'prostitution', 'drugs', 'large_gambling', 'criminal_act_underage', 'other_serious',
-];
-export const RISK_FLAGS = [
-  'abuse_suspected', 'neglect', 'no_guardian', 'sexual_assault', 'bullying', 'runaway', 'self_harm',
-  'early_marriage', 'trafficking', 'begging',
-];
+const PARENT = codesOf('parent_status');
+export const MISBEHAVIOR_ORDINARY = codesOf('misbehavior_ordinary');
+export const MISBEHAVIOR_SERIOUS = codesOf('misbehavior_serious');
+export const RISK_FLAGS = codesOf('risk_flags');
 const AWAY = (status) => status && !['at_home', 'unknown'].includes(status);
 const OUT_OF_SCHOOL = ['dropped_out', 'not_enrolled', 'working', 'graduated'];
 
@@ -26,30 +15,30 @@ const select = (name, values, extra = {}) => ({ name, kind: 'select', values, ..
 export const MINOR_SECTIONS = [
   ['basic', [
     { name: 'name', kind: 'text', required: true },
-    select('gender', ['male', 'female'], { required: true }),
+    select('gender', codesOf('gender'), { required: true }),
     { name: 'birth_date', kind: 'date', required: true },
     { name: 'id_number', kind: 'id' },
-    select('hukou', ['rural', 'urban']),
+    select('hukou', codesOf('hukou')),
   ]],
   ['family', [
-    select('lives_with_parents', ['both', 'father', 'mother', 'neither']),
+    select('lives_with_parents', codesOf('lives_with_parents')),
     select('father_status', PARENT, { group: 'parent_status' }),
     { name: 'father_status_since', kind: 'date', show: (d) => AWAY(d.father_status) },
     { name: 'father_evidence', kind: 'text', show: (d) => AWAY(d.father_status) },
     select('mother_status', PARENT, { group: 'parent_status' }),
     { name: 'mother_status_since', kind: 'date', show: (d) => AWAY(d.mother_status) },
     { name: 'mother_evidence', kind: 'text', show: (d) => AWAY(d.mother_status) },
-    select('caregiver', ['parents', 'father', 'mother', 'grandparents', 'other_relative', 'none', 'institution']),
+    select('caregiver', codesOf('caregiver')),
     { name: 'caregiver_capable', kind: 'yesno' },
-    select('poverty', ['none', 'low_income', 'extreme_poverty']),
+    select('poverty', codesOf('poverty')),
   ]],
   ['school', [
-    select('school_status', ['preschool', 'in_school', 'dropped_out', 'not_enrolled', 'working', 'graduated']),
+    select('school_status', codesOf('school_status')),
     { name: 'out_of_school_since', kind: 'date', show: (d) => OUT_OF_SCHOOL.includes(d.school_status) },
     { name: 'school', kind: 'text' },
   ]],
   ['health', [
-    select('health', ['healthy', 'chronic_illness', 'serious_illness', 'disability']),
+    select('health', codesOf('health')),
     select('disability_grade', [1, 2, 3, 4], { show: (d) => d.health === 'disability', labels: (v) => `${v}级` }),
     { name: 'disability_kind', kind: 'text', show: (d) => d.health === 'disability' },
   ]],
@@ -68,14 +57,10 @@ export function sectionOf(field) {
   return 'basic';
 }
 
-export const VISIT_KINDS = ['home', 'phone', 'school', 'other'];
-export const FINDING_AREAS = ['living', 'health', 'study', 'safety', 'mental'];
-export const MEASURES = [
-  'psych_intervention', 'living_aid', 'legal_aid', 'school_transfer', 'medical', 'referral', 'guardian_education',
-];
+export const VISIT_KINDS = codesOf('visit_kind');
+export const FINDING_AREAS = codesOf('finding_area');
+export const FINDING_STATUSES = codesOf('finding_status');
+export const MEASURES = codesOf('visit_measures');
 
-export const MANDATORY_KINDS = [
-  'private_parts_injury', 'sexual_assault_under14', 'pregnancy_from_assault', 'injury_malnutrition_abuse',
-  'self_harm_death', 'abandoned_no_care', 'missing_trafficked', 'organised_begging', 'other_serious_harm',
-];
-export const OTHER_KINDS = ['bullying', 'runaway', 'neglect', 'early_marriage', 'other'];
+export const MANDATORY_KINDS = codesOf('report_kind_mandatory');
+export const OTHER_KINDS = codesOf('report_kind_other');

@@ -2,12 +2,13 @@
 // with no signal learns about a mistake while the family is still in front of her.
 // Validators return {field: code}; i18n turns codes into words (`err.<code>`).
 
+import { codesOf } from './codes.js';
 import { serverText } from './i18n/index.js';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
-export const GENDERS = ['male', 'female'];
+export const GENDERS = codesOf('gender');
 
 export function todayISO(now = new Date()) {
   const p = (n) => String(n).padStart(2, '0');

@@ -8,18 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from server.areas.models import Area
+from server.core import codes
 from server.core.db import Base, UTCDateTime, utcnow
 
-UNITS = (
-    "police",
-    "civil_affairs",
-    "school",
-    "health",
-    "justice",
-    "youth_league",
-    "womens_federation",
-)
-SENTINEL_KINDS = ("school", "family", "community", "social_org", "legal_unit")
+UNITS = codes.of("unit")
+SENTINEL_KINDS = codes.of("sentinel_kind")
 
 user_area = sa.Table(
     "user_area",

@@ -7,18 +7,12 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base
 
-
-class AreaLevel(enum.StrEnum):
-    street = "street"
-    village = "village"
-    group = "group"
-    grid = "grid"
-
-
-LEVEL_ORDER = [AreaLevel.street, AreaLevel.village, AreaLevel.group, AreaLevel.grid]
+AreaLevel = enum.StrEnum("AreaLevel", {code: code for code in codes.of("level")}, module=__name__)
+LEVEL_ORDER = list(AreaLevel)
 
 
 class Area(Synced, Base):

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import enum
 
+from server.core import codes
 
-class Role(enum.StrEnum):
-    grid_worker = "grid_worker"  # 网格员
-    village_officer = "village_officer"  # 村(社)儿童主任/专干
-    street_admin = "street_admin"  # 街道未保办
-    unit_liaison = "unit_liaison"  # 成员单位联络员
-    sentinel = "sentinel"  # 哨点监测员
-    county_viewer = "county_viewer"  # 县级统计查看 (read-only statistics over several streets)
+# The codes and labels are in codes.py (county_viewer: read-only statistics over several streets).
+Role = enum.StrEnum("Role", {code: code for code in codes.of("role")}, module=__name__)
 
 
 REGISTRY_ROLES = {Role.grid_worker, Role.village_officer, Role.street_admin}

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from server.core import codes
 from server.demo.street import local_datetime
 from server.registry.rules import DEFAULT_SETTINGS
 
@@ -49,7 +50,7 @@ CLOSINGS = {
     "in_school": ("下次走访重点关注学习情况。",),
     "any": ("已提醒注意防溺水安全。", "已告知监护人网格员联系电话。", ""),
 }
-AREA_LABELS = {"living": "生活", "health": "健康", "study": "学习", "safety": "安全", "mental": "心理"}
+AREA_LABELS = codes.labels("finding_area")
 MEASURE_PHRASES = {
     "psych_intervention": "已联系心理咨询师跟进",
     "living_aid": "已协助申请临时救助",

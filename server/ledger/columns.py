@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from server.core import codes
 from server.stats import labels
 
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -148,7 +149,12 @@ CAREGIVER_ALIASES = {
     "祖父母": "grandparents", "外祖父母": "grandparents", "爷爷奶奶": "grandparents",
     "外公外婆": "grandparents", "亲属": "other_relative", "无": "none",
 }  # fmt: skip
-PARENT = choice(labels.PARENT_STATUS, {"不详": "unknown", "不清楚": "unknown"}, strip=("父亲", "母亲"))
+# The app's word for an unknown parent (不清楚) is read as well as the ledger's (情况不明).
+PARENT = choice(
+    labels.PARENT_STATUS,
+    {"不详": "unknown", codes.label("parent_status", "unknown"): "unknown"},
+    strip=("父亲", "母亲"),
+)
 
 IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("网格编码", "grid_code", "row", required=True, example="V1G1W1", width=12,
@@ -159,27 +165,29 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("联系电话", "phone", "household", example="13800000000", width=14),
     Column("姓名", "name", "minor", required=True, example=f"{EXAMPLE_MARK}张小明", width=10,
            note=f"以“{EXAMPLE_MARK}”开头的行是示例，不会导入"),
-    Column("性别", "gender", "minor", choice(labels.GENDER), required=True, example="男", width=6),
+    Column("性别", "gender", "minor", choice(labels.GENDER), required=True, example=labels.GENDER["male"], width=6),
     Column("出生日期", "birth_date", "minor", parse_date, required=True, example="2014-05-20", width=12,
            note="如 2014-05-20"),
     Column("身份证号", "id_number", "minor", parse_id_number, example="", width=20,
            note="18位，末位可为X；请设为文本格式，以免Excel截断", aliases=("身份证号码", "公民身份号码")),
-    Column("户籍类型", "hukou", "minor", choice(labels.HUKOU, HUKOU_ALIASES), example="农村", width=8),
-    Column("与父母同住", "lives_with_parents", "minor", choice(labels.LIVES_WITH_PARENTS), example="不与父母同住",
+    Column("户籍类型", "hukou", "minor", choice(labels.HUKOU, HUKOU_ALIASES), example=labels.HUKOU["rural"], width=8),
+    Column("与父母同住", "lives_with_parents", "minor", choice(labels.LIVES_WITH_PARENTS),
+           example=labels.LIVES_WITH_PARENTS["neither"],
            width=12),
-    Column("就学状况", "school_status", "minor", choice(labels.SCHOOL_STATUS), example="在校", width=10,
+    Column("就学状况", "school_status", "minor", choice(labels.SCHOOL_STATUS), example=labels.SCHOOL_STATUS["in_school"], width=10,
            aliases=("就学状态",)),
     Column("离校时间", "out_of_school_since", "minor", parse_date, width=12, note="辍学、未入学时填写"),
     Column("学校", "school", "minor", example="红旗小学", width=14),
-    Column("健康状况", "health", "minor", choice(labels.HEALTH), example="健康", width=8),
+    Column("健康状况", "health", "minor", choice(labels.HEALTH), example=labels.HEALTH["healthy"], width=8),
     Column("残疾等级", "disability_grade", "minor", parse_int, width=8, note="1-4，健康状况为残疾时填写"),
     Column("残疾类别", "disability_kind", "minor", width=10),
-    Column("父亲情况", "father_status", "minor", PARENT, example="外出务工", width=12),
-    Column("母亲情况", "mother_status", "minor", PARENT, example="外出务工", width=12),
-    Column("实际照料人", "caregiver", "minor", choice(labels.CAREGIVER, CAREGIVER_ALIASES), example="祖辈",
+    Column("父亲情况", "father_status", "minor", PARENT, example=labels.PARENT_STATUS["migrant_away"], width=12),
+    Column("母亲情况", "mother_status", "minor", PARENT, example=labels.PARENT_STATUS["migrant_away"], width=12),
+    Column("实际照料人", "caregiver", "minor", choice(labels.CAREGIVER, CAREGIVER_ALIASES),
+           example=labels.CAREGIVER["grandparents"],
            width=10),
     Column("照料人有监护能力", "caregiver_capable", "minor", parse_bool, example="是", width=10),
-    Column("经济状况", "poverty", "minor", choice(labels.POVERTY), example="一般", width=12),
+    Column("经济状况", "poverty", "minor", choice(labels.POVERTY), example=labels.POVERTY["none"], width=12),
     Column("不良行为", "misbehavior", "minor", many(labels.MISBEHAVIOR), width=16, note="多项用顿号分隔"),
     Column("风险情形", "risk_flags", "minor", many(labels.RISK_FLAG), width=16, note="多项用顿号分隔"),
     Column("刑事案件受害人", "crime_victim", "minor", parse_bool, example="否", width=10),

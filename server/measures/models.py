@@ -7,13 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
 
-MEASURE_KINDS = (
-    "psych_intervention", "living_aid", "legal_aid", "school_transfer", "medical", "referral",
-    "guardian_education", "other",
-)  # fmt: skip
-MEASURE_STATUSES = ("planned", "in_progress", "done", "cancelled")
+MEASURE_KINDS = codes.of("measures")
+MEASURE_STATUSES = codes.of("measure_status")
 NEXT_STATUSES = {
     "planned": ("in_progress", "done", "cancelled"),
     "in_progress": ("done", "cancelled"),

@@ -1,48 +1,21 @@
-"""Short Chinese / English names used in notification titles and webhook messages."""
+"""Chinese / English names in notification titles and webhook messages, from
+server/core/codes.py: report kinds and grades in their short written words (隐私部位非正常损伤,
+红色), units and referral statuses as the app says them (处理中, where the ledger says 办理中)."""
 
 from __future__ import annotations
 
-REPORT_KINDS = {
-    "private_parts_injury": ("隐私部位非正常损伤", "injury to private parts"),
-    "sexual_assault_under14": ("不满十四周岁女性遭受性侵害", "sexual assault of a girl under 14"),
-    "pregnancy_from_assault": ("遭受性侵害所致怀孕", "pregnancy from assault"),
-    "injury_malnutrition_abuse": ("疑似遭受暴力、虐待", "injuries or malnutrition from abuse"),
-    "self_harm_death": ("自杀、自残或被殴打致重伤、死亡", "self-harm or beating, severe injury or death"),
-    "abandoned_no_care": ("被遗弃或无人照料", "abandoned or without care"),
-    "missing_trafficked": ("失踪或被拐卖", "missing or trafficked"),
-    "organised_begging": ("被组织乞讨", "organised begging"),
-    "other_serious_harm": ("其他严重侵害", "other serious harm"),
-    "bullying": ("校园欺凌", "bullying"),
-    "runaway": ("离家出走", "runaway"),
-    "neglect": ("监护缺失、被忽视", "neglect"),
-    "early_marriage": ("早婚", "early marriage"),
-    "other": ("其他", "other"),
-}
+from server.core import codes
 
-UNITS = {
-    "police": ("派出所", "police station"),
-    "civil_affairs": ("民政", "civil affairs"),
-    "school": ("学校", "school"),
-    "health": ("卫生院", "health centre"),
-    "justice": ("司法所", "justice office"),
-    "youth_league": ("团委", "youth league"),
-    "womens_federation": ("妇联", "women's federation"),
-}
 
-GRADES = {
-    "red": ("红色", "red"),
-    "orange": ("橙色", "orange"),
-    "yellow": ("黄色", "yellow"),
-    "blue": ("蓝色", "blue"),
-}
+def _pairs(name: str, written: bool) -> dict[str, tuple[str, str]]:
+    zh, en = (codes.labels(name, lang, written=written) for lang in ("zh", "en"))
+    return {code: (zh[code], en[code]) for code in zh}
 
-REFERRAL_STATUSES = {
-    "sent": ("已发送", "sent"),
-    "accepted": ("已接收", "accepted"),
-    "in_progress": ("处理中", "in progress"),
-    "done": ("已办结", "done"),
-    "declined": ("已退回", "declined"),
-}
+
+REPORT_KINDS = _pairs("report_kind", written=True)
+GRADES = _pairs("grade", written=True)
+UNITS = _pairs("unit", written=False)
+REFERRAL_STATUSES = _pairs("referral_status", written=False)
 
 
 def zh(table: dict, key: str | None) -> str:

@@ -7,9 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
 
-REFERRAL_STATUSES = ("sent", "accepted", "in_progress", "done", "declined")
+REFERRAL_STATUSES = codes.of("referral_status")
 # What a unit may answer from each status; done and declined are final.
 NEXT_STATUSES = {
     "sent": ("accepted", "declined"),

@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validates_schema
 
 from server.accounts.models import UNITS
+from server.core import codes
 from server.core.validation import StrictSchema, not_blank_length, one_of, text, uuid_string
 from server.referrals.models import REFERRAL_STATUSES
 
@@ -23,7 +24,7 @@ class ReferralCreate(StrictSchema):
 
 
 class ReferralStep(StrictSchema):
-    status = fields.String(required=True, validate=one_of(("accepted", "in_progress", "done", "declined")))
+    status = fields.String(required=True, validate=one_of(codes.of("referral_status", without=("sent",))))
     note = text(2000, allow_none=True)
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
@@ -27,28 +28,12 @@ class Household(Synced, Base):
     surveyed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
 
 
-PARENT_STATUSES = (
-    "at_home", "migrant_away", "deceased", "missing", "lost_contact", "incarcerated",
-    "compulsory_rehab", "restricted_liberty", "severe_disability", "severe_illness",
-    "guardianship_revoked", "deported", "divorced_away", "unknown",
-)  # fmt: skip
-MISBEHAVIOR_ORDINARY = (
-    "smoking_drinking", "truancy", "staying_out", "internet_addiction", "bad_company",
-    "barred_venues", "gambling_superstition", "harmful_content", "other_bad",
-)  # fmt: skip
-MISBEHAVIOR_SERIOUS = (
-    "affray", "controlled_weapons", "assault_intimidation", "theft_robbery", "obscene_material",
-    "prostitution", "drugs", "large_gambling", "criminal_act_underage", "other_serious",
-)  # fmt: skip
-RISK_FLAGS = (
-    "abuse_suspected", "neglect", "no_guardian", "sexual_assault", "bullying", "runaway",
-    "self_harm", "early_marriage", "trafficking", "begging",
-)  # fmt: skip
-GRADES = ("red", "orange", "yellow", "blue")
-CATEGORIES = (
-    "left_behind", "de_facto_unsupported", "orphan", "in_difficulty", "idle",
-    "child_of_prisoner", "serious_misbehavior", "divorced_family", "crime_victim", "disabled",
-)  # fmt: skip
+PARENT_STATUSES = codes.of("parent_status")
+MISBEHAVIOR_ORDINARY = codes.of("misbehavior_ordinary")
+MISBEHAVIOR_SERIOUS = codes.of("misbehavior_serious")
+RISK_FLAGS = codes.of("risk_flags")
+GRADES = codes.of("grade", without=("ungraded",))
+CATEGORIES = codes.of("categories")
 
 
 class Minor(Synced, Base):

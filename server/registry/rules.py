@@ -23,6 +23,9 @@ impossible value (a date in the future) is false, so ``{"not": ...}`` of it is t
 Reason templates: ``{age}``, ``{setting:NAME}``, ``{months:FIELD}``, ``{FIELD}`` (the value's
 label from ``labels``) and ``{FIELD|SET}`` (labels of a list field's members in SET, in
 the set's order).
+
+Category and grade names are not spelled in rules.json: ``load_rules`` adds them from the
+code lists (server/core/codes.py), so ``GET /api/rules`` still carries them to the phone.
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from server.core import codes
+
 RULES_PATH = Path(__file__).with_name("rules.json")
-GRADES = ("red", "orange", "yellow", "blue")
+GRADES = codes.of("grade", without=("ungraded",))
 LANGS = ("zh", "en")
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -53,7 +58,7 @@ Day = tuple[int, int, int]
 
 @cache
 def _load_default() -> dict:
-    return json.loads(RULES_PATH.read_text(encoding="utf-8"))
+    return _named(json.loads(RULES_PATH.read_text(encoding="utf-8")))
 
 
 def load_rules(path: str | Path | None = None) -> dict:
@@ -61,7 +66,18 @@ def load_rules(path: str | Path | None = None) -> dict:
     mutate it) or the file at ``path``."""
     if path is None:
         return _load_default()
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return _named(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _named(rules: dict) -> dict:
+    """Each category and grade gets its name (zh, en) from the code lists, where the phone reads it."""
+    for key, list_name in (("categories", "categories"), ("grades", "grade")):
+        names = {lang: codes.labels(list_name, lang, written=True) for lang in LANGS}
+        for rule in rules.get(key, ()):
+            for lang in LANGS:
+                if rule.get("code") in names[lang]:
+                    rule.setdefault(lang, names[lang][rule["code"]])
+    return rules
 
 
 DEFAULT_SETTINGS: Mapping[str, Any] = MappingProxyType(copy.deepcopy(_load_default()["settings"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from server.core import codes
 from server.core.validation import (
     StrictSchema,
     not_blank_length,
@@ -78,23 +79,15 @@ PARENT = dict(allow_none=True, validate=one_of(PARENT_STATUSES))
 class MinorFields(StrictSchema):
     household_id = fields.String(required=True, validate=uuid_string)
     name = fields.String(required=True, validate=not_blank_length(50))
-    gender = fields.String(required=True, validate=one_of(("male", "female")))
+    gender = fields.String(required=True, validate=one_of(codes.of("gender")))
     birth_date = fields.Date(required=True, validate=not_future_date)
     id_number = fields.String(allow_none=True, load_only=True)
-    hukou = fields.String(allow_none=True, validate=one_of(("rural", "urban")))
-    lives_with_parents = fields.String(
-        allow_none=True, validate=one_of(("both", "father", "mother", "neither"))
-    )
-    school_status = fields.String(
-        allow_none=True,
-        validate=one_of(("preschool", "in_school", "dropped_out", "not_enrolled", "working", "graduated")),
-    )
+    hukou = fields.String(allow_none=True, validate=one_of(codes.of("hukou")))
+    lives_with_parents = fields.String(allow_none=True, validate=one_of(codes.of("lives_with_parents")))
+    school_status = fields.String(allow_none=True, validate=one_of(codes.of("school_status")))
     out_of_school_since = fields.Date(allow_none=True, validate=not_future_date)
     school = text(100, allow_none=True)
-    health = fields.String(
-        allow_none=True,
-        validate=one_of(("healthy", "chronic_illness", "serious_illness", "disability")),
-    )
+    health = fields.String(allow_none=True, validate=one_of(codes.of("health")))
     disability_grade = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 4))
     disability_kind = text(30, allow_none=True)
     father_status = fields.String(**PARENT)
@@ -103,14 +96,9 @@ class MinorFields(StrictSchema):
     mother_status = fields.String(**PARENT)
     mother_status_since = fields.Date(allow_none=True, validate=not_future_date)
     mother_evidence = text(1000, allow_none=True)
-    caregiver = fields.String(
-        allow_none=True,
-        validate=one_of(
-            ("parents", "father", "mother", "grandparents", "other_relative", "none", "institution")
-        ),
-    )
+    caregiver = fields.String(allow_none=True, validate=one_of(codes.of("caregiver")))
     caregiver_capable = fields.Boolean(allow_none=True)
-    poverty = fields.String(allow_none=True, validate=one_of(("none", "low_income", "extreme_poverty")))
+    poverty = fields.String(allow_none=True, validate=one_of(codes.of("poverty")))
     misbehavior = set_of(MISBEHAVIOR_ORDINARY + MISBEHAVIOR_SERIOUS)
     crime_victim = fields.Boolean()
     risk_flags = set_of(RISK_FLAGS)

@@ -18,7 +18,7 @@ from server.core.extensions import db
 from server.core.localtime import local_today
 from server.core.scope import Scope
 from server.registry import idnumber
-from server.registry.models import Household, Minor, awaiting_grade_decision
+from server.registry.models import GRADES, Household, Minor, awaiting_grade_decision
 from server.registry.schemas import minor_consistency
 
 
@@ -303,7 +303,7 @@ def grade_counts(scope: Scope) -> dict:
     grade = sa.func.coalesce(Minor.grade, Minor.grade_suggested)
     active = sa.and_(scope.filter(Minor.area_path), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
     rows = db.session.execute(sa.select(grade, sa.func.count()).where(active).group_by(grade)).all()
-    counts = {g: 0 for g in ("red", "orange", "yellow", "blue")}
+    counts = dict.fromkeys(GRADES, 0)
     counts.update({g: n for g, n in rows if g})
     unconfirmed = db.session.scalar(sa.select(sa.func.count()).where(active, awaiting_grade_decision()))
     return {"by_grade": counts, "unconfirmed": unconfirmed}

@@ -7,26 +7,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
 
-MANDATORY_KINDS = (
-    "private_parts_injury", "sexual_assault_under14", "pregnancy_from_assault",
-    "injury_malnutrition_abuse", "self_harm_death", "abandoned_no_care", "missing_trafficked",
-    "organised_begging", "other_serious_harm",
-)  # fmt: skip
-OTHER_KINDS = ("bullying", "runaway", "neglect", "early_marriage", "other")
-REPORT_KINDS = MANDATORY_KINDS + OTHER_KINDS
-REPORT_SOURCES = (
-    "school",
-    "family",
-    "community",
-    "social_org",
-    "legal_unit",
-    "hotline",
-    "grid_worker",
-)
-REPORT_STATUSES = ("new", "acknowledged", "referred", "resolved", "closed")
+MANDATORY_KINDS = codes.of("report_kind_mandatory")
+OTHER_KINDS = codes.of("report_kind_other")
+REPORT_KINDS = codes.of("report_kind")
+REPORT_SOURCES = codes.of("report_source")
+REPORT_STATUSES = codes.of("report_status")
 
 
 class Report(Synced, Base):

@@ -17,6 +17,7 @@ from server.accounts.models import UNITS
 from server.areas.models import Area
 from server.core.db import utcnow
 from server.core.extensions import db
+from server.referrals.models import REFERRAL_STATUSES
 from server.registry.settings import settings_for
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES, Report
 from server.stats.periods import Period
@@ -24,7 +25,6 @@ from server.stats.sql import count_if, median_by, seconds_between
 from server.stats.target import Target
 
 URGENT_LIST_LIMIT = 100
-REFERRAL_STATUSES = ("sent", "accepted", "in_progress", "done", "declined")
 # A member unit should answer a referral (accept or decline) within three days.
 REFERRAL_ANSWER_HOURS = 72
 

@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from server.core import codes
 from server.core.db import utcnow
 from server.core.localtime import timezone
 from server.core.spreadsheet import to_cells
-from server.registry.models import CATEGORIES
+from server.registry.models import CATEGORIES, GRADES
 from server.stats import casework, labels, service
 from server.stats.figures import GRADE_KEYS
 from server.stats.periods import Period
@@ -37,6 +38,10 @@ def monthly(target: Target, period: Period, scope_name: str) -> dict:
         "reports": casework.report_stats(target, period),
         "referrals": casework.referral_stats(target, period),
     }
+
+
+# A unit's answers to a referral, one column each.
+ANSWERS = codes.of("referral_status", without=("sent",))
 
 
 def percent(rate: float | None) -> str:
@@ -82,10 +87,7 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         [
             labels.UNIT.get(unit, unit),
             row["total"],
-            row["accepted"],
-            row["in_progress"],
-            row["done"],
-            row["declined"],
+            *(row[status] for status in ANSWERS),
         ]
         for unit, row in referrals["by_unit"].items()
     ]
@@ -93,10 +95,7 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         [
             row["area"]["name"],
             row["minors_total"],
-            row["minors_by_grade"]["red"],
-            row["minors_by_grade"]["orange"],
-            row["minors_by_grade"]["yellow"],
-            row["minors_by_grade"]["blue"],
+            *(row["minors_by_grade"][grade] for grade in GRADES),
             row["visits"]["due"],
             row["visits"]["done"],
             row["visits"]["overdue"],
@@ -110,10 +109,19 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ("二、重点群体分类情况", ["类别", "人数"], category_rows),
         ("三、走访情况", ["项目", "数值"], visit_rows),
         ("四、报告与响应", ["项目", "数值"], report_rows),
-        ("五、转介办理", ["成员单位", "转介", "已接收", "办理中", "已办结", "已退回"], referral_rows),
+        ("五、转介办理", ["成员单位", "转介", *(labels.REFERRAL_STATUS[s] for s in ANSWERS)], referral_rows),
         (
             "六、分区域情况",
-            ["区域", "登记人数", "红", "橙", "黄", "蓝", "应走访", "已走访", "逾期", "完成率", "接报"],
+            [
+                "区域",
+                "登记人数",
+                *(labels.GRADE_WORD[g] for g in GRADES),
+                "应走访",
+                "已走访",
+                "逾期",
+                "完成率",
+                "接报",
+            ],
             area_rows,
         ),
     ]

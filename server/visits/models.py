@@ -7,16 +7,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
-VISIT_KINDS = ("home", "phone", "school", "other")
-FINDING_AREAS = ("living", "health", "study", "safety", "mental")
-MEASURES = (
-    "psych_intervention", "living_aid", "legal_aid", "school_transfer", "medical",
-    "referral", "guardian_education",
-)  # fmt: skip
-REVIEW_STATUSES = ("submitted", "approved", "returned")
+VISIT_KINDS = codes.of("visit_kind")
+FINDING_AREAS = codes.of("finding_area")
+FINDING_STATUSES = codes.of("finding_status")
+MEASURES = codes.of("visit_measures")
+REVIEW_STATUSES = codes.of("review_status")
 REVIEW_FIELDS = ("review_status", "review_comment")
 
 
@@ -38,7 +37,7 @@ class Visit(Synced, Base):
     reviewed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
 
-REVIEW_DECISIONS = ("approved", "returned", "resubmitted", "reopened")
+REVIEW_DECISIONS = codes.of("decision")
 
 
 class ReviewDecision(Base):

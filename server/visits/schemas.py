@@ -6,11 +6,12 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validates_schema
 
 from server.core.validation import StrictSchema, not_future_datetime, one_of, set_of, text, uuid_string
-from server.visits.models import FINDING_AREAS, MEASURES, REVIEW_STATUSES, VISIT_KINDS
+from server.registry.models import GRADES
+from server.visits.models import FINDING_AREAS, FINDING_STATUSES, MEASURES, REVIEW_STATUSES, VISIT_KINDS
 
 
 class Finding(StrictSchema):
-    status = fields.String(required=True, validate=one_of(("ok", "concern")))
+    status = fields.String(required=True, validate=one_of(FINDING_STATUSES))
     note = text(500, allow_none=True)
 
 
@@ -86,7 +87,7 @@ class ReviewQueueQuery(ma.Schema):
 
     area_id = fields.Integer(validate=ma.validate.Range(min=1))
     visitor_id = fields.Integer(validate=ma.validate.Range(min=1))
-    grade = fields.String(validate=one_of(("red", "orange", "yellow", "blue")))
+    grade = fields.String(validate=one_of(GRADES))
     min_age = fields.Integer(validate=ma.validate.Range(0, 25))
     max_age = fields.Integer(validate=ma.validate.Range(0, 25))
 

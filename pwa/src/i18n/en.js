@@ -1,4 +1,6 @@
 // English. Keys mirror zh-CN.js; a missing key falls back to Chinese.
+import { labelsIn } from '../codes.js';
+
 export default {
   'app.name': 'Humiao',
   'app.tagline': 'Minor protection · grid visits',
@@ -23,7 +25,6 @@ export default {
   'today.by_grade': 'Children by grade', 'today.empty': 'No visits due soon. Survey new households under "Households".',
   'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
   'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
-  'today.no_grade': 'No grade',
 
   'hh.title': 'Households', 'hh.search': 'Search head of household or address', 'hh.new': 'Survey a household',
   'hh.empty': 'No households in your grid yet. Tap "Survey a household" to start.',
@@ -50,12 +51,10 @@ export default {
   'minor.misbehavior_serious': 'Serious misbehaviour (Art. 38)',
   'minor.id_hint': '18-character resident ID; only part of it is shown after saving',
 
-  'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings', 'visit.ok': 'OK', 'visit.concern': 'Concern',
+  'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings',
   'visit.note': 'Note', 'visit.measures': 'Measures', 'visit.summary': 'Summary',
   'visit.next_due': 'Grade {grade}: next visit by {date}', 'visit.save': 'Save visit',
   'visit.returned': 'Returned: {comment}', 'visit.locked': 'A submitted visit can be changed only once returned',
-
-  'finding.living': 'Living', 'finding.health': 'Health', 'finding.study': 'Study', 'finding.safety': 'Safety', 'finding.mental': 'Mental health',
 
   'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
   'report.empty': 'No reports yet. If a child is being harmed, report it now.', 'report.mandatory': 'Mandatory',
@@ -95,8 +94,6 @@ export default {
   'err.disability_grade_needs': 'A disability grade needs health = disability.',
   'err.too_long': 'Length 1 to {n}.',
   'err.concern_note': 'Describe the concern', 'err.network': 'No network: saved on the phone, will sync later',
-
-  'grade.red': 'Red', 'grade.orange': 'Orange', 'grade.yellow': 'Yellow', 'grade.blue': 'Blue', 'grade.none': 'No grade',
   // Supervisors (village, street), unit liaisons: the online screens.
   'tab.work': 'Workbench', 'tab.stats': 'Statistics', 'tab.cases': 'Reports', 'tab.referrals': 'Referrals',
   'nav.work': 'Workbench', 'nav.review': 'Review', 'nav.grades': 'Grades', 'nav.conflicts': 'Conflicts', 'nav.cases': 'Reports & referrals',
@@ -240,7 +237,12 @@ export default {
   'today.returned': '{n} visits returned: amend and resubmit', 'today.returned_why': 'Why: {comment}',
 };
 
+// Labels of the code lists (DESIGN §3), from server/core/codes.py.
+export const values = labelsIn('en');
+
+// Field names as the worker knows them; the areas of a visit's findings by their labels.
 export const fields = {
+  ...values.finding_area,
   grid_id: 'Grid', address: 'Address', head_name: 'Head of household', phone: 'Phone', lat: 'Latitude',
   lng: 'Longitude', notes: 'Notes', surveyed_at: 'Surveyed at', household_id: 'Household', name: 'Name',
   gender: 'Gender', birth_date: 'Birth date', id_number: 'Resident ID', id_number_masked: 'Resident ID',
@@ -255,84 +257,4 @@ export const fields = {
   next_visit_due: 'Next visit', minor_id: 'Child', visited_at: 'Visited at', kind: 'Kind', findings: 'Findings',
   measures: 'Measures', summary: 'Summary', review_status: 'Review', review_comment: 'Review comment',
   source: 'Source', area_id: 'Area', urgent: 'Urgent', description: 'Description', status: 'Status',
-  living: 'Living', study: 'Study', safety: 'Safety', mental: 'Mental health',
-};
-
-export const values = {
-  gender: { male: 'male', female: 'female' },
-  hukou: { rural: 'rural', urban: 'urban' },
-  lives_with_parents: { both: 'both parents', father: 'father only', mother: 'mother only', neither: 'neither' },
-  school_status: {
-    preschool: 'preschool', in_school: 'in school', dropped_out: 'dropped out', not_enrolled: 'never enrolled',
-    working: 'working', graduated: 'graduated, not studying',
-  },
-  health: { healthy: 'healthy', chronic_illness: 'chronic illness', serious_illness: 'serious illness', disability: 'disability' },
-  parent_status: {
-    at_home: 'at home', migrant_away: 'migrant worker away', deceased: 'deceased', missing: 'missing',
-    lost_contact: 'lost contact', incarcerated: 'in prison', compulsory_rehab: 'compulsory drug rehab',
-    restricted_liberty: 'liberty restricted', severe_disability: 'severe disability', severe_illness: 'severe illness',
-    guardianship_revoked: 'guardianship revoked', deported: 'deported', divorced_away: 'divorced, away', unknown: 'unknown',
-  },
-  caregiver: {
-    parents: 'parents', father: 'father', mother: 'mother', grandparents: 'grandparents',
-    other_relative: 'other relative', none: 'nobody', institution: 'institution',
-  },
-  poverty: { none: 'ordinary', low_income: 'low income', extreme_poverty: 'extreme poverty' },
-  misbehavior: {
-    smoking_drinking: 'smoking, drinking', truancy: 'truancy', staying_out: 'staying out at night',
-    internet_addiction: 'internet addiction', bad_company: 'bad company', barred_venues: 'barred venues',
-    gambling_superstition: 'gambling, superstition', harmful_content: 'harmful content', other_bad: 'other',
-    affray: 'affray', controlled_weapons: 'carrying controlled weapons', assault_intimidation: 'assault, intimidation',
-    theft_robbery: 'theft, robbery', obscene_material: 'obscene material', prostitution: 'prostitution', drugs: 'drugs',
-    large_gambling: 'large-scale gambling', criminal_act_underage: 'criminal act under age of responsibility',
-    other_serious: 'other serious',
-  },
-  risk_flags: {
-    abuse_suspected: 'suspected abuse', neglect: 'neglect', no_guardian: 'no guardian', sexual_assault: 'sexual assault',
-    bullying: 'bullying', runaway: 'runaway', self_harm: 'self-harm', early_marriage: 'early marriage',
-    trafficking: 'trafficking', begging: 'begging',
-  },
-  categories: {
-    left_behind: 'left-behind child', de_facto_unsupported: 'de facto unsupported', orphan: 'orphan',
-    in_difficulty: 'child in difficulty', idle: 'idle minor', child_of_prisoner: 'child of a prisoner',
-    serious_misbehavior: 'serious misbehaviour', divorced_family: 'divorced family', crime_victim: 'crime victim',
-    disabled: 'disabled',
-  },
-  visit_kind: { home: 'home', phone: 'phone', school: 'school', other: 'other' },
-  measures: {
-    psych_intervention: 'psychological help', living_aid: 'living aid', legal_aid: 'legal aid',
-    school_transfer: 'school transfer', medical: 'medical aid', referral: 'referral', guardian_education: 'guardian education',
-    other: 'other',
-  },
-  review_status: { submitted: 'submitted', approved: 'approved', returned: 'returned' },
-  report_kind: {
-    private_parts_injury: 'Abnormal injury to private parts',
-    sexual_assault_under14: 'Sexual assault or pregnancy of a girl under 14',
-    pregnancy_from_assault: 'Pregnancy of an older girl from assault',
-    injury_malnutrition_abuse: 'Injuries, malnutrition or impaired consciousness suspected from abuse',
-    self_harm_death: 'Disability or death from suicide, self-harm, poisoning or beating',
-    abandoned_no_care: 'Abandoned or long without care',
-    missing_trafficked: 'Unknown origin, missing or trafficked',
-    organised_begging: 'Organised begging',
-    other_serious_harm: 'Other serious harm',
-    bullying: 'Bullying', runaway: 'Runaway', neglect: 'Neglect', early_marriage: 'Early marriage', other: 'Other',
-  },
-  report_status: { new: 'filed', acknowledged: 'acknowledged', referred: 'referred', resolved: 'resolved', closed: 'closed' },  report_source: {
-    school: 'school', family: 'family', community: 'community', social_org: 'social organisation', legal_unit: 'political-legal unit',
-    grid_worker: 'grid worker', hotline: 'hotline',
-  },
-  unit: {
-    police: 'police station', civil_affairs: 'civil affairs', school: 'school', health: 'health centre', justice: 'justice office',
-    youth_league: 'youth league', womens_federation: "women's federation",
-  },
-  referral_status: { sent: 'sent', accepted: 'accepted', in_progress: 'in progress', done: 'done', declined: 'declined' },
-  measure_status: { planned: 'planned', in_progress: 'in progress', done: 'done', cancelled: 'cancelled' },
-  role: {
-    grid_worker: 'grid worker', village_officer: 'village child director', street_admin: 'street admin', unit_liaison: 'unit liaison',
-    sentinel: 'sentinel', county_viewer: 'county viewer (statistics)',
-  },
-  decision: { approved: 'approved', returned: 'returned', resubmitted: 'amended and resubmitted', reopened: 'reopened' },
-  conflict_kind: { field: 'the same field changed twice', stale_delete: 'delete not applied (record changed)', edit_deleted: 'edit of a deleted record' },
-  entity: { minor: 'minor', household: 'household', visit: 'visit', report: 'report', area: 'area' },
-  level: { street: 'street', village: 'village', group: 'group', grid: 'grid' },
 };

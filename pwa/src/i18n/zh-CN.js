@@ -1,5 +1,7 @@
 // 简体中文 (the app's first language). Error texts match the server's (server/validation.py,
 // server/registry/idnumber.py) so the phone and the registry say the same thing.
+import { labelsIn } from '../codes.js';
+
 export default {
   'app.name': '护苗',
   'app.tagline': '未成年人保护 · 网格走访',
@@ -24,7 +26,6 @@ export default {
   'today.by_grade': '各等级人数', 'today.empty': '近期没有需要走访的儿童。可以去「户籍」摸排新的家庭。',
   'today.days_overdue': '逾期 {n} 天', 'today.due_on': '{date} 到期',
   'today.fix': '有 {n} 条修改被退回, 请修正', 'today.notices': '有 {n} 条修改被他人替代',
-  'today.no_grade': '未定级',
 
   'hh.title': '户籍', 'hh.search': '搜索户主姓名或地址', 'hh.new': '摸排新家庭',
   'hh.empty': '网格里还没有家庭。点下方「摸排新家庭」开始登记。',
@@ -51,12 +52,10 @@ export default {
   'minor.misbehavior_serious': '严重不良行为 (第38条)',
   'minor.id_hint': '18位居民身份证号码; 保存后只显示部分号码',
 
-  'visit.title': '记录走访', 'visit.view': '走访记录', 'visit.findings': '走访发现', 'visit.ok': '正常', 'visit.concern': '有问题',
+  'visit.title': '记录走访', 'visit.view': '走访记录', 'visit.findings': '走访发现',
   'visit.note': '情况说明', 'visit.measures': '帮扶措施', 'visit.summary': '走访小结',
   'visit.next_due': '按{grade}等级, 下次走访应在 {date} 前', 'visit.save': '保存走访',
   'visit.returned': '被退回: {comment}', 'visit.locked': '已提交的走访只能在被退回后修改',
-
-  'finding.living': '生活', 'finding.health': '健康', 'finding.study': '学习', 'finding.safety': '安全', 'finding.mental': '心理',
 
   'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
   'report.empty': '还没有上报。发现侵害情况, 点下方按钮立即上报。', 'report.mandatory': '强制报告',
@@ -96,8 +95,6 @@ export default {
   'err.disability_grade_needs': '残疾等级仅适用于残疾',
   'err.too_long': '长度应为1到{n}',
   'err.concern_note': '有问题时请说明情况', 'err.network': '网络不通, 已保存在本机, 稍后自动同步',
-
-  'grade.red': '红', 'grade.orange': '橙', 'grade.yellow': '黄', 'grade.blue': '蓝', 'grade.none': '未定级',
   // Supervisors (村/街道), unit liaisons: the online screens.
   'tab.work': '工作台', 'tab.stats': '统计', 'tab.cases': '报告', 'tab.referrals': '转介',
   'nav.work': '工作台', 'nav.review': '审核', 'nav.grades': '定级', 'nav.conflicts': '冲突', 'nav.cases': '报告与转介',
@@ -241,8 +238,12 @@ export default {
   'today.returned': '被退回的走访 {n} 条, 请修改后重新提交', 'today.returned_why': '退回原因: {comment}',
 };
 
-// Field names as the worker knows them.
+// Labels of the code lists (DESIGN §3), from server/core/codes.py.
+export const values = labelsIn('zh');
+
+// Field names as the worker knows them; the areas of a visit's findings by their labels.
 export const fields = {
+  ...values.finding_area,
   grid_id: '网格', address: '地址', head_name: '户主姓名', phone: '联系电话', lat: '纬度', lng: '经度',
   notes: '备注', surveyed_at: '摸排时间',
   household_id: '所属家庭', name: '姓名', gender: '性别', birth_date: '出生日期', id_number: '身份证号码',
@@ -257,84 +258,4 @@ export const fields = {
   minor_id: '儿童', visited_at: '走访时间', kind: '类型', findings: '走访发现', measures: '帮扶措施',
   summary: '走访小结', review_status: '审核状态', review_comment: '审核意见',
   source: '来源', area_id: '区域', urgent: '紧急', description: '情况描述', status: '状态',
-  living: '生活', study: '学习', safety: '安全', mental: '心理',
-};
-
-// Values of the enumerations of DESIGN §3.
-export const values = {
-  gender: { male: '男', female: '女' },
-  hukou: { rural: '农村', urban: '城镇' },
-  lives_with_parents: { both: '与父母同住', father: '仅与父亲', mother: '仅与母亲', neither: '不与父母同住' },
-  school_status: {
-    preschool: '学前', in_school: '在校', dropped_out: '辍学', not_enrolled: '未入学',
-    working: '务工', graduated: '毕业未升学',
-  },
-  health: { healthy: '健康', chronic_illness: '慢性病', serious_illness: '重病', disability: '残疾' },
-  parent_status: {
-    at_home: '在家', migrant_away: '外出务工', deceased: '死亡', missing: '失踪', lost_contact: '失联',
-    incarcerated: '服刑', compulsory_rehab: '强制隔离戒毒', restricted_liberty: '被限制人身自由',
-    severe_disability: '重残', severe_illness: '重病', guardianship_revoked: '被撤销监护资格',
-    deported: '被遣送(驱逐)出境', divorced_away: '离异不在身边', unknown: '不清楚',
-  },
-  caregiver: {
-    parents: '父母', father: '父亲', mother: '母亲', grandparents: '祖辈', other_relative: '其他亲属',
-    none: '无人照料', institution: '机构',
-  },
-  poverty: { none: '一般', low_income: '低保/低收入', extreme_poverty: '特困' },
-  misbehavior: {
-    smoking_drinking: '吸烟饮酒', truancy: '旷课逃学', staying_out: '夜不归宿', internet_addiction: '沉迷网络',
-    bad_company: '结交不良人员', barred_venues: '进入不适宜场所', gambling_superstition: '参与赌博、迷信',
-    harmful_content: '接触有害信息', other_bad: '其他不良行为',
-    affray: '结伙斗殴', controlled_weapons: '携带管制器具', assault_intimidation: '殴打、辱骂、恐吓他人',
-    theft_robbery: '盗窃、抢夺', obscene_material: '传播淫秽物品', prostitution: '卖淫嫖娼', drugs: '吸毒',
-    large_gambling: '参与赌博(数额较大)', criminal_act_underage: '未达刑责年龄的犯罪行为',
-    other_serious: '其他严重不良行为',
-  },
-  risk_flags: {
-    abuse_suspected: '疑似受虐待', neglect: '被忽视', no_guardian: '无人监护', sexual_assault: '疑似遭受性侵害',
-    bullying: '受欺凌', runaway: '离家出走', self_harm: '自伤自残', early_marriage: '早婚',
-    trafficking: '疑似被拐卖', begging: '流浪乞讨',
-  },
-  categories: {
-    left_behind: '农村留守儿童', de_facto_unsupported: '事实无人抚养儿童', orphan: '孤儿',
-    in_difficulty: '困境儿童', idle: '闲散未成年人', child_of_prisoner: '服刑在戒人员未成年子女',
-    serious_misbehavior: '有严重不良行为未成年人', divorced_family: '离异家庭', crime_victim: '刑事案件受害人',
-    disabled: '残疾儿童',
-  },
-  visit_kind: { home: '入户', phone: '电话', school: '到校', other: '其他' },
-  measures: {
-    psych_intervention: '心理干预', living_aid: '生活救助', legal_aid: '法律援助', school_transfer: '转学复学',
-    medical: '医疗救助', referral: '转介', guardian_education: '监护人教育', other: '其他',
-  },
-  review_status: { submitted: '待审核', approved: '已通过', returned: '已退回' },
-  report_kind: {
-    private_parts_injury: '隐私部位遭受或疑似遭受非正常损伤',
-    sexual_assault_under14: '不满十四周岁女性遭受或疑似遭受性侵害、怀孕、流产',
-    pregnancy_from_assault: '十四周岁以上女性遭受或疑似遭受性侵害所致怀孕、流产',
-    injury_malnutrition_abuse: '身体多处损伤、严重营养不良、意识不清, 疑似遭受暴力、欺凌、虐待',
-    self_harm_death: '因自杀、自残、中毒、被殴打等致重伤、死亡',
-    abandoned_no_care: '被遗弃或长期处于无人照料状态',
-    missing_trafficked: '来源不明、失踪或被拐卖、收买',
-    organised_begging: '被组织乞讨',
-    other_serious_harm: '其他严重侵害未成年人人身安全的情形',
-    bullying: '校园欺凌', runaway: '离家出走', neglect: '监护缺失、被忽视', early_marriage: '早婚', other: '其他',
-  },
-  report_status: { new: '已提交', acknowledged: '已受理', referred: '已转介', resolved: '已处置', closed: '已结案' },  report_source: {
-    school: '学校', family: '家庭', community: '社区', social_org: '社会组织', legal_unit: '政法单位',
-    grid_worker: '网格员', hotline: '热线',
-  },
-  unit: {
-    police: '派出所', civil_affairs: '民政', school: '学校', health: '卫生院', justice: '司法所',
-    youth_league: '团委', womens_federation: '妇联',
-  },
-  referral_status: { sent: '已发送', accepted: '已接收', in_progress: '处理中', done: '已办结', declined: '已退回' },
-  measure_status: { planned: '计划中', in_progress: '实施中', done: '已完成', cancelled: '已取消' },
-  role: {
-    grid_worker: '网格员', village_officer: '村(社)儿童主任', street_admin: '街道管理员', unit_liaison: '成员单位联络员',
-    sentinel: '哨点监测员', county_viewer: '县级统计查看',
-  },
-  decision: { approved: '通过', returned: '退回', resubmitted: '修改后重新提交', reopened: '重新打开' },
-  conflict_kind: { field: '同一项被两处修改', stale_delete: '删除未生效 (记录已被修改)', edit_deleted: '修改了已删除的记录' },
-  entity: { minor: '未成年人', household: '家庭', visit: '走访', report: '报告', area: '区域' },
-  level: { street: '街道', village: '村(社区)', group: '组', grid: '网格' },
 };

@@ -1,18 +1,20 @@
 // The statistics screen's figures as data: for each answer of /api/stats/*, an ECharts option
 // and the table printed beneath the chart (the same numbers, readable without the chart and
 // by a screen reader). Pure functions of the JSON; unit-tested without a browser.
+import { codesOf } from '../codes.js';
+import { GRADES } from '../rules.js';
 import { t, valueLabel } from '../i18n/index.js';
 import { pct } from './format.js';
 
-export const GRADES = ['red', 'orange', 'yellow', 'blue'];
+export { GRADES };
 export const GRADE_COLORS = { red: '#D93026', orange: '#F07C00', yellow: '#F2C200', blue: '#1A73E8', ungraded: '#9E9E9E' };
-export const UNITS = ['police', 'civil_affairs', 'school', 'health', 'justice', 'youth_league', 'womens_federation'];
-export const REFERRAL_STATUSES = ['sent', 'accepted', 'in_progress', 'done', 'declined'];
-export const REPORT_STATUSES = ['new', 'acknowledged', 'referred', 'resolved', 'closed'];
+export const UNITS = codesOf('unit');
+export const REFERRAL_STATUSES = codesOf('referral_status');
+export const REPORT_STATUSES = codesOf('report_status');
 const STATUS_COLORS = ['#9E9E9E', '#1A73E8', '#F07C00', '#07C160', '#D93026'];
 const SERIES_COLORS = ['#1A73E8', '#07C160', '#F07C00', '#D93026'];
 
-const gradeWord = (g) => (g === 'ungraded' ? t('grade.none') : t(`grade.${g}`));
+const gradeWord = (g) => valueLabel('grade', g);
 const n = (v) => (v == null ? 0 : v);
 // Durations under an hour read better in minutes ("0小时" says nothing).
 export const hoursText = (h) => {

@@ -82,7 +82,7 @@ export function MinorProfile({ id }) {
       </div>
       <div class="hm-profile__grade">
         <${GradeBadge} ...${shown} />
-        ${shown.suggested && html`<small>${t('minor.suggested_pending', { grade: t(`grade.${grade}`) })}</small>`}
+        ${shown.suggested && html`<small>${t('minor.suggested_pending', { grade: valueLabel('grade', grade) })}</small>`}
       </div>
     </div>
     ${pending.length > 0 && html`<${LiveAssessment} minor=${minor} />`}

@@ -1,7 +1,7 @@
 // 今日: the visits due within a week and overdue, red first, then the most urgent. Everything here is read from the phone.
 import { html } from 'htm/preact';
 
-import { countByGrade, dueList } from '../classify.js';
+import { countByGrade, dueList, GRADES } from '../classify.js';
 import { formatDate, t, valueLabel } from '../i18n/index.js';
 import { useAppState, useLive } from '../state.js';
 import { Empty, GradeBadge, LinkCell, Page, Title } from './ui.js';
@@ -54,7 +54,7 @@ export function Today() {
     <${Returned} visits=${data.visits} minors=${new Map(data.minors.map((m) => [m.id, m]))} user=${user} />
     <${Title}>${t('today.by_grade')}</${Title}>
     <div class="hm-grade-counts">
-      ${['red', 'orange', 'yellow', 'blue'].map((g) => html`<div class="hm-grade-count" key=${g}>
+      ${GRADES.map((g) => html`<div class="hm-grade-count" key=${g}>
         <${GradeBadge} grade=${g} /><strong>${counts[g]}</strong>
       </div>`)}
     </div>

@@ -8,7 +8,7 @@ import { useAppState } from '../state.js';
 export function GradeBadge({ grade, suggested = false }) {
   const g = grade ?? 'none';
   return html`<span class=${`hm-grade hm-grade--${g}${suggested ? ' hm-grade--suggested' : ''}`}
-    title=${suggested ? t('minor.suggested') : t('minor.grade')}>${t(`grade.${g}`)}</span>`;
+    title=${suggested ? t('minor.suggested') : t('minor.grade')}>${valueLabel('grade', grade ?? 'ungraded')}</span>`;
 }
 
 export function Page({ title, backable = false, children, action, actionLabel, actionDisabled, danger }) {

@@ -5,7 +5,7 @@ import { html } from 'htm/preact';
 import { dueFromVisit, gradeOf, localDay } from '../classify.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
-import { FINDING_AREAS, MEASURES, VISIT_KINDS } from '../schema.js';
+import { FINDING_AREAS, FINDING_STATUSES, MEASURES, VISIT_KINDS } from '../schema.js';
 import { useAppState, useLive } from '../state.js';
 import { validateVisit } from '../validate.js';
 import { useRecordForm } from './forms.js';
@@ -32,17 +32,17 @@ function Findings({ findings, onChange, errors, readOnly }) {
         const error = errors[`findings.${area}`];
         return html`<div key=${area} id=${`field-findings.${area}`} class=${`weui-cell hm-finding${error ? ' weui-cell_warn' : ''}`}>
           <div class="hm-finding__row">
-            <span class="hm-finding__label">${t(`finding.${area}`)}</span>
+            <span class="hm-finding__label">${valueLabel('finding_area', area)}</span>
             ${readOnly
-              ? html`<span class=${`hm-finding__status hm-seg__btn--${f.status}`}>${t(`visit.${f.status}`)}</span>`
+              ? html`<span class=${`hm-finding__status hm-seg__btn--${f.status}`}>${valueLabel('finding_status', f.status)}</span>`
               : html`<${Segmented} name=${area} value=${f.status}
-                  options=${[['ok', t('visit.ok')], ['concern', t('visit.concern')]]}
+                  options=${enumOptions('finding_status', FINDING_STATUSES)}
                   onChange=${(_, status) => setArea(area, { status })} />`}
           </div>
           ${(f.status === 'concern' || f.note) && (readOnly
             ? html`<p class="hm-row-sub">${f.note}</p>`
             : html`<input class="weui-input hm-finding__note" placeholder=${t('visit.note')} value=${f.note ?? ''}
-                aria-label=${`${t(`finding.${area}`)} ${t('visit.note')}`}
+                aria-label=${`${valueLabel('finding_area', area)} ${t('visit.note')}`}
                 onInput=${(e) => setArea(area, { note: e.currentTarget.value })} />`)}
           ${error && html`<div class="hm-error" role="alert">${t(`err.${error}`)}</div>`}
         </div>`;
@@ -103,6 +103,6 @@ export function VisitForm({ id, minorId }) {
         ? html`<${TextArea} name="summary" bare value=${draft.summary} onChange=${set} rows=${4} />`
         : html`<div class="weui-cell"><p>${draft.summary ?? ''}</p></div>`}
     </${Cells}>
-    ${due && editable && html`<p class="hm-next-due">${t('visit.next_due', { grade: t(`grade.${grade}`), date: formatDate(localDay(due)) })}</p>`}
+    ${due && editable && html`<p class="hm-next-due">${t('visit.next_due', { grade: valueLabel('grade', grade), date: formatDate(localDay(due)) })}</p>`}
   </${Page}>`;
 }

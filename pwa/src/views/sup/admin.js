@@ -99,7 +99,7 @@ export function Settings() {
       ${errors.visit_interval_days && html`<p class="hm-error hm-para" role="alert">${errors.visit_interval_days.slice(1)}</p>`}
       <${Cells} form>
         ${INTERVALS.map(([grade, max]) => html`<${TextField} key=${grade} name=${`interval_${grade}`} type="number"
-          label=${t('settings.interval', { grade: t(`grade.${grade}`) })} value=${draft.visit_interval_days?.[grade]} min="1" max=${max}
+          label=${t('settings.interval', { grade: valueLabel('grade', grade) })} value=${draft.visit_interval_days?.[grade]} min="1" max=${max}
           disabled=${!admin} onChange=${(n, v) => setIntervalDays(grade, num(v))} />`)}
       </${Cells}></div>`}
     </${Remote}>

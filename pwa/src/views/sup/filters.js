@@ -3,6 +3,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 
+import { GRADES } from '../../classify.js';
 import { t } from '../../i18n/index.js';
 import { apiGet } from '../../online.js';
 import { navigate } from '../../router.js';
@@ -76,7 +77,7 @@ export function Filters({ route, query, fields }) {
         value=${query.get('max_age') ?? ''} onChange=${(e) => set('max_age', e.currentTarget.value)} />
     </div>`}
     ${fields.includes('grade') && html`<div class="hm-filter hm-filter--grades" role="group" aria-label=${t('minor.grade')}>
-      ${['red', 'orange', 'yellow', 'blue'].map((g) => html`<button type="button" key=${g} aria-pressed=${grade === g}
+      ${GRADES.map((g) => html`<button type="button" key=${g} aria-pressed=${grade === g}
         class=${`hm-gradepick${grade === g ? ' hm-gradepick--on' : ''}`} onClick=${() => set('grade', grade === g ? null : g)}>
         <${GradeBadge} grade=${g} />
       </button>`)}

@@ -3,16 +3,14 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { categoryLabel } from '../../classify.js';
-import { t } from '../../i18n/index.js';
+import { categoryLabel, GRADES } from '../../classify.js';
+import { t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { useAppState } from '../../state.js';
 import { reasonOf, splitReasons } from '../../sup/format.js';
 import { GradeBadge, Page, Title } from '../ui.js';
 import { Remote, ReasonField } from './common.js';
 import { Filters } from './filters.js';
-
-const GRADES = ['red', 'orange', 'yellow', 'blue'];
 
 function GradeItem({ minor, onDone }) {
   const { rules } = useAppState();
@@ -29,7 +27,7 @@ function GradeItem({ minor, onDone }) {
     if (!reason.trim()) return setError(t('grades.reason_required'));
     setBusy(true);
     const ok = await act('POST', `/api/minors/${minor.id}/grade`, { grade, reason: reason.trim() }, {
-      done: t('grades.done', { name: minor.name, grade: t(`grade.${grade}`) }),
+      done: t('grades.done', { name: minor.name, grade: valueLabel('grade', grade) }),
       onError: (err) => setError(Object.values(err.body?.errors?.json ?? {})[0]?.[0] ?? err.message),
     });
     setBusy(false);
@@ -69,7 +67,7 @@ function GradeItem({ minor, onDone }) {
       <div class="hm-buttons">
         <button type="button" class="weui-btn weui-btn_default hm-btn-inline" onClick=${() => setOpen(false)}>${t('common.cancel')}</button>
         <button type="button" class="weui-btn weui-btn_primary hm-btn-inline" disabled=${busy} onClick=${submit}>
-          ${override ? t('grades.override_to', { grade: t(`grade.${grade}`) }) : t('grades.confirm')}</button>
+          ${override ? t('grades.override_to', { grade: valueLabel('grade', grade) }) : t('grades.confirm')}</button>
       </div>
     </div>`}
   </div>`;

@@ -3,6 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
+import { codesOf } from '../../codes.js';
 import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { confirmDialog } from '../../state.js';
@@ -11,7 +12,7 @@ import { UNITS } from '../../sup/charts.js';
 import { Cells, GradeBadge, Page, SelectField, TextArea, TextField, Title } from '../ui.js';
 import { Remote, useNow } from './common.js';
 
-const KINDS = ['psych_intervention', 'living_aid', 'legal_aid', 'school_transfer', 'medical', 'referral', 'guardian_education', 'other'];
+const KINDS = codesOf('measures');
 const NEXT = { planned: ['in_progress', 'done', 'cancelled'], in_progress: ['done', 'cancelled'] };
 
 export function FlagRow({ flag, now = Date.now() }) {

@@ -10,9 +10,8 @@ import { Cells, InfoCell, Page, SelectField, Title } from '../ui.js';
 import { Remote, ReasonField, useNow } from './common.js';
 import { KindTitle, Timer } from './reports.js';
 import { ReferralCard } from './referrals.js';
-import { UNITS } from '../../sup/charts.js';
+import { REPORT_STATUSES as STEPS, UNITS } from '../../sup/charts.js';
 
-const STEPS = ['new', 'acknowledged', 'referred', 'resolved', 'closed'];
 // The next step a supervisor takes from each status (referring has its own form).
 const NEXT = { new: 'acknowledged', acknowledged: 'resolved', referred: 'resolved', resolved: 'closed' };
 

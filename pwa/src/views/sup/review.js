@@ -47,8 +47,8 @@ function Findings({ findings }) {
     const f = findings?.[area] ?? { status: 'ok' };
     return html`<div class="weui-cell hm-finding" key=${area}>
       <div class="hm-finding__row">
-        <span class="hm-finding__label">${t(`finding.${area}`)}</span>
-        <span class=${`hm-finding__status hm-seg__btn--on hm-seg__btn--${f.status}`}>${t(`visit.${f.status}`)}</span>
+        <span class="hm-finding__label">${valueLabel('finding_area', area)}</span>
+        <span class=${`hm-finding__status hm-seg__btn--on hm-seg__btn--${f.status}`}>${valueLabel('finding_status', f.status)}</span>
       </div>
       ${f.note && html`<p class="hm-row-sub">${f.note}</p>`}
     </div>`;

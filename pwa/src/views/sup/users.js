@@ -3,6 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
+import { codesOf } from '../../codes.js';
 import { t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
@@ -13,8 +14,8 @@ import { Cells, InfoCell, Page, SelectField, TextField, Title } from '../ui.js';
 import { Remote } from './common.js';
 import { useAreas } from './filters.js';
 
-const ROLES = ['grid_worker', 'village_officer', 'street_admin', 'unit_liaison', 'sentinel', 'county_viewer'];
-const SENTINEL_KINDS = ['school', 'family', 'community', 'social_org', 'legal_unit'];
+const ROLES = codesOf('role');
+const SENTINEL_KINDS = codesOf('sentinel_kind');
 // Which level of area each role is given.
 const AREA_LEVEL = { grid_worker: 'grid', village_officer: 'village', street_admin: 'street', county_viewer: 'street' };
 
