@@ -18,6 +18,9 @@ def create_app(config: Config | None = None) -> Flask:
     from server.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    from server import security
+
+    security.register(app)
     return app
 
 
