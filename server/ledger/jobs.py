@@ -18,9 +18,10 @@ from server.accounts.models import User
 from server.core.db import utcnow
 from server.core.extensions import db
 from server.core.scope import Scope
+from server.ledger.errors import LedgerFileError
 from server.ledger.importer import Options, import_ledger
 from server.ledger.models import ImportJob
-from server.ledger.reader import Ledger, LedgerFileError
+from server.ledger.reader import Ledger
 
 log = logging.getLogger(__name__)
 

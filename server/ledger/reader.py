@@ -8,30 +8,21 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from server.core.errors import DomainError
 from server.core.spreadsheet import from_cell
+from server.ledger import bounds
 from server.ledger.columns import BY_HEADER, EXAMPLE_MARK, REQUIRED_HEADERS, Column
+from server.ledger.errors import LedgerFileError
 
 # Sheets of our own template that carry no records.
 NOTE_SHEETS = ("填写说明", "网格编码")
 
 
-class LedgerFileError(DomainError):
-    """The file as a whole cannot be imported (not a workbook, wrong columns); answered 422."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict | None = None) -> None:
-        super().__init__(errors, message)
-
-    def answer_errors(self) -> dict | None:
-        return self.errors or None
-
-
 class Ledger:
     """An open workbook: its record sheet, the column of each header, and its rows."""
 
-    def __init__(self, source) -> None:
+    def __init__(self, source, limits: bounds.Limits | None = None) -> None:
+        self.limits = limits or bounds.Limits()
+        bounds.check(source, self.limits)
         try:
             self.book = load_workbook(source, read_only=True, data_only=True)
         except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
@@ -50,6 +41,10 @@ class Ledger:
         names = [str(cell).strip() if cell is not None else "" for cell in header]
         while names and not names[-1]:
             names.pop()
+        if len(names) > self.limits.columns:
+            raise LedgerFileError(
+                f"列数过多（最多 {self.limits.columns} 列）/ Too many columns: at most {self.limits.columns}."
+            )
         columns = [BY_HEADER.get(name) for name in names]
         found = {c.header for c in columns if c}
         missing = [h for h in REQUIRED_HEADERS if h not in found]
@@ -81,13 +76,23 @@ class Ledger:
     def row_count(self) -> int:
         """Data rows, from the sheet's dimension when it has one (Excel and openpyxl write it)."""
         if self.sheet.max_row and self.sheet.max_row > 1:
-            return self.sheet.max_row - 1
-        return sum(1 for _ in self.rows())
+            counted = self.sheet.max_row - 1
+        else:
+            counted = sum(1 for _ in self.rows())
+        self._within_rows(counted + 1)
+        return counted
+
+    def _within_rows(self, number: int) -> None:
+        if number > self.limits.rows + 1:
+            raise LedgerFileError(
+                f"行数过多（最多 {self.limits.rows} 行），请拆分后分批导入 / Too many rows: at most {self.limits.rows}."
+            )
 
     def rows(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(Excel row number, {field: raw cell value}); blank rows and the example are skipped."""
         width = len(self.columns)
         for number, cells in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), start=2):
+            self._within_rows(number)  # the sheet's own dimension may lie
             values = {}
             for column, value in zip(self.columns, cells[:width], strict=False):
                 if isinstance(value, str):
