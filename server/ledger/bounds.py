@@ -35,7 +35,7 @@ class Limits:
 
 
 def check(source, limits: Limits) -> None:
-    """Raise LedgerFileError unless ``source`` (a seekable file) is a workbook within ``limits``."""
+    """Raise LedgerFileError unless ``source`` (a path or a seekable file) is a workbook within ``limits``."""
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -56,7 +56,8 @@ def check(source, limits: Limits) -> None:
                 raise LedgerFileError(TOO_BIG)
             if member.filename.endswith((".xml", ".rels", ".vml")):
                 _refuse_declarations(archive, member)
-    source.seek(0)
+    if hasattr(source, "seek"):
+        source.seek(0)
 
 
 def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
