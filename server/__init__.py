@@ -13,6 +13,9 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=str(config.INSTANCE_PATH), static_folder=None)
     app.config.from_object(config)
+    from server.core import input as bounded_input
+
+    bounded_input.register(app)  # before the routes, so <int:…> is the bounded converter
     configure_extensions(app)
     register_blueprints(app)
     from server.core.errors import register_error_handlers

@@ -10,6 +10,7 @@ import logging
 
 import marshmallow as ma
 from flask import Flask, jsonify
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -100,7 +101,9 @@ def _handle_http(error: HTTPException):
         message = error.description
     if error.code == 429:
         message = f"{MESSAGES[429]} ({error.description})"
-    if error.code == 400 and error.description and "JSON" in error.description.upper():
+    # A parser's own English words about bad JSON get ours; a message of ours (Chinese first) stays.
+    said_by_us = bool(message) and not message.isascii()
+    if error.code == 400 and error.description and "JSON" in error.description.upper() and not said_by_us:
         message = "请求体不是有效的 JSON / The request body is not valid JSON."
     response = jsonify(
         error_payload(error.code, error.name, message, data.get("messages") or data.get("errors"))
@@ -126,6 +129,38 @@ def _handle_invalid(error: ma.ValidationError):
     return _handle_domain(FieldErrors(error.normalized_messages()))
 
 
+OUT_OF_RANGE = "数值或日期超出范围 / A number or date is out of range."
+NOT_STORABLE = "引用的记录不存在，或与已有记录重复 / It refers to a record that does not exist, or repeats one that does."
+BAD_TEXT = "文本含有无效字符 / A text holds characters that are not valid Unicode."
+
+
+def refusal_message(error: Exception) -> str:
+    original = getattr(error, "orig", error)
+    if isinstance(original, UnicodeError):
+        return BAD_TEXT
+    if isinstance(error, sa_exc.IntegrityError):
+        return NOT_STORABLE
+    return OUT_OF_RANGE
+
+
+def _handle_storage(error: Exception):
+    """What the database or a conversion refused: bad input the schemas did not catch, so a 422.
+
+    Logged with its traceback, since a schema should have caught it first.
+    """
+    log.warning("input refused by the database or a conversion", exc_info=error)
+    db.session.rollback()
+    response = jsonify(error_payload(422, HTTP_STATUS_CODES[422], refusal_message(error)))
+    response.status_code = 422
+    return response
+
+
+def _handle_statement(error: sa_exc.StatementError):
+    if isinstance(error.orig, OverflowError | UnicodeError):
+        return _handle_storage(error)
+    return _handle_unexpected(error)
+
+
 def _handle_unexpected(error: Exception):
     log.exception("unhandled error", exc_info=error)
     return _handle_http(InternalServerError())
@@ -135,4 +170,9 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(ma.ValidationError, _handle_invalid)
+    app.register_error_handler(OverflowError, _handle_storage)
+    app.register_error_handler(UnicodeError, _handle_storage)
+    app.register_error_handler(sa_exc.IntegrityError, _handle_storage)
+    app.register_error_handler(sa_exc.DataError, _handle_storage)
+    app.register_error_handler(sa_exc.StatementError, _handle_statement)
     app.register_error_handler(Exception, _handle_unexpected)

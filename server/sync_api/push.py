@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 import marshmallow as ma
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from server.accounts.models import User
 from server.core import clock
 from server.core.changes import feed_held
 from server.core.db import new_uuid, utcnow
-from server.core.errors import DomainError, NotFound
+from server.core.errors import DomainError, NotFound, refusal_message
 from server.core.extensions import db
 from server.core.scope import Scope
 from server.core.validation import uuid_string
@@ -109,6 +110,9 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
         result = _result(mid, "rejected", errors=exc.errors)
     except ma.ValidationError as exc:
         result = _result(mid, "rejected", errors=exc.normalized_messages())
+    except (sa_exc.IntegrityError, sa_exc.DataError, OverflowError, UnicodeError) as exc:
+        # What the database refused is this mutation's fault alone: its savepoint is gone, the batch goes on.
+        result = _result(mid, "rejected", errors={"_schema": [refusal_message(exc)]})
     if result["status"] == "rejected":
         report.rejected += 1
         report.log.append(
