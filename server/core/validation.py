@@ -46,14 +46,25 @@ def phone_number(value: str) -> None:
         raise ValidationError("电话号码格式不正确 / Not a valid phone number.")
 
 
-def _has_nul(value) -> bool:
+# Control characters other than tab and line breaks; a lone surrogate is not Unicode text.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _problem(value) -> str | None:
     if isinstance(value, str):
-        return "\x00" in value
+        found = UNSTORABLE.search(value)
+        if found is None:
+            return None
+        if found.group() == "\x00":
+            return "不能包含空字符 / Text cannot contain NUL characters."
+        if "\ud800" <= found.group() <= "\udfff":
+            return "文本含有无效字符 / The text is not valid Unicode."
+        return "不能包含控制字符 / Text cannot contain control characters."
     if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
+        return next(filter(None, (_problem(v) for v in value.values())), None)
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        return next(filter(None, (_problem(v) for v in value)), None)
+    return None
 
 
 class StrictSchema(ma.Schema):
@@ -63,14 +74,11 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
     @ma.pre_load
-    def _no_nul_characters(self, data, **_kwargs):
-        # PostgreSQL cannot store NUL in text: refuse it here with a message, not a 500 later.
+    def _storable_text(self, data, **_kwargs):
+        # PostgreSQL cannot store NUL, no database a lone surrogate, and a control character
+        # breaks the Excel ledger later: refuse them here with a message, not a 500 later.
         if isinstance(data, dict):
-            bad = {
-                k: ["不能包含空字符 / Text cannot contain NUL characters."]
-                for k, v in data.items()
-                if _has_nul(v)
-            }
+            bad = {k: [problem] for k, v in data.items() if (problem := _problem(v))}
             if bad:
                 raise ValidationError(bad)
         return data

@@ -79,3 +79,19 @@ def test_an_unknown_assigned_worker_is_refused_and_nothing_written(client, login
         response = client.post("/api/minors", json=body, headers=login("worker1"))
         assert response.status_code == 422, (worker, response.json)
     assert session.scalar(sa.select(sa.func.count()).select_from(Household)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("李\x1b四", "控制字符"), ("\ud800", "无效字符"), ("a\x00b", "空字符"), ("\x7f", "控制字符")],
+)
+def test_text_that_cannot_be_stored_or_exported_is_refused(client, login, session, world, text, says):
+    body = {"grid_id": world["areas"]["V1G1W1"], "address": "戊1号", "head_name": text}
+    response = client.post("/api/households", json=body, headers=login("worker1"))
+    assert response.status_code == 422
+    assert says in response.json["errors"]["json"]["head_name"][0]
+
+
+def test_line_breaks_and_tabs_are_text(client, login, session, world):
+    body = {"grid_id": world["areas"]["V1G1W1"], "address": "己1号", "head_name": "己", "notes": "一\n二\t三\r\n"}
+    assert client.post("/api/households", json=body, headers=login("worker1")).status_code == 201
