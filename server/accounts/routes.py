@@ -58,7 +58,7 @@ def refresh():
 
     claims = get_jwt()
     user = get_current_user()
-    extra = {"role": user.role, "device": claims.get("device")}
+    extra = {"role": user.role, "device": claims.get("device"), "sid": claims.get("sid")}
     return {"access_token": create_access_token(identity=user, additional_claims=extra)}
 
 
@@ -66,7 +66,7 @@ def refresh():
 @jwt_required(verify_type=False)
 @auth_blp.response(204)
 def logout():
-    """Revoke the token sent (send the refresh token to end the device's session)."""
+    """End the session of the token sent: it and every other token of that login (access and refresh)."""
     service.revoke(get_jwt())
     audit("logout", "user", get_current_user().id)
     db.session.commit()

@@ -8,6 +8,7 @@ from flask import jsonify
 from flask_jwt_extended import JWTManager
 
 from server.accounts.models import RevokedToken, User
+from server.accounts.service import session_key
 from server.core.errors import error_payload
 from server.core.extensions import db
 
@@ -37,7 +38,10 @@ def register(jwt: JWTManager) -> None:
         issued = datetime.fromtimestamp(payload["iat"], UTC)
         if user.tokens_valid_after and issued < user.tokens_valid_after:
             return True
-        return db.session.get(RevokedToken, payload["jti"]) is not None
+        if db.session.get(RevokedToken, payload["jti"]) is not None:
+            return True
+        sid = payload.get("sid")
+        return bool(sid) and db.session.get(RevokedToken, session_key(str(sid)[:40])) is not None
 
     @jwt.revoked_token_loader
     def on_revoked(_header, _payload):

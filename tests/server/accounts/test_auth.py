@@ -53,9 +53,24 @@ def test_logout_revokes_the_token_at_once(client, tokens, session):
     issued = tokens("worker1")
     refresh = {"Authorization": f"Bearer {issued['refresh_token']}"}
     assert client.post("/api/auth/logout", headers=refresh).status_code == 204
-    assert session.scalar(sa.select(sa.func.count()).select_from(RevokedToken)) == 1
+    # The token sent, and the session it belongs to.
+    assert session.scalar(sa.select(sa.func.count()).select_from(RevokedToken)) == 2
     again = client.post("/api/auth/refresh", headers=refresh)
     assert again.status_code == 401
+
+
+def test_logout_ends_the_whole_session_on_that_device_only(client, tokens):
+    phone, other_phone = tokens("worker1", device_id="phone"), tokens("worker1", device_id="other")
+    refreshed = client.post(
+        "/api/auth/refresh", headers={"Authorization": f"Bearer {phone['refresh_token']}"}
+    ).json["access_token"]
+    logout = client.post("/api/auth/logout", headers={"Authorization": f"Bearer {phone['refresh_token']}"})
+    assert logout.status_code == 204
+    for token in (phone["access_token"], refreshed):
+        response = client.get("/api/households", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401 and response.json["reason"] == "token_revoked"
+    other = {"Authorization": f"Bearer {other_phone['access_token']}"}
+    assert client.get("/api/households", headers=other).status_code == 200
 
 
 def test_logout_of_access_token_blocks_it(client, tokens):

@@ -93,5 +93,10 @@ def test_text_that_cannot_be_stored_or_exported_is_refused(client, login, sessio
 
 
 def test_line_breaks_and_tabs_are_text(client, login, session, world):
-    body = {"grid_id": world["areas"]["V1G1W1"], "address": "己1号", "head_name": "己", "notes": "一\n二\t三\r\n"}
+    body = {
+        "grid_id": world["areas"]["V1G1W1"],
+        "address": "己1号",
+        "head_name": "己",
+        "notes": "一\n二\t三\r\n",
+    }
     assert client.post("/api/households", json=body, headers=login("worker1")).status_code == 201
