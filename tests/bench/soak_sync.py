@@ -42,16 +42,6 @@ from tests.factories import build_world  # noqa: E402
 from tests.server.sync_api.convergence import Convergence  # noqa: E402
 
 
-class Counted(Convergence):
-    """The machine, counting the schedules it starts."""
-
-    started = 0
-
-    def __init__(self) -> None:
-        type(self).started += 1
-        super().__init__()
-
-
 def make_app(url: str | None):
     accounts_service.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     instance = Path(tempfile.mkdtemp(prefix="humiao-soak-"))
@@ -73,7 +63,7 @@ def make_app(url: str | None):
 def run_chunk(examples: int, steps: int, chunk_seed: int, shrink: bool) -> BaseException | None:
     phases = [Phase.generate, Phase.shrink] if shrink else [Phase.generate]
     test = get_state_machine_test(
-        Counted,
+        Convergence,
         settings=settings(
             max_examples=examples,
             stateful_step_count=steps,
@@ -103,17 +93,17 @@ def soak(args) -> int:
             sys.exit(
                 "PostgreSQL: give --url, SOAK_DATABASE_URL or TEST_DATABASE_URL (postgresql+psycopg://...)."
             )
-    Counted.app = make_app(url)
+    Convergence.app = make_app(url)
     log = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115
     chunks = -(-args.schedules // args.chunk)
     ran = failed = 0
     started = time.monotonic()
     for chunk_seed in range(args.seed, args.seed + chunks):
         examples = min(args.chunk, args.schedules - ran)
-        Counted.started = 0
+        Convergence.started = 0
         chunk_started = time.monotonic()
         error = run_chunk(examples, args.steps, chunk_seed, shrink=False)
-        schedules = Counted.started  # the failing schedule is the last one started
+        schedules = Convergence.started  # the failing schedule is the last one started
         line = {
             "database": args.database, "seed": chunk_seed, "steps": args.steps, "schedules": schedules,
             "seconds": round(time.monotonic() - chunk_started, 1), "failure": None,

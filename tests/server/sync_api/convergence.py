@@ -66,9 +66,11 @@ def rolled_back(app):
 
 class Convergence(RuleBasedStateMachine, Oracle):
     app = None  # set by the test: the configured Flask app
+    started = 0  # schedules begun, for the soak's count
 
     def __init__(self) -> None:
         super().__init__()
+        type(self).started += 1
         self.stack = ExitStack()
         self.session = self.stack.enter_context(rolled_back(self.app))
         self.client = self.app.test_client()
