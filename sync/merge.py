@@ -145,6 +145,9 @@ def _merge_fields(spec: EntitySpec, state: RecordState, mutation: Mutation) -> M
     conflicts: list[Conflict] = []
     for name, incoming in mutation.fields.items():
         current = state.values.get(name)
+        leader = spec.follows.get(name)
+        if leader is not None and leader in mutation.fields:
+            continue  # decided with its leader, below
         if _unchanged(spec, name, incoming, current):
             continue
         if name in spec.set_fields:
@@ -157,6 +160,9 @@ def _merge_fields(spec: EntitySpec, state: RecordState, mutation: Mutation) -> M
             if incoming_wins:
                 changes[name] = deepcopy(incoming)
             conflicts.append(conflict)
+    for name, leader in spec.follows.items():
+        if name in mutation.fields and leader in mutation.fields:
+            _follow(spec, state, mutation, name, leader, changes, conflicts)
     if conflicts:
         status: MergeStatus = "conflict"
     elif mutation.base_version < state.version:
@@ -178,8 +184,6 @@ def _resolve(
 
     Returns whether the incoming value wins, and the conflict holding the discarded one.
     """
-    server_hlc_text = state.field_hlcs.get(name)
-    server_hlc = HLC.parse(server_hlc_text) if server_hlc_text else None
     if name in spec.severity_fields:
         order = spec.severity_fields[name]
         # A stored value outside the order (legacy data) ranks below every known value.
@@ -187,10 +191,47 @@ def _resolve(
         incoming_wins = order.index(incoming) > current_rank
     else:
         # A server change with no recorded HLC counts as the oldest possible.
-        incoming_wins = server_hlc is None or mutation.hlc > server_hlc
+        server_hlc = state.field_hlcs.get(name)
+        incoming_wins = server_hlc is None or mutation.hlc > HLC.parse(server_hlc)
+    return incoming_wins, _field_conflict(spec, state, mutation, name, incoming, incoming_wins)
+
+
+def _follow(
+    spec: EntitySpec,
+    state: RecordState,
+    mutation: Mutation,
+    name: str,
+    leader: str,
+    changes: dict[str, Any],
+    conflicts: list[Conflict],
+) -> None:
+    """Keep or discard ``name`` with its leader, whatever its own versions say.
+
+    The leader is kept when the mutation's value was written or was already there. A kept
+    follower that replaces a value the device had not seen, and a discarded follower, are
+    conflicts like any other.
+    """
+    incoming, current = mutation.fields[name], state.values.get(name)
+    if same_value(incoming, current):
+        return
+    leader_kept = leader in changes or same_value(mutation.fields[leader], state.values.get(leader))
+    if leader_kept:
+        changes[name] = deepcopy(incoming)
+        if state.field_versions.get(name, 0) > mutation.base_version:
+            conflicts.append(_field_conflict(spec, state, mutation, name, incoming, incoming_wins=True))
+    else:
+        conflicts.append(_field_conflict(spec, state, mutation, name, incoming, incoming_wins=False))
+
+
+def _field_conflict(
+    spec: EntitySpec, state: RecordState, mutation: Mutation, name: str, incoming: Any, incoming_wins: bool
+) -> Conflict:
+    current = state.values.get(name)
+    server_hlc_text = state.field_hlcs.get(name)
+    server_hlc = HLC.parse(server_hlc_text) if server_hlc_text else None
     common = {"entity": spec.name, "record_id": mutation.id, "field": name, "kind": "field"}
     if incoming_wins:
-        return True, Conflict(
+        return Conflict(
             **common,
             kept_value=deepcopy(incoming),
             discarded_value=deepcopy(current),
@@ -200,7 +241,7 @@ def _resolve(
             kept_hlc=str(mutation.hlc),
             mid=mutation.mid,
         )
-    return False, Conflict(
+    return Conflict(
         **common,
         kept_value=deepcopy(current),
         discarded_value=deepcopy(incoming),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 import marshmallow as ma
@@ -22,10 +22,9 @@ from server.reports.models import Report
 from server.visits import schemas as visit_schemas
 from server.visits import service as visits
 from server.visits.models import REVIEW_FIELDS, Visit
-from sync import EntitySpec, RecordState
+from sync import GRADE_SEVERITY, EntitySpec, RecordState
 
-GRADE_ORDER = [None, "blue", "yellow", "orange", "red"]
-assert set(GRADE_ORDER[1:]) == set(GRADES)
+assert set(GRADE_SEVERITY) - {None} == set(GRADES)
 
 
 def _fields(schema: type[ma.Schema], *extra: str) -> frozenset[str]:
@@ -42,8 +41,6 @@ class Adapter:
     update: Callable
     delete: Callable | None
     writers: frozenset[str]
-    # follower -> leader: a field kept or discarded together with the one it explains.
-    follows: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -152,7 +149,8 @@ ADAPTERS: dict[str, Adapter] = {
             "minor",
             _fields(registry_schemas.MinorFields, "grade", "grade_reason"),
             set_fields=frozenset({"misbehavior", "risk_flags"}),
-            severity_fields={"grade": GRADE_ORDER},
+            severity_fields={"grade": GRADE_SEVERITY},
+            follows={"grade_reason": "grade"},
         ),
         model=Minor,
         load_schema=registry_schemas.MinorSyncFields,
@@ -161,7 +159,6 @@ ADAPTERS: dict[str, Adapter] = {
         update=update_minor,
         delete=registry.delete_minor,
         writers=frozenset(REGISTRY_ROLES),
-        follows={"grade_reason": "grade"},
     ),
     "visit": Adapter(
         spec=EntitySpec(

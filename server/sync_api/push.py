@@ -160,8 +160,6 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
     if mutation.op == "upsert":
         adapter.parse(_plain_values(adapter, mutation.fields))  # types and values, before any merge
     outcome = merge(adapter.spec, state, mutation)
-    for follower, leader in adapter.follows.items():
-        _follow_leader(outcome, state, mutation, follower, leader)
     hlc = str(mutation.hlc)
     if outcome.created:
         data = adapter.parse(outcome.changes)
@@ -190,37 +188,6 @@ def _storable(raw):
     if isinstance(raw, list):
         return [_storable(v) for v in raw]
     return raw
-
-
-def _follow_leader(outcome, state, mutation: Mutation, follower: str, leader: str) -> None:
-    """A field that explains another (grade_reason for grade) is kept or discarded with it."""
-    if state is None or leader not in mutation.fields or follower not in mutation.fields:
-        return
-    incoming, current = mutation.fields[follower], state.values.get(follower)
-    outcome.conflicts = [c for c in outcome.conflicts if c.field != follower]
-    leader_won = leader in outcome.changes or state.values.get(leader) == mutation.fields[leader]
-    server_changed = state.field_versions.get(follower, 0) > mutation.base_version and current != incoming
-    common = {"entity": mutation.entity, "record_id": mutation.id, "field": follower, "kind": "field",
-              "mid": mutation.mid}  # fmt: skip
-    theirs = {"hlc": state.field_hlcs.get(follower), "author": state.field_authors.get(follower)}
-    if leader_won:
-        outcome.changes[follower] = incoming
-        outcome.field_hlcs[follower] = str(mutation.hlc)
-        outcome.field_authors[follower] = mutation.author
-        if server_changed:
-            outcome.conflicts.append(Conflict(
-                **common, kept_value=incoming, discarded_value=current, discarded_hlc=theirs["hlc"],
-                discarded_author=theirs["author"], discarded_client_id=None, kept_hlc=str(mutation.hlc),
-            ))  # fmt: skip
-    else:
-        outcome.changes.pop(follower, None)
-        if current != incoming:
-            outcome.conflicts.append(Conflict(
-                **common, kept_value=current, discarded_value=incoming, discarded_hlc=str(mutation.hlc),
-                discarded_author=mutation.author, discarded_client_id=mutation.client_id, kept_hlc=theirs["hlc"],
-            ))  # fmt: skip
-    if outcome.conflicts:
-        outcome.status = "conflict"
 
 
 def _plain_values(adapter: Adapter, fields: dict) -> dict:

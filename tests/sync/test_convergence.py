@@ -23,11 +23,12 @@ from sync import (
 
 SPEC = EntitySpec(
     "minor",
-    fields=frozenset({"name", "notes", "grade", "risk_flags"}),
+    fields=frozenset({"name", "notes", "grade", "grade_reason", "risk_flags"}),
     set_fields=frozenset({"risk_flags"}),
     severity_fields={"grade": GRADE_SEVERITY},
+    follows={"grade_reason": "grade"},
 )
-SCALARS = ("name", "notes", "grade")
+SCALARS = ("name", "notes", "grade", "grade_reason")
 RECORD_IDS = ("r1", "r2")
 DEVICES = ("dev-a", "dev-b", "dev-c")
 TEXTS = ("甲", "乙", "丙", None)
@@ -111,6 +112,9 @@ class Server:
                     self.superseded.add((rid, name, old))
                 else:
                     assert (name, _key(old)) in discarded
+        # Devices send a grade with its reason, which names the grade: the two stay a pair.
+        if after.values.get("grade_reason") is not None:
+            assert after.values["grade_reason"].startswith(f"{after.values.get('grade')}:")
         concurrent = before.field_versions.get("grade", 0) > mutation.base_version
         if "grade" in mutation.fields and concurrent:
             sent_rank = rank(mutation.fields["grade"])
@@ -164,9 +168,14 @@ class Device:
         local = self.local.setdefault(rid, {})
         fields = {}
         for name, value in drawn.items():
-            if name == "grade" and self.escalate_only:
-                value = GRADE_SEVERITY[max(rank(value), self.floor.get(rid, 0))]
-            if name == "risk_flags" or value != local.get(name):
+            if name == "grade":
+                value, why = value
+                if self.escalate_only:
+                    value = GRADE_SEVERITY[max(rank(value), self.floor.get(rid, 0))]
+                reason = f"{value}:{why}"
+                if value != local.get(name) or reason != local.get("grade_reason"):
+                    fields.update(grade=value, grade_reason=reason)
+            elif name == "risk_flags" or value != local.get(name):
                 fields[name] = value
         if not fields:
             return
@@ -211,7 +220,7 @@ set_ops = st.fixed_dictionaries(
 scalar_values = {
     "name": st.sampled_from(TEXTS),
     "notes": st.sampled_from(TEXTS),
-    "grade": st.sampled_from(GRADE_SEVERITY),
+    "grade": st.tuples(st.sampled_from(GRADE_SEVERITY), st.sampled_from(TEXTS)),  # with its reason
 }
 edits = st.fixed_dictionaries({}, optional={**scalar_values, "risk_flags": set_ops}).filter(bool)
 device_index = st.integers(0, len(DEVICES) - 1)

@@ -116,6 +116,18 @@ def test_equal_concurrent_values_do_not_conflict(minor_v1):
     assert outcome.noop and not outcome.conflicts
 
 
+def test_a_resent_value_leaves_the_field_version_so_a_later_edit_on_that_base_applies(minor_v1):
+    # Issue 19: blue, blue again (a no-op, answered at a later version), then orange, all on base 2.
+    _, state = push(minor_v1, mutation({"grade": "blue"}, base=1, wall=200, node="dev-b"))
+    _, state = push(state, mutation({"notes": "别的字段"}, base=1, wall=210))
+    resent, state = push(state, mutation({"grade": "blue"}, base=2, wall=220, node="dev-b"))
+    assert resent.noop and state.version == 3 and state.field_versions["grade"] == 2
+
+    orange, state = push(state, mutation({"grade": "orange"}, base=2, wall=230, node="dev-b"))
+
+    assert (orange.status, orange.conflicts, state.values["grade"]) == ("merged", [], "orange")
+
+
 def test_later_hlc_wins_and_the_servers_value_is_kept_as_a_conflict(minor_v1):
     _, state = push(minor_v1, mutation({"notes": "server"}, base=1, wall=200, node="dev-b"))
     outcome, state = push(state, mutation({"notes": "late"}, base=1, wall=300, mid="m-late"))

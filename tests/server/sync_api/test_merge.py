@@ -276,6 +276,30 @@ def test_a_more_severe_grade_arriving_late_wins_with_its_own_reason(device, sess
     assert (grade_conflict["kept_value"], grade_conflict["discarded_value"]) == ("red", "orange")
 
 
+def test_a_grade_sent_to_a_deleted_minor_changes_not_even_its_reason(device, session):
+    minor = make_minor(make_household())
+    session.commit()
+    officer = device("village1")
+    officer.push_one(
+        officer.mutation("minor", minor.id, {"grade": "red", "grade_reason": "发现身上有伤"}, base=1)
+    )
+    assert officer.push_one(officer.delete("minor", minor.id, base=2))["status"] == "applied"
+
+    # The same grade again, with a new reason, from a phone that has not heard of the delete.
+    late = officer.mutation("minor", minor.id, {"grade": "red", "grade_reason": "复查仍有伤"}, base=2)
+    result = officer.push_one(late)
+
+    session.expire_all()
+    stored = session.get(Minor, minor.id)
+    assert (stored.grade_reason, stored.version) == ("发现身上有伤", 3)
+    [conflict] = [c for c in _conflicts(officer, minor.id) if c["id"] in result["conflict_ids"]]
+    assert (conflict["kind"], conflict["field"], conflict["discarded_value"]) == (
+        "edit_deleted",
+        "grade_reason",
+        "复查仍有伤",
+    )
+
+
 def test_restoring_a_stale_delete_deletes_the_record_everywhere(device, household, session):
     editor, deleter = device("worker1"), device("worker1")
     editor.push_one(editor.mutation("household", household.id, {"notes": "新情况"}, base=1))
