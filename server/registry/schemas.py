@@ -250,9 +250,9 @@ class RulesDocument(ma.Schema):
     notices = fields.Dict(metadata={"description": "notices it may add: {key: {zh, en}}"})
     labels = fields.Dict(metadata={"description": "{field: {code: {zh, en}}}"})
     categories = fields.List(
-        fields.Dict(), metadata={"description": "each {code, zh, en, source, when, reason}"}
+        fields.Dict(), metadata={"description": "each {code, source, when, reason, sub_tags}"}
     )
-    grades = fields.List(fields.Dict(), metadata={"description": "each {code, zh, en, meaning, triggers}"})
+    grades = fields.List(fields.Dict(), metadata={"description": "each {code, meaning, triggers}"})
 
 
 class RulesOut(ma.Schema):
