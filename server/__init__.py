@@ -82,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from server.core.extensions import api
     from server.duplicates import routes as _duplicate_views  # noqa: F401  (views under /api/minors)
     from server.ledger.routes import blp as ledger_blp
-    from server.measures.routes import blp as measures_blp
+    from server.measures.routes import blp as measures_blp  # /api/measures, and views under /api/minors
     from server.notifications.routes import blp as notifications_blp
     from server.referrals.routes import blp as referrals_blp
     from server.registry import grading_routes as _grading_views  # noqa: F401  (views under /api/minors)

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.areas import service
 from server.areas.models import Area
+from server.areas.schemas import AreaCreate, AreaNode, AreaOut
 from server.core.extensions import db
 from server.core.roles import REGISTRY_ROLES
 from server.core.scope import current_scope, roles_required
-from server.core.validation import StrictSchema
 
 blp = Blueprint("areas", __name__, url_prefix="/api/areas", description="区域 Areas")
-
-
-class AreaOut(ma.Schema):
-    id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
-    level = ma.fields.String()
-    parent_id = ma.fields.Integer(allow_none=True)
-    path = ma.fields.String()
-
-
-class AreaCreate(StrictSchema):
-    code = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    level = ma.fields.String(required=True)
-    parent_code = ma.fields.String(allow_none=True)
 
 
 @blp.route("")
@@ -68,7 +51,7 @@ class Areas(MethodView):
 class AreaTree(MethodView):
     decorators = [roles_required(REGISTRY_ROLES)]
 
-    @blp.response(200)
+    @blp.response(200, AreaNode(many=True))
     def get(self):
         """The tree of my scope: street > village > group > grid."""
         return service.tree(service.areas_in_scope(current_scope()))

@@ -92,6 +92,15 @@ def set_of(choices, **kwargs) -> fields.List:
     return fields.List(fields.String(validate=one_of(choices)), **kwargs)
 
 
+def counts_of(codes, name: str) -> type[ma.Schema]:
+    """An answer's schema of one count per code, ``{"red": 3, "orange": 0, ...}``.
+
+    The keys are declared one by one, from the code list itself, so the OpenAPI document
+    names every key a client may read; ``name`` is the schema's name in that document.
+    """
+    return ma.Schema.from_dict({code: fields.Integer() for code in codes}, name=name)
+
+
 def _chinese_first_messages() -> None:
     """marshmallow's stock messages, in the worker's language first."""
     fields.Field.default_error_messages.update(

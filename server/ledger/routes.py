@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 import marshmallow as ma
-from flask import current_app, request, send_file, url_for
+from flask import current_app, jsonify, request, send_file, url_for
 from flask_smorest import Blueprint, abort
 
 from server.audit.service import audit
@@ -18,6 +18,7 @@ from server.ledger.export import export_ledger
 from server.ledger.importer import Options, import_ledger
 from server.ledger.models import ImportJob
 from server.ledger.reader import Ledger
+from server.ledger.schemas import ImportFile, ImportJobOut, ImportQuery, ImportResult
 from server.ledger.template import template
 from server.stats.routes import XLSX, AreaQuery
 from server.stats.target import resolve
@@ -27,17 +28,6 @@ supervisors = roles_required(SUPERVISOR_ROLES)
 
 UPLOAD_LIMIT = 20 * 1024 * 1024  # a 20,000-row ledger is a few MB; the API's default is 2 MB
 SYNC_ROWS = 1000  # larger files become a background job
-
-
-class ImportFile(ma.Schema):
-    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
-class ImportQuery(ma.Schema):
-    dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "only check, write nothing"})
-    all_or_nothing = ma.fields.Boolean(
-        load_default=False, metadata={"description": "write nothing if any row is rejected"}
-    )
 
 
 def larger_uploads(view):
@@ -82,8 +72,13 @@ def download_template():
 @larger_uploads
 @blp.arguments(ImportQuery, location="query")
 @blp.arguments(ImportFile, location="files")
-@blp.response(200)
-@blp.alt_response(202, description="a large file: queued as a job; poll its Location")
+@blp.response(200, ImportResult)
+@blp.alt_response(
+    202,
+    schema=ImportJobOut,
+    description="a large file: queued as a job; poll its Location",
+    headers={"Location": {"description": "the job's URL", "schema": {"type": "string"}}},
+)
 def import_file(options, files):
     """Import a ledger (.xlsx): {"accepted", "rejected": [{"row", "errors"}], "duplicates"}."""
     upload = files["file"]
@@ -107,12 +102,13 @@ def _queue(scope, upload, options: Options, rows: int):
     upload.stream.seek(0)
     upload.save(path)
     location = url_for("ledger.import_job", job_id=job.id)
-    return jobs.start(job, path), 202, {"Location": location}
+    # A Response passes flask-smorest untouched: it would dump any body with the 200 schema.
+    return jsonify(ImportJobOut().dump(jobs.start(job, path))), 202, {"Location": location}
 
 
 @blp.route("/ledger/import/<uuid:job_id>")
 @supervisors
-@blp.response(200)
+@blp.response(200, ImportJobOut)
 def import_job(job_id):
     """Progress of a background import: {state, processed, total, accepted, rejected, ...}."""
     job = db.session.get(ImportJob, str(job_id))

@@ -1,4 +1,4 @@
-"""REST endpoints for a minor's assistance measures (帮扶措施), and the red children without one."""
+"""A minor's assistance measures (帮扶措施), under /api/minors; the red children without one, /api/measures."""
 
 from __future__ import annotations
 
@@ -10,23 +10,24 @@ from server.core.extensions import db
 from server.core.roles import REGISTRY_ROLES
 from server.core.scope import current_scope, roles_required
 from server.measures import schemas, service
+from server.registry.routes import minors_blp
 from server.registry.service import get_minor
 
-blp = Blueprint("measures", __name__, url_prefix="/api", description="帮扶措施 Assistance measures")
+blp = Blueprint("measures", __name__, url_prefix="/api/measures", description="帮扶措施 Assistance measures")
 registry_roles = roles_required(REGISTRY_ROLES)
 
 
-@blp.route("/minors/<uuid:minor_id>/measures")
+@minors_blp.route("/<uuid:minor_id>/measures")
 class Measures(MethodView):
     decorators = [registry_roles]
 
-    @blp.response(200, schemas.MeasureOut(many=True))
+    @minors_blp.response(200, schemas.MeasureOut(many=True))
     def get(self, minor_id):
         """The measures of a minor of my area, oldest first."""
         return service.measures_of(get_minor(current_scope(), str(minor_id)))
 
-    @blp.arguments(schemas.MeasureFields)
-    @blp.response(201, schemas.MeasureOut)
+    @minors_blp.arguments(schemas.MeasureFields)
+    @minors_blp.response(201, schemas.MeasureOut)
     def post(self, data, minor_id):
         """Plan a measure: what, who is responsible (a user of the area or a member unit), by when."""
         scope = current_scope()
@@ -36,17 +37,17 @@ class Measures(MethodView):
         return measure
 
 
-@blp.route("/minors/<uuid:minor_id>/measures/<uuid:measure_id>")
+@minors_blp.route("/<uuid:minor_id>/measures/<uuid:measure_id>")
 class MeasureItem(MethodView):
     decorators = [registry_roles]
 
-    @blp.response(200, schemas.MeasureOut)
+    @minors_blp.response(200, schemas.MeasureOut)
     def get(self, minor_id, measure_id):
         """One measure."""
         return service.get_measure(get_minor(current_scope(), str(minor_id)), str(measure_id))
 
-    @blp.arguments(schemas.MeasurePatch(partial=True))
-    @blp.response(200, schemas.MeasureOut)
+    @minors_blp.arguments(schemas.MeasurePatch(partial=True))
+    @minors_blp.response(200, schemas.MeasureOut)
     def patch(self, changes, minor_id, measure_id):
         """Change a measure; status planned -> in_progress -> done, or cancelled; each step timestamped."""
         scope = current_scope()
@@ -57,7 +58,7 @@ class MeasureItem(MethodView):
         return measure
 
 
-@blp.route("/measures/flags", methods=["GET"])
+@blp.route("/flags", methods=["GET"])
 @registry_roles
 @blp.arguments(schemas.FlagQuery, location="query")
 @blp.response(200, schemas.FlagOut(many=True))

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, SelectPage
 from server.core.roles import Role
 from server.core.scope import roles_required
 from server.notifications import service
+from server.notifications.schemas import MarkedRead, NotificationOut, NotificationQuery, UnreadCount
 from server.notifications.webhook import deliver_committed
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/notifications", description="消息 Notifications")
 blp.after_app_request(deliver_committed)
 
 any_role = roles_required(list(Role))
-
-
-class NotificationQuery(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    unread = fields.Boolean(load_default=False)
-
-
-class NotificationOut(ma.Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    title = fields.String()
-    body = fields.String(allow_none=True)
-    link = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
-    read = fields.Function(lambda n: n.read_at is not None)
 
 
 @blp.route("")
@@ -53,7 +34,7 @@ class Notifications(MethodView):
 
 @blp.route("/unread-count", methods=["GET"])
 @any_role
-@blp.response(200)
+@blp.response(200, UnreadCount)
 def unread_count():
     """How many of my notifications are unread: {"unread": n} (the badge)."""
     return {"unread": service.unread_count(get_current_user())}
@@ -71,7 +52,7 @@ def read(notification_id):
 
 @blp.route("/read-all", methods=["POST"])
 @any_role
-@blp.response(200)
+@blp.response(200, MarkedRead)
 def read_all():
     """Mark all my notifications read: {"marked": n}."""
     marked = service.mark_all_read(get_current_user())

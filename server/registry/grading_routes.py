@@ -80,7 +80,7 @@ def due(args):
 
 @minors_blp.route("/counts", methods=["GET"])
 @registry_roles
-@minors_blp.response(200)
+@minors_blp.response(200, schemas.MinorCounts)
 def counts():
     """Active minors of my area by grade, and how many await grade confirmation."""
     return service.grade_counts(current_scope())

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from server.core import codes
 from server.core.validation import (
     StrictSchema,
+    counts_of,
     not_blank_length,
     not_future_date,
     not_future_datetime,
@@ -206,3 +207,54 @@ class MinorDetailOut(MinorOut):
 class GradeDecision(StrictSchema):
     grade = fields.String(required=True, validate=one_of(GRADES))
     reason = fields.String(required=True, validate=not_blank_length(500))
+
+
+class MinorCounts(ma.Schema):
+    by_grade = fields.Nested(
+        counts_of(GRADES, "MinorsByGrade"),
+        metadata={"description": "active minors by grade (the confirmed one, else the suggestion)"},
+    )
+    unconfirmed = fields.Integer(metadata={"description": "minors whose grade awaits confirmation"})
+
+
+class VisitIntervalsOut(ma.Schema):
+    red = fields.Integer()
+    orange = fields.Integer()
+    yellow = fields.Integer()
+    blue = fields.Integer()
+
+
+class SettingsOut(ma.Schema):
+    """A street's rule settings: the defaults of rules.json with the street's changes."""
+
+    adult_age = fields.Integer()
+    left_behind_max_age = fields.Integer()
+    left_behind_requires_rural_hukou = fields.Boolean()
+    idle_min_age = fields.Integer()
+    idle_working_age = fields.Integer()
+    out_of_school_months = fields.Integer()
+    in_difficulty_max_disability_grade = fields.Integer()
+    in_difficulty_serious_illness = fields.Boolean()
+    red_first_response_hours = fields.Integer()
+    visit_interval_days = fields.Nested(VisitIntervalsOut)
+
+
+class RulesDocument(ma.Schema):
+    """rules.json as data: the condition language is described in server/registry/rules.py."""
+
+    version = fields.Integer()
+    about = fields.String()
+    settings = fields.Nested(SettingsOut, metadata={"description": "the defaults"})
+    sets = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    text = fields.Dict(metadata={"description": "words the evaluator uses: {key: {zh, en}}"})
+    notices = fields.Dict(metadata={"description": "notices it may add: {key: {zh, en}}"})
+    labels = fields.Dict(metadata={"description": "{field: {code: {zh, en}}}"})
+    categories = fields.List(
+        fields.Dict(), metadata={"description": "each {code, source, when, reason, sub_tags}"}
+    )
+    grades = fields.List(fields.Dict(), metadata={"description": "each {code, meaning, triggers}"})
+
+
+class RulesOut(ma.Schema):
+    rules = fields.Nested(RulesDocument)
+    settings = fields.Nested(SettingsOut, metadata={"description": "the caller's street's settings"})

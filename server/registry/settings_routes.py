@@ -12,6 +12,7 @@ from server.core.roles import REGISTRY_ROLES, Role
 from server.core.scope import current_scope, roles_required
 from server.registry import rules
 from server.registry.derive import refresh_all
+from server.registry.schemas import RulesOut, SettingsOut
 from server.registry.settings import SettingsPatch, settings_for, street_path_of, update_settings
 
 settings_blp = Blueprint(
@@ -32,13 +33,13 @@ def _street_of_caller() -> str:
 class Settings(MethodView):
     decorators = [registry_roles]
 
-    @settings_blp.response(200)
+    @settings_blp.response(200, SettingsOut)
     def get(self):
         """The rule settings of my street (defaults from rules.json, with the street's changes)."""
         return settings_for(_street_of_caller())
 
     @settings_blp.arguments(SettingsPatch)
-    @settings_blp.response(200)
+    @settings_blp.response(200, SettingsOut)
     def patch(self, changes):
         """Change the street's thresholds (street admins); every active minor is re-derived."""
         if get_current_user().role != Role.street_admin:
@@ -52,7 +53,7 @@ class Settings(MethodView):
 
 
 @rules_blp.route("", methods=["GET"])
-@rules_blp.response(200)
+@rules_blp.response(200, RulesOut)
 def rules_view():
     """The category and grade rules and the caller's street settings, for the phone's evaluator."""
     verify_jwt_in_request(optional=True)

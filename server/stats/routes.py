@@ -13,7 +13,7 @@ from server.core.extensions import db
 from server.core.roles import STATS_ROLES
 from server.core.scope import current_scope, roles_required
 from server.core.validation import StrictSchema
-from server.stats import casework, monthly, monthly_page, scoreboard, service
+from server.stats import casework, monthly, monthly_page, schemas, scoreboard, service
 from server.stats.periods import Period, local_today
 from server.stats.target import Target, resolve
 
@@ -80,7 +80,7 @@ def _period(args: dict) -> Period:
 @blp.route("/overview")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsOverview)
 def overview(args):
     """Minors by grade and category, visits due/done/overdue, reports (DESIGN §7)."""
     return service.overview(_target(args), _period(args))
@@ -89,7 +89,7 @@ def overview(args):
 @blp.route("/areas")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsAreas)
 def areas(args):
     """Drill-down: each child area (street > village > group > grid) with its figures."""
     return service.areas(_target(args), _period(args))
@@ -98,7 +98,7 @@ def areas(args):
 @blp.route("/workers")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsWorkers)
 def workers(args):
     """Per grid worker: minors assigned, visits due, done and overdue, completion rate."""
     return service.workers(_target(args), _period(args))
@@ -107,7 +107,7 @@ def workers(args):
 @blp.route("/reports")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsReportFigures)
 def reports(args):
     """Reports of the period by status, kind and source; first-response times; urgent ones."""
     return casework.report_stats(_target(args), _period(args))
@@ -116,7 +116,7 @@ def reports(args):
 @blp.route("/referrals")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsReferralFigures)
 def referrals(args):
     """Referrals of the period by member unit and status, with handling times."""
     return casework.referral_stats(_target(args), _period(args))
@@ -125,7 +125,7 @@ def referrals(args):
 @blp.route("/trends")
 @supervisors
 @blp.arguments(TrendsQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.StatsTrends)
 def trends(args):
     """By month: minors registered, visits done, reports (the last ``months`` months)."""
     last = args.get("date_to") or local_today()
@@ -135,7 +135,7 @@ def trends(args):
 @blp.route("/scoreboard")
 @supervisors
 @blp.arguments(PeriodQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.Scoreboard)
 def assessment(args):
     """督导考核: villages and member units scored and ranked (weights in the answer)."""
     return scoreboard.scoreboard(_target(args), _period(args))
@@ -154,7 +154,7 @@ def _monthly(args: dict) -> dict:
 @blp.route("/monthly")
 @supervisors
 @blp.arguments(MonthlyQuery, location="query", unknown=RAISE)
-@blp.response(200)
+@blp.response(200, schemas.MonthlyReport)
 def monthly_json(args):
     """The monthly report as JSON (the page and the workbook render the same document)."""
     return _monthly(args)
