@@ -42,4 +42,4 @@ __all__ = [
     "Visit",
     "WebhookDelivery",
     "user_area",
-]  # fmt: skip
+]

@@ -359,9 +359,14 @@ def _complete(rng: random.Random, child: Child, today: date) -> None:
     """Defaults for what no trait set, and the school that goes with the child's age."""
     f = child.fields
     defaults = {
-        "health": "healthy", "disability_grade": None, "disability_kind": None, "misbehavior": [],
-        "risk_flags": [], "crime_victim": False, "out_of_school_since": None,
-    }  # fmt: skip
+        "health": "healthy",
+        "disability_grade": None,
+        "disability_kind": None,
+        "misbehavior": [],
+        "risk_flags": [],
+        "crime_victim": False,
+        "out_of_school_since": None,
+    }
     for key, value in defaults.items():
         f.setdefault(key, value)
     if "school_status" in f:  # out of school: set by the trait

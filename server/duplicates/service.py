@@ -35,9 +35,10 @@ SEVERITY = [None, "blue", "yellow", "orange", "red"]
 SET_FIELDS = ("misbehavior", "risk_flags")
 # Identity and place stay the kept record's; everything else it lacks comes from the dropped one.
 FILLABLE = tuple(
-    name for name in schemas.MinorFields._declared_fields
+    name
+    for name in schemas.MinorFields._declared_fields
     if name not in ("household_id", "name", "gender", "birth_date", "id_number")
-)  # fmt: skip
+)
 PAIR_LIMIT = 200
 
 
@@ -49,15 +50,24 @@ def candidate_pairs(scope: Scope, limit: int = PAIR_LIMIT) -> list[dict]:
     """Pairs of live records of my area that look like one child, with what matched."""
     a, b = so.aliased(Minor), so.aliased(Minor)
     ha, hb = so.aliased(Household), so.aliased(Household)
-    live = sa.and_(a.id < b.id, a.deleted_at.is_(None), b.deleted_at.is_(None),
-                   scope.filter(a.area_path), scope.filter(b.area_path))  # fmt: skip
+    live = sa.and_(
+        a.id < b.id,
+        a.deleted_at.is_(None),
+        b.deleted_at.is_(None),
+        scope.filter(a.area_path),
+        scope.filter(b.area_path),
+    )
     by_id_number = sa.select(a.id, b.id).where(
         live, a.id_number_hash.is_not(None), a.id_number_hash == b.id_number_hash
     )
     by_identity = sa.select(a.id, b.id).where(
-        live, ha.id == a.household_id, hb.id == b.household_id,
-        a.name == b.name, a.birth_date == b.birth_date, _address(ha) == _address(hb),
-    )  # fmt: skip
+        live,
+        ha.id == a.household_id,
+        hb.id == b.household_id,
+        a.name == b.name,
+        a.birth_date == b.birth_date,
+        _address(ha) == _address(hb),
+    )
     matched: dict[tuple[str, str], list[str]] = {}
     for stmt, reason in ((by_id_number, ["id_number"]), (by_identity, ["name", "birth_date", "address"])):
         for pair in db.session.execute(stmt.order_by(a.id, b.id).limit(limit)):
@@ -72,24 +82,40 @@ def summaries(ids) -> dict[str, dict]:
     minors = by_id(Minor, ids)
     households = by_id(Household, (m.household_id for m in minors.values()))
     users = by_id(User, (m.created_by for m in minors.values()))
-    visits = Counter(
-        dict(db.session.execute(
-            sa.select(Visit.minor_id, sa.func.count()).where(Visit.minor_id.in_(list(minors)), Visit.deleted_at.is_(None))
-            .group_by(Visit.minor_id)
-        ).all())
-    ) if minors else Counter()  # fmt: skip
+    visits = (
+        Counter(
+            dict(
+                db.session.execute(
+                    sa.select(Visit.minor_id, sa.func.count())
+                    .where(Visit.minor_id.in_(list(minors)), Visit.deleted_at.is_(None))
+                    .group_by(Visit.minor_id)
+                ).all()
+            )
+        )
+        if minors
+        else Counter()
+    )
     out = {}
     for minor in minors.values():
         household = households.get(minor.household_id)
         creator = users.get(minor.created_by)
         out[minor.id] = {
-            "id": minor.id, "name": minor.name, "gender": minor.gender, "birth_date": minor.birth_date,
-            "id_number_masked": minor.id_number_masked, "household_id": minor.household_id,
-            "household_address": household.address if household else None, "grade": minor.grade,
-            "grade_suggested": minor.grade_suggested, "categories": minor.categories or [],
-            "created_by": minor.created_by, "created_by_name": creator.display_name if creator else None,
-            "created_at": minor.created_at, "visit_count": visits[minor.id], "deleted": minor.deleted,
-        }  # fmt: skip
+            "id": minor.id,
+            "name": minor.name,
+            "gender": minor.gender,
+            "birth_date": minor.birth_date,
+            "id_number_masked": minor.id_number_masked,
+            "household_id": minor.household_id,
+            "household_address": household.address if household else None,
+            "grade": minor.grade,
+            "grade_suggested": minor.grade_suggested,
+            "categories": minor.categories or [],
+            "created_by": minor.created_by,
+            "created_by_name": creator.display_name if creator else None,
+            "created_at": minor.created_at,
+            "visit_count": visits[minor.id],
+            "deleted": minor.deleted,
+        }
     return out
 
 
@@ -134,8 +160,12 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
     for report in db.session.scalars(sa.select(Report).where(Report.minor_id == drop.id)):
         record_change(report, {"minor_id": keep.id}, hlc, author=author)
         moved["reports"] += 1
-    for model, key in ((GradeChange, "grade_changes"), (CategoryChange, "category_changes"),
-                       (Referral, "referrals"), (Measure, "measures")):  # fmt: skip
+    for model, key in (
+        (GradeChange, "grade_changes"),
+        (CategoryChange, "category_changes"),
+        (Referral, "referrals"),
+        (Measure, "measures"),
+    ):
         result = db.session.execute(
             sa.update(model).where(model.minor_id == drop.id).values(minor_id=keep.id)
         )
@@ -178,9 +208,14 @@ def merge_history(scope: Scope, minor_id: str) -> list[dict]:
     users = by_id(User, (e.user_id for e in events))
     return [
         {
-            "kept": records.get(kept), "dropped": records.get(dropped), "reason": e.detail.get("reason"),
-            "moved": e.detail.get("moved", {}), "filled": e.detail.get("fields", []), "by": e.user_id,
-            "by_name": users[e.user_id].display_name if e.user_id in users else None, "at": e.at,
+            "kept": records.get(kept),
+            "dropped": records.get(dropped),
+            "reason": e.detail.get("reason"),
+            "moved": e.detail.get("moved", {}),
+            "filled": e.detail.get("fields", []),
+            "by": e.user_id,
+            "by_name": users[e.user_id].display_name if e.user_id in users else None,
+            "at": e.at,
         }
         for e, kept, dropped in pairs
-    ]  # fmt: skip
+    ]

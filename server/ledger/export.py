@@ -54,10 +54,27 @@ def ledger_rows(target: Target) -> Iterator[tuple[list, list[str]]]:
     worker = so.aliased(User)
     stmt = (
         sa.select(
-            Minor.area_path, grid.name, Minor.name, Minor.gender, Minor.birth_date, Minor.id_number_masked,
-            Minor.hukou, Household.address, Household.head_name, Household.phone, Minor.father_status,
-            Minor.mother_status, Minor.caregiver, Minor.caregiver_capable, Minor.school_status, Minor.health,
-            Minor.categories, Minor.grade, Minor.grade_suggested, worker.display_name, Minor.last_visit_at,
+            Minor.area_path,
+            grid.name,
+            Minor.name,
+            Minor.gender,
+            Minor.birth_date,
+            Minor.id_number_masked,
+            Minor.hukou,
+            Household.address,
+            Household.head_name,
+            Household.phone,
+            Minor.father_status,
+            Minor.mother_status,
+            Minor.caregiver,
+            Minor.caregiver_capable,
+            Minor.school_status,
+            Minor.health,
+            Minor.categories,
+            Minor.grade,
+            Minor.grade_suggested,
+            worker.display_name,
+            Minor.last_visit_at,
             Minor.next_visit_due,
         )
         .join(Household, Household.id == Minor.household_id)
@@ -66,11 +83,33 @@ def ledger_rows(target: Target) -> Iterator[tuple[list, list[str]]]:
         .where(target.filter(Minor.area_path), Minor.deleted_at.is_(None), Minor.archived_at.is_(None))
         .order_by(Minor.area_path, Household.address, Minor.name, Minor.id)
         .execution_options(yield_per=YIELD_PER)
-    )  # fmt: skip
+    )
     villages = village_names(target)
     for row in db.session.execute(stmt):
-        (path, grid_name, name, gender, birth, masked, hukou, address, head, phone, father, mother, caregiver,
-         capable, school, health, categories, grade, suggested, worker_name, last_visit, next_due) = row  # fmt: skip
+        (
+            path,
+            grid_name,
+            name,
+            gender,
+            birth,
+            masked,
+            hukou,
+            address,
+            head,
+            phone,
+            father,
+            mother,
+            caregiver,
+            capable,
+            school,
+            health,
+            categories,
+            grade,
+            suggested,
+            worker_name,
+            last_visit,
+            next_due,
+        ) = row
         if grade:
             grade_text = labels.label(labels.GRADE, grade)
         elif suggested:
@@ -78,12 +117,25 @@ def ledger_rows(target: Target) -> Iterator[tuple[list, list[str]]]:
         else:
             grade_text = labels.GRADE["ungraded"]
         cells = [
-            villages.get(village_of(path), ""), grid_name, name, labels.label(labels.GENDER, gender),
-            birth, masked or "", labels.label(labels.HUKOU, hukou), address, head, phone or "",
-            labels.guardianship(father, mother, caregiver, capable), labels.label(labels.SCHOOL_STATUS, school),
-            labels.label(labels.HEALTH, health), labels.labels(labels.CATEGORY, categories), grade_text,
-            worker_name or "", last_visit, next_due,
-        ]  # fmt: skip
+            villages.get(village_of(path), ""),
+            grid_name,
+            name,
+            labels.label(labels.GENDER, gender),
+            birth,
+            masked or "",
+            labels.label(labels.HUKOU, hukou),
+            address,
+            head,
+            phone or "",
+            labels.guardianship(father, mother, caregiver, capable),
+            labels.label(labels.SCHOOL_STATUS, school),
+            labels.label(labels.HEALTH, health),
+            labels.labels(labels.CATEGORY, categories),
+            grade_text,
+            worker_name or "",
+            last_visit,
+            next_due,
+        ]
         yield cells, list(categories or [])
 
 

@@ -99,11 +99,19 @@ def split_duplicates(scope: Scope, candidates: list[Candidate]) -> tuple[list[Ca
                 "first_row": seen_hash[c.id_hash],
             }
         elif c.identity in by_identity:
-            entry = {"row": c.row, "reason": "name_birth_address", "existing": "database",
-                     "minor_id": by_identity[c.identity]}  # fmt: skip
+            entry = {
+                "row": c.row,
+                "reason": "name_birth_address",
+                "existing": "database",
+                "minor_id": by_identity[c.identity],
+            }
         elif c.identity in seen_identity:
-            entry = {"row": c.row, "reason": "name_birth_address", "existing": "file",
-                     "first_row": seen_identity[c.identity]}  # fmt: skip
+            entry = {
+                "row": c.row,
+                "reason": "name_birth_address",
+                "existing": "file",
+                "first_row": seen_identity[c.identity],
+            }
         if entry:
             entry["message"] = MESSAGES[(entry["reason"], entry["existing"])]
             duplicates.append(entry)

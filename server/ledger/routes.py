@@ -50,8 +50,13 @@ def export(args):
     scope = current_scope()
     target = resolve(scope, args.get("area_id"))
     output, count = export_ledger(target)
-    audit("export", "ledger", target.area.id if target.area else None, user_id=scope.user.id,
-          extra={"rows": count, "paths": list(target.paths)})  # fmt: skip
+    audit(
+        "export",
+        "ledger",
+        target.area.id if target.area else None,
+        user_id=scope.user.id,
+        extra={"rows": count, "paths": list(target.paths)},
+    )
     db.session.commit()
     name = (target.area.name if target.area else "未成年人") + f"台账{local_today():%Y%m%d}.xlsx"
     return send_file(output, mimetype=XLSX, as_attachment=True, download_name=name)

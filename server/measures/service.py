@@ -84,8 +84,14 @@ def update_measure(scope: Scope, minor: Minor, measure: Measure, changes: dict) 
     status = changes.get("status")
     if status:
         if status not in NEXT_STATUSES[measure.status]:
-            raise FieldErrors({"status": [f"措施不能从 {measure.status} 改为 {status} / "
-                                          f"A {measure.status} measure cannot become {status}."]})  # fmt: skip
+            raise FieldErrors(
+                {
+                    "status": [
+                        f"措施不能从 {measure.status} 改为 {status} / "
+                        f"A {measure.status} measure cannot become {status}."
+                    ]
+                }
+            )
         setattr(measure, STEP_TIMESTAMPS[status], utcnow())
     for name, value in changes.items():
         setattr(measure, name, value)
@@ -145,9 +151,15 @@ def flags(scope: Scope, now: datetime, include_upcoming: bool = False) -> list[d
 
 def _flag(minor: Minor, since: datetime, due: datetime, now: datetime) -> dict:
     return {
-        "minor_id": minor.id, "name": minor.name, "gender": minor.gender,
-        "age": age_on(minor.birth_date, local_date(now)), "grade": minor.grade,
-        "grade_suggested": minor.grade_suggested, "assigned_worker_id": minor.assigned_worker_id,
-        "red_since": since, "measure_due": due, "overdue": now > due,
+        "minor_id": minor.id,
+        "name": minor.name,
+        "gender": minor.gender,
+        "age": age_on(minor.birth_date, local_date(now)),
+        "grade": minor.grade,
+        "grade_suggested": minor.grade_suggested,
+        "assigned_worker_id": minor.assigned_worker_id,
+        "red_since": since,
+        "measure_due": due,
+        "overdue": now > due,
         "hours_without_measure": int((now - since).total_seconds() // 3600),
-    }  # fmt: skip
+    }

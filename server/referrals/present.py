@@ -21,9 +21,19 @@ from server.registry.rules import age_on
 from server.reports.models import Report
 
 LIAISON_FIELDS = (
-    "id", "to_unit", "reason", "status", "response", "automatic", "sent_at", "accepted_at", "started_at",
-    "done_at", "declined_at", "updated_at",
-)  # fmt: skip
+    "id",
+    "to_unit",
+    "reason",
+    "status",
+    "response",
+    "automatic",
+    "sent_at",
+    "accepted_at",
+    "started_at",
+    "done_at",
+    "declined_at",
+    "updated_at",
+)
 SUPERVISOR_FIELDS = (*LIAISON_FIELDS, "report_id", "minor_id", "sent_by", "area_path")
 
 
@@ -54,13 +64,19 @@ def present(scope: Scope, referrals: list[Referral], today: date) -> list[dict]:
         item["sent_by_name"] = sender.display_name if sender else "系统自动转介 / Sent automatically"
         item["case"] = {
             "minor": {"name": minor.name, "gender": minor.gender, "age": age_on(minor.birth_date, today)}
-            if minor and not minor.deleted else None,
+            if minor and not minor.deleted
+            else None,
             "village": names.get(village_path(referral.area_path)),
             "report": {
-                "kind": report.kind, "mandatory": report.mandatory, "urgent": report.urgent,
-                "description": report.description, "reported_at": report.reported_at,
-            } if report else None,
-        }  # fmt: skip
+                "kind": report.kind,
+                "mandatory": report.mandatory,
+                "urgent": report.urgent,
+                "description": report.description,
+                "reported_at": report.reported_at,
+            }
+            if report
+            else None,
+        }
         items.append(item)
     return items
 
@@ -69,8 +85,13 @@ def present_events(events: list[ReferralEvent]) -> list[dict]:
     users = by_id(User, (e.by for e in events))
     return [
         {
-            "id": e.id, "from_status": e.from_status, "to_status": e.to_status, "note": e.note, "by": e.by,
-            "by_name": users[e.by].display_name if e.by in users else None, "at": e.at,
+            "id": e.id,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "by": e.by,
+            "by_name": users[e.by].display_name if e.by in users else None,
+            "at": e.at,
         }
         for e in events
-    ]  # fmt: skip
+    ]

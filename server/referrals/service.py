@@ -78,9 +78,13 @@ def send_referral(scope: Scope, data: dict) -> Referral:
         raise FieldErrors({"minor_id": ["与报告所涉未成年人不一致 / Not the minor of the report."]})
     minor = _minor_for(scope, minor_id) if minor_id else None
     referral = _create(
-        report, minor, data["to_unit"], data["reason"].strip(), sent_by=scope.user.id,
+        report,
+        minor,
+        data["to_unit"],
+        data["reason"].strip(),
+        sent_by=scope.user.id,
         area_path=report.area_path if report else minor.area_path,
-    )  # fmt: skip
+    )
     if report is not None and report.status in ("new", "acknowledged"):
         update_report(scope, report, {"status": "referred"})
     return referral
@@ -122,13 +126,25 @@ def refer_automatically(report: Report, reason: str) -> Referral:
 
 
 def _create(
-    report: Report | None, minor: Minor | None, unit: str, reason: str, *, sent_by: int | None, area_path: str,
+    report: Report | None,
+    minor: Minor | None,
+    unit: str,
+    reason: str,
+    *,
+    sent_by: int | None,
+    area_path: str,
     automatic: bool = False,
-) -> Referral:  # fmt: skip
+) -> Referral:
     referral = Referral(
-        report_id=report.id if report else None, minor_id=minor.id if minor else (report.minor_id if report else None),
-        to_unit=unit, reason=reason, status="sent", sent_by=sent_by, area_path=area_path, automatic=automatic,
-    )  # fmt: skip
+        report_id=report.id if report else None,
+        minor_id=minor.id if minor else (report.minor_id if report else None),
+        to_unit=unit,
+        reason=reason,
+        status="sent",
+        sent_by=sent_by,
+        area_path=area_path,
+        automatic=automatic,
+    )
     db.session.add(referral)
     db.session.flush()
     db.session.add(
@@ -141,8 +157,14 @@ def _create(
         reason,
         f"#/referrals/{referral.id}",
     )
-    audit("create", "referral", referral.id, fields=["to_unit", "reason"], user_id=sent_by,
-          extra={"report_id": referral.report_id, "automatic": automatic})  # fmt: skip
+    audit(
+        "create",
+        "referral",
+        referral.id,
+        fields=["to_unit", "reason"],
+        user_id=sent_by,
+        extra={"report_id": referral.report_id, "automatic": automatic},
+    )
     return referral
 
 
@@ -154,16 +176,30 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
         )
     note = (note or "").strip() or None
     if status not in NEXT_STATUSES[referral.status]:
-        raise FieldErrors({"status": [f"当前状态为 {referral.status}，不能改为 {status} / "
-                                      f"A referral that is {referral.status} cannot become {status}."]})  # fmt: skip
+        raise FieldErrors(
+            {
+                "status": [
+                    f"当前状态为 {referral.status}，不能改为 {status} / "
+                    f"A referral that is {referral.status} cannot become {status}."
+                ]
+            }
+        )
     if status in NOTE_REQUIRED and not note:
         raise FieldErrors({"note": [NOTE_REQUIRED[status]]})
     now = utcnow()
     stamp = STEP_TIMESTAMPS[status]
     if getattr(referral, stamp) is None:
         setattr(referral, stamp, now)
-    db.session.add(ReferralEvent(referral_id=referral.id, from_status=referral.status, to_status=status,
-                                 note=note, by=scope.user.id, at=now))  # fmt: skip
+    db.session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            from_status=referral.status,
+            to_status=status,
+            note=note,
+            by=scope.user.id,
+            at=now,
+        )
+    )
     referral.status, referral.updated_at = status, now
     if note:
         referral.response = note
@@ -179,8 +215,14 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
         note,
         f"#/referrals/{referral.id}",
     )
-    audit("respond", "referral", referral.id, fields=["status", "response"], user_id=scope.user.id,
-          extra={"status": status})  # fmt: skip
+    audit(
+        "respond",
+        "referral",
+        referral.id,
+        fields=["status", "response"],
+        user_id=scope.user.id,
+        extra={"status": status},
+    )
     return referral
 
 

@@ -15,10 +15,22 @@ from server.registry.models import Minor
 from server.registry.settings import settings_for
 
 FACT_FIELDS = (
-    "birth_date", "hukou", "lives_with_parents", "school_status", "out_of_school_since",
-    "health", "disability_grade", "father_status", "mother_status", "caregiver",
-    "caregiver_capable", "poverty", "misbehavior", "crime_victim", "risk_flags",
-)  # fmt: skip
+    "birth_date",
+    "hukou",
+    "lives_with_parents",
+    "school_status",
+    "out_of_school_since",
+    "health",
+    "disability_grade",
+    "father_status",
+    "mother_status",
+    "caregiver",
+    "caregiver_capable",
+    "poverty",
+    "misbehavior",
+    "crime_victim",
+    "risk_flags",
+)
 DERIVED_FIELDS = ("categories", "grade_suggested", "category_reasons", "next_visit_due", "archived_at")
 
 

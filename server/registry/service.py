@@ -171,9 +171,11 @@ def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
     data = dict(data)
     id_number = data.pop("id_number", None)
     minor = Minor(
-        id=data.pop("id", None), area_path=household.area_path, created_by=scope.user.id,
+        id=data.pop("id", None),
+        area_path=household.area_path,
+        created_by=scope.user.id,
         assigned_worker_id=scope.user.id if scope.role == "grid_worker" else None,
-    )  # fmt: skip
+    )
     fields = list(data)
     if id_number:
         fields += _set_id_number(minor, id_number)
@@ -250,10 +252,14 @@ def set_grade(
         raise FieldErrors({"grade_reason": ["确定或调整等级必须说明理由 / A grade needs a reason."]})
     db.session.add(
         GradeChange(
-            minor_id=minor.id, from_grade=minor.grade, to_grade=grade, reason=reason.strip(),
-            changed_by=scope.user.id, source=source,
+            minor_id=minor.id,
+            from_grade=minor.grade,
+            to_grade=grade,
+            reason=reason.strip(),
+            changed_by=scope.user.id,
+            source=source,
         )
-    )  # fmt: skip
+    )
     record_change(
         minor, {"grade": grade, "grade_reason": reason.strip()}, hlc or server_hlc(), author=scope.user.id
     )
@@ -267,15 +273,22 @@ def change_category(scope: Scope, minor: Minor, action: str, category: str, reas
     """A hand correction to the rules' categories, with its reason, kept as history."""
     from server.registry.models import CategoryChange
 
-    manual = {"add": dict((minor.categories_manual or {}).get("add", {})),
-              "remove": dict((minor.categories_manual or {}).get("remove", {}))}  # fmt: skip
+    manual = {
+        "add": dict((minor.categories_manual or {}).get("add", {})),
+        "remove": dict((minor.categories_manual or {}).get("remove", {})),
+    }
     other = "remove" if action == "add" else "add"
     manual[other].pop(category, None)
     manual[action][category] = reason.strip()
     db.session.add(
-        CategoryChange(minor_id=minor.id, category=category, action=action, reason=reason.strip(),
-                       changed_by=scope.user.id)
-    )  # fmt: skip
+        CategoryChange(
+            minor_id=minor.id,
+            category=category,
+            action=action,
+            reason=reason.strip(),
+            changed_by=scope.user.id,
+        )
+    )
     record_change(minor, {"categories_manual": manual}, server_hlc(), author=scope.user.id)
     derive(minor)
     audit("categories", "minor", minor.id, fields=["categories_manual"], user_id=scope.user.id)

@@ -248,8 +248,10 @@ def referral_stats(target: Target, period: Period) -> dict:
         row[status] = row.get(status, 0) + n
         result["by_status"][status] = result["by_status"].get(status, 0) + n
         result["total"] += n
-    for key, seconds in (("median_hours_to_answer", columns.answer_seconds()),
-                         ("median_hours_to_done", columns.done_seconds())):  # fmt: skip
+    for key, seconds in (
+        ("median_hours_to_answer", columns.answer_seconds()),
+        ("median_hours_to_done", columns.done_seconds()),
+    ):
         if seconds is not None:
             median = db.session.execute(median_by(sa.literal_column("1"), seconds, where)).first()
             result[key] = hours(median[1]) if median else None

@@ -152,8 +152,16 @@ def trends(target: Target, months: int, last_month: tuple[int, int]) -> dict:
     firsts = [shift_month(*last_month, i - (months - 1)) for i in range(months)]
     starts = [local_midnight_utc(month_bounds(y, m)[0]) for y, m in firsts]
     end = local_midnight_utc(month_bounds(*last_month)[1] + timedelta(days=1))
-    series = [{"month": f"{y:04d}-{m:02d}", "minors_registered": 0, "visits_done": 0, "reports": 0,
-               "urgent_reports": 0} for y, m in firsts]  # fmt: skip
+    series = [
+        {
+            "month": f"{y:04d}-{m:02d}",
+            "minors_registered": 0,
+            "visits_done": 0,
+            "reports": 0,
+            "urgent_reports": 0,
+        }
+        for y, m in firsts
+    ]
 
     def by_month(column, where, flag=None) -> list[tuple[int, int]]:
         """(count, count where ``flag``) per month, as one row of conditional counts: a single

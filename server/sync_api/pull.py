@@ -98,10 +98,15 @@ def _context(page: list) -> tuple[dict[int, str], dict[str, list]]:
         )
     histories: dict[str, list] = {}
     for change in changes:
-        histories.setdefault(change.minor_id, []).append({
-            "from_grade": change.from_grade, "to_grade": change.to_grade, "reason": change.reason,
-            "changed_at": change.changed_at.isoformat(), "changed_by_name": names.get(change.changed_by),
-        })  # fmt: skip
+        histories.setdefault(change.minor_id, []).append(
+            {
+                "from_grade": change.from_grade,
+                "to_grade": change.to_grade,
+                "reason": change.reason,
+                "changed_at": change.changed_at.isoformat(),
+                "changed_by_name": names.get(change.changed_by),
+            }
+        )
     return names, histories
 
 
@@ -126,8 +131,13 @@ def _exits(scope: Scope, after: int, upto: int, limit: int):
         current = getattr(record, "area_path", None) if record is not None else None
         removal = None
         if not scope.covers(current):
-            removal = {"entity": exit_.entity, "id": exit_.record_id, "version": getattr(record, "version", 0),
-                       "deleted": True, "data": {}}  # fmt: skip
+            removal = {
+                "entity": exit_.entity,
+                "id": exit_.record_id,
+                "version": getattr(record, "version", 0),
+                "deleted": True,
+                "data": {},
+            }
         found.append((exit_.change_seq, removal))
     return found
 

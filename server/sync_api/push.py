@@ -63,12 +63,12 @@ def _push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> Push
     scope = Scope.of(user)
     report = PushReport()
     mids = {raw.get("mid") for raw in mutations if isinstance(raw, dict) and isinstance(raw.get("mid"), str)}
-    answered = {
-        row.mid: row.result
-        for row in db.session.scalars(
-            sa.select(SyncMutation).where(SyncMutation.client_id == client_id, SyncMutation.mid.in_(mids))
+    answered: dict = {}
+    if mids:
+        logged = sa.select(SyncMutation).where(
+            SyncMutation.client_id == client_id, SyncMutation.mid.in_(mids)
         )
-    } if mids else {}  # fmt: skip
+        answered = {row.mid: row.result for row in db.session.scalars(logged)}
     for raw in mutations:
         mid = raw.get("mid") if isinstance(raw, dict) else None
         if isinstance(mid, str) and mid in answered:
@@ -116,21 +116,31 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
     if result["status"] == "rejected":
         report.rejected += 1
         report.log.append(
-            QuarantinedMutation(client_id=client_id, mid=mid[:64].replace("\x00", "") if isinstance(mid, str) else None,
-                                user_id=scope.user.id, mutation=seal_payload(_storable(raw)), errors=result["errors"])
-        )  # fmt: skip
+            QuarantinedMutation(
+                client_id=client_id,
+                mid=mid[:64].replace("\x00", "") if isinstance(mid, str) else None,
+                user_id=scope.user.id,
+                mutation=seal_payload(_storable(raw)),
+                errors=result["errors"],
+            )
+        )
     else:
         report.applied += 1
         report.conflicts += len(result["conflict_ids"])
     if _storable_mid(mid):
         report.log.append(
             SyncMutation(
-                client_id=client_id, mid=mid, user_id=scope.user.id, status=result["status"], result=result,
+                client_id=client_id,
+                mid=mid,
+                user_id=scope.user.id,
+                status=result["status"],
+                result=result,
                 entity=raw.get("entity") if isinstance(raw.get("entity"), str) else None,
                 record_id=str(raw.get("id"))[:64] if raw.get("id") else None,
-                hlc=str(raw.get("hlc"))[:120] if raw.get("hlc") else None, clamped_from=clamped_from,
+                hlc=str(raw.get("hlc"))[:120] if raw.get("hlc") else None,
+                clamped_from=clamped_from,
             )
-        )  # fmt: skip
+        )
     return result
 
 
@@ -211,14 +221,20 @@ def _keep_conflict(record, conflict: Conflict, state, mutation: Mutation) -> str
         kept_author = state.field_authors.get(conflict.field) if (conflict.field and state) else None
     row = ConflictRecord(
         id=new_uuid(),  # known now, so the answer needs no flush per conflict
-        entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, kind=conflict.kind,
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        field=conflict.field,
+        kind=conflict.kind,
         kept_value=seal_value(conflict.field, conflict.kept_value),
         discarded_value=seal_value(conflict.field, conflict.discarded_value),
-        discarded_hlc=conflict.discarded_hlc, discarded_client_id=conflict.discarded_client_id,
+        discarded_hlc=conflict.discarded_hlc,
+        discarded_client_id=conflict.discarded_client_id,
         discarded_author_id=user_id(conflict.discarded_author),
-        kept_hlc=conflict.kept_hlc, kept_author_id=user_id(kept_author),
-        mid=conflict.mid, area_path=record.area_path,
-    )  # fmt: skip
+        kept_hlc=conflict.kept_hlc,
+        kept_author_id=user_id(kept_author),
+        mid=conflict.mid,
+        area_path=record.area_path,
+    )
     db.session.add(row)
     return row.id
 

@@ -54,12 +54,17 @@ def decisions(visit: Visit) -> list[dict]:
     users = by_id(User, (r.decided_by for r in rows))
     return [
         {
-            "id": r.id, "visit_id": r.visit_id, "decision": r.decision, "comment": r.comment,
-            "decided_by": r.decided_by, "decided_by_name": _name(users.get(r.decided_by)),
-            "decided_at": r.decided_at, "source": r.source,
+            "id": r.id,
+            "visit_id": r.visit_id,
+            "decision": r.decision,
+            "comment": r.comment,
+            "decided_by": r.decided_by,
+            "decided_by_name": _name(users.get(r.decided_by)),
+            "decided_at": r.decided_at,
+            "source": r.source,
         }
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def _name(user: User | None) -> str | None:
@@ -119,15 +124,22 @@ def present_queue(visits: list[Visit], today: date) -> list[dict]:
             users.get(visit.visitor_id),
             areas.get(visit.area_path),
         )
-        items.append({
-            **as_dict(visit, VisitOut),
-            "waiting_since": visit.updated_at,
-            "minor": {
-                "id": minor.id, "name": minor.name, "gender": minor.gender,
-                "age": age_on(minor.birth_date, today), "grade": minor.grade,
-                "grade_suggested": minor.grade_suggested,
-            } if minor else None,
-            "visitor": {"id": visitor.id, "display_name": visitor.display_name} if visitor else None,
-            "area": {"id": area.id, "name": area.name, "level": area.level} if area else None,
-        })  # fmt: skip
+        items.append(
+            {
+                **as_dict(visit, VisitOut),
+                "waiting_since": visit.updated_at,
+                "minor": {
+                    "id": minor.id,
+                    "name": minor.name,
+                    "gender": minor.gender,
+                    "age": age_on(minor.birth_date, today),
+                    "grade": minor.grade,
+                    "grade_suggested": minor.grade_suggested,
+                }
+                if minor
+                else None,
+                "visitor": {"id": visitor.id, "display_name": visitor.display_name} if visitor else None,
+                "area": {"id": area.id, "name": area.name, "level": area.level} if area else None,
+            }
+        )
     return items
