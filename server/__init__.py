@@ -31,7 +31,7 @@ def configure_extensions(app: Flask) -> None:
     from flask_compress import Compress
 
     from server.accounts import tokens
-    from server.core.extensions import api, db, jwt, limiter
+    from server.core.extensions import api, db, jwt
     from server.registry.idnumber import FieldCipher
 
     db.init_app(app)
@@ -39,7 +39,6 @@ def configure_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
     jwt.init_app(app)
-    limiter.init_app(app)
     api.init_app(app)
     Compress(app)
     tokens.register(jwt)

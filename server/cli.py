@@ -138,6 +138,11 @@ def refresh(area_code: str | None) -> None:
         sent, failed = retry_failed()
         database.session.commit()
         click.echo(f"webhook retries: {sent} sent, {failed} failed")
+        from server.accounts import sessions, throttle
+
+        ended, forgotten = sessions.purge(), throttle.purge()
+        database.session.commit()
+        click.echo(f"forgot {ended} expired sessions and {forgotten} old login failures")
 
 
 @main.command("serve")

@@ -72,10 +72,15 @@ class Config:
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=60)
     JWT_TOKEN_LOCATION = ["headers"]
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
-    LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
+    # A retired refresh token is honoured once within this grace (its answer may have been lost).
+    REFRESH_REPLAY_GRACE = timedelta(minutes=10)
+
+    # Login throttling (server/accounts/throttle.py), counted in the database across workers:
+    # (free failures, first wait, longest wait), doubling from the first.
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_SLOWING_PER_ACCOUNT_AND_ADDRESS = (5, timedelta(seconds=30), timedelta(minutes=15))
+    LOGIN_SLOWING_PER_ACCOUNT = (10, timedelta(seconds=2), timedelta(minutes=1))
+    LOGIN_TRIES_PER_ADDRESS = 50
 
     API_TITLE = "Humiao 护苗 API"
     API_VERSION = "1"
@@ -116,9 +121,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    RATELIMIT_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
-    LOGIN_LIMIT_PER_ADDRESS = "1000 per minute"
+    LOGIN_TRIES_PER_ADDRESS = 1000
 
     def __init__(self, database_url: str | None = None, instance: Path | None = None) -> None:
         if instance is not None:

@@ -19,7 +19,7 @@ from sqlalchemy import orm as so
 from server import create_app
 from server.accounts import service as accounts_service
 from server.config import TestConfig
-from server.core.extensions import db, limiter
+from server.core.extensions import db
 from server.migrate import upgrade
 
 DEMO_PASSWORD = "demo-password-1"
@@ -77,7 +77,6 @@ def session(app):
         # A plain Session: flask-sqlalchemy's own would route mapped queries to the engine.
         factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
-        limiter.reset()
         try:
             yield db.session
         finally:

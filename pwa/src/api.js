@@ -45,6 +45,9 @@ const REASONS = {
   token_invalid: 'expired',
   token_missing: 'expired',
   token_not_fresh: 'expired',
+  // A retired refresh token came back (a copied token, or a very late retry): the session
+  // has ended for safety, but nothing says this user lost her rights.
+  token_reused: 'expired',
 };
 
 // Older servers send no `reason`: flask-jwt-extended says "Token has expired" for a refresh

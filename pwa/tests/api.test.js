@@ -68,6 +68,8 @@ test("the server's machine-readable reason decides, not the words of its message
     // A token the server cannot read is no revocation: log in again, keep the work.
     [{ reason: 'token_invalid', message: '令牌无效 / Invalid token: Signature verification failed' }, 'expired'],
     [{ reason: 'token_missing', message: '请先登录' }, 'expired'],
+    // A reused refresh token ends the session for safety: log in again, keep the work.
+    [{ reason: 'token_reused', message: '登录已在别处续期 / revoked for safety' }, 'expired'],
   ];
   for (const [body, reason] of cases) {
     const db = await freshDB();
@@ -81,6 +83,20 @@ test("the server's machine-readable reason decides, not the words of its message
   assert.equal(refreshFailureReason({ reason: 'token_revoked', message: 'expired' }), 'revoked');
   assert.equal(refreshFailureReason({ reason: 'something_new', message: 'Token has expired' }), 'expired',
     'an unknown reason falls back to the text');
+});
+
+test('a refresh keeps the rotated refresh token the server answers', async () => {
+  const db = await freshDB();
+  await setMeta(db, 'tokens', { access_token: 'old-a', refresh_token: 'r1' });
+  let calls = 0;
+  const { fetch, requests } = fakeFetch(({ url }) => {
+    if (url === '/api/auth/refresh') return json(200, { access_token: 'a2', refresh_token: 'r2' });
+    calls += 1;
+    return calls === 1 ? json(401, { reason: 'token_expired' }) : json(200, { ok: true });
+  });
+  await new Api({ db, fetch }).request('GET', '/api/sync/pull');
+  assert.deepEqual(await getMeta(db, 'tokens'), { access_token: 'a2', refresh_token: 'r2' });
+  assert.deepEqual(requests.filter((r) => r.url === '/api/auth/refresh').map((r) => r.auth), ['Bearer r1']);
 });
 
 test('logout revokes the refresh token, and does not fail offline', async () => {

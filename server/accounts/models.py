@@ -57,3 +57,36 @@ class RevokedToken(Base):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     revoked_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """One login on one device. Its refresh token rotates on every use; ``refresh_jti`` is the
+    one alive now and ``previous_jti`` the one it replaced, honoured once, briefly, because
+    the answer that carried its successor may have been lost on the way to the phone."""
+
+    __tablename__ = "login_session"
+
+    sid: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    refresh_jti: so.Mapped[str] = so.mapped_column(sa.String(64))
+    previous_jti: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    previous_replayed: so.Mapped[bool] = so.mapped_column(default=False)
+    refresh_expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    rotated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    ended_why: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+
+
+class LoginFailure(Base):
+    """A wrong password, counted by account and by address for throttling. Kept in the
+    database so every web worker counts the same failures."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.Index("ix_login_failure_account_at", "account", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    account: so.Mapped[str] = so.mapped_column(sa.String(64))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint, abort
 
-from server.accounts import schemas, service
+from server.accounts import schemas, service, sessions, throttle, tokens
 from server.accounts.models import User
 from server.audit.service import audit
-from server.core.extensions import db, limiter, login_account_key
+from server.core.errors import TooManyTries
+from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, SelectPage
 from server.core.roles import Role
 from server.core.scope import current_scope, roles_required
@@ -19,30 +21,26 @@ auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登�
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="用户 Users")
 
 
-def _account_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def _address_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
-
-
 @auth_blp.route("/login", methods=["POST"])
-@limiter.limit(_address_limit)
-@limiter.limit(_account_limit, key_func=login_account_key)
 @auth_blp.arguments(schemas.LoginIn)
 @auth_blp.response(200, schemas.LoginOut)
+@auth_blp.alt_response(429, description="Too many wrong passwords: wait Retry-After seconds")
 def login(data):
-    """Log in with username and password; the device id travels in the tokens."""
+    """Log in with username and password; the device id travels in the tokens.
+
+    Wrong passwords slow further tries of the account (429 with Retry-After), counted per
+    account and address and per account, never locking it."""
+    account, address = throttle.account_key(data["username"]), request.remote_addr or "-"
+    wait = throttle.wait_seconds(account, address)
+    if wait:
+        raise TooManyTries(wait)
     user = service.authenticate(data["username"], data["password"])
     if user is None:
+        throttle.failed(account, address)
         audit("login_failed", "user", None, extra={"username": data["username"][:64]})
         db.session.commit()
         abort(401, message="用户名或密码错误 / Wrong username or password.")
+    throttle.succeeded(account, address)
     tokens = service.issue_tokens(user, data.get("device_id"))
     audit("login", "user", user.id, user_id=user.id, device=data.get("device_id"))
     db.session.commit()
@@ -53,13 +51,16 @@ def login(data):
 @jwt_required(refresh=True)
 @auth_blp.response(200, schemas.RefreshOut)
 def refresh():
-    """A new access token for the refresh token sent as bearer."""
-    from flask_jwt_extended import create_access_token
+    """New tokens for the refresh token sent as bearer; the token sent is retired (rotation).
 
-    claims = get_jwt()
+    A retired token sent again ends the session (401, reason ``token_reused``), except the
+    one just retired, honoured once within a short grace in case its answer was lost."""
     user = get_current_user()
-    extra = {"role": user.role, "device": claims.get("device"), "sid": claims.get("sid")}
-    return {"access_token": create_access_token(identity=user, additional_claims=extra)}
+    renewal = sessions.renew(user, get_jwt())
+    if renewal.reused:
+        audit("refresh_reused", "user", user.id, user_id=user.id)
+    db.session.commit()
+    return tokens.reused_answer() if renewal.reused else renewal.tokens
 
 
 @auth_blp.route("/logout", methods=["POST"])
@@ -67,7 +68,7 @@ def refresh():
 @auth_blp.response(204)
 def logout():
     """End the session of the token sent: it and every other token of that login (access and refresh)."""
-    service.revoke(get_jwt())
+    sessions.end_for(get_jwt())
     audit("logout", "user", get_current_user().id)
     db.session.commit()
 

@@ -35,7 +35,10 @@ class LoginOut(ma.Schema):
 
 
 class RefreshOut(ma.Schema):
-    access_token = fields.String()
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(
+        required=True, metadata={"description": "The session's next refresh token; the one sent is retired."}
+    )
 
 
 class AreaRef(fields.Field):

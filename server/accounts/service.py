@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
-from server.accounts.models import SENTINEL_KINDS, UNITS, RevokedToken, User
+from server.accounts import sessions
+from server.accounts.models import SENTINEL_KINDS, UNITS, User
 from server.areas.models import Area
 from server.core.errors import FieldErrors
 from server.core.extensions import db
@@ -52,33 +50,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 def issue_tokens(user: User, device_id: str | None) -> dict:
     # One login on one device is one session: both tokens carry its id, so logout ends both.
-    claims = {"role": user.role, "device": device_id, "sid": str(uuid.uuid4())}
-    return {
-        "access_token": create_access_token(identity=user, additional_claims=claims),
-        "refresh_token": create_refresh_token(identity=user, additional_claims=claims),
-        "user": user_to_wire(user),
-    }
-
-
-def session_key(sid: str) -> str:
-    """The revocation entry of a whole session, kept beside those of single tokens."""
-    return f"session:{sid}"
-
-
-def revoke(encoded_or_payload: str | dict) -> None:
-    """End the token sent and, when it names one, its whole session (every token of that login)."""
-    payload = decode_token(encoded_or_payload) if isinstance(encoded_or_payload, str) else encoded_or_payload
-    user_id = int(payload["sub"])
-    _revoke_key(payload["jti"], user_id, datetime.fromtimestamp(payload["exp"], UTC))
-    if payload.get("sid"):
-        # The session lives as long as its longest token, the refresh token.
-        until = datetime.now(UTC) + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
-        _revoke_key(session_key(str(payload["sid"])[:40]), user_id, until)
-
-
-def _revoke_key(key: str, user_id: int, expires_at: datetime) -> None:
-    if db.session.get(RevokedToken, key) is None:
-        db.session.add(RevokedToken(jti=key, user_id=user_id, expires_at=expires_at))
+    return sessions.start(user, device_id) | {"user": user_to_wire(user)}
 
 
 def revoke_all(user: User) -> None:

@@ -7,10 +7,19 @@ from datetime import UTC, datetime
 from flask import jsonify
 from flask_jwt_extended import JWTManager
 
+from server.accounts import sessions
 from server.accounts.models import RevokedToken, User
-from server.accounts.service import session_key
 from server.core.errors import error_payload
 from server.core.extensions import db
+
+
+def reused_answer():
+    """A retired refresh token came back: the session has ended, the phone keeps its work."""
+    return _unauthorized(
+        "登录已在别处续期，为安全起见已退出，请重新登录 / This login was renewed elsewhere; "
+        "for safety it has ended: log in again.",
+        "token_reused",
+    )
 
 
 def _unauthorized(message: str, reason: str):
@@ -40,8 +49,7 @@ def register(jwt: JWTManager) -> None:
             return True
         if db.session.get(RevokedToken, payload["jti"]) is not None:
             return True
-        sid = payload.get("sid")
-        return bool(sid) and db.session.get(RevokedToken, session_key(str(sid)[:40])) is not None
+        return sessions.has_ended(payload)
 
     @jwt.revoked_token_loader
     def on_revoked(_header, _payload):

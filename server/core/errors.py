@@ -46,6 +46,9 @@ class DomainError(Exception):
         """What the API answer lists under ``errors`` (none unless a subclass says)."""
         return None
 
+    def headers(self) -> dict:
+        return {}
+
 
 class FieldErrors(DomainError, ValueError):
     """Per-field validation errors in marshmallow's shape; ``location`` names the input."""
@@ -87,6 +90,21 @@ class Conflict(DomainError):
         super().__init__({"_schema": [message]}, message)
 
 
+class TooManyTries(DomainError):
+    """Slowed down: try again after ``wait`` seconds."""
+
+    status = 429
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(
+            message=f"尝试次数过多，请 {wait} 秒后再试 / Too many attempts: wait {wait} s and retry."
+        )
+        self.wait = wait
+
+    def headers(self) -> dict:
+        return {"Retry-After": str(self.wait)}
+
+
 def error_payload(code: int, name: str, message: str | None = None, errors=None) -> dict:
     payload = {"code": code, "status": name, "message": message or MESSAGES.get(code, name)}
     if errors:
@@ -121,6 +139,7 @@ def _handle_domain(error: DomainError):
     code = error.status
     response = jsonify(error_payload(code, HTTP_STATUS_CODES[code], error.message, error.answer_errors()))
     response.status_code = code
+    response.headers.update(error.headers())
     return response
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from sqlalchemy import orm as so
 
-from server.core.extensions import db, limiter
+from server.core.extensions import db
 from tests.factories import area, make_household, make_minor
 from tests.server.sync_api.oracle import Oracle, Sent, token_headers
 from tests.server.sync_api.phones import Phone
@@ -54,7 +54,6 @@ def rolled_back(app):
         original = db.session
         factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
-        limiter.reset()
         try:
             yield db.session
         finally:
