@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from server.audit.models import AuditEvent
 from server.registry.models import Household, Minor
 from tests.factories import make_household, make_minor, valid_id_number
-from tests.server.stats.ledger_files import HEADERS, good_row, upload, workbook
+from tests.server.ledger.ledger_files import HEADERS, good_row, upload, workbook
 
 
 def _minors(session, grid_path: str = "/S1/") -> int:
