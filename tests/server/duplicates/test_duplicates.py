@@ -16,7 +16,16 @@ from server.registry.models import CategoryChange, GradeChange, Minor
 from server.registry.service import change_category, set_grade
 from server.reports.models import Report
 from server.visits.models import Visit
-from tests.factories import make_household, make_minor, make_visit, user, valid_id_number
+from tests.factories import (
+    make_household,
+    make_measure,
+    make_minor,
+    make_referral,
+    make_report,
+    make_visit,
+    user,
+    valid_id_number,
+)
 from tests.server.sync_api.wire import by_key
 
 BIRTH = date(2014, 6, 1)
@@ -63,19 +72,18 @@ def _history(session, dropped):
     """Visits, a report, a referral, a measure, a grade and a category change on the dropped record."""
     worker2, officer = Scope.of(user("worker2")), Scope.of(user("village1"))
     visits = [make_visit(dropped, "worker2").id, make_visit(dropped, "worker2").id]
-    report = Report(source="grid_worker", reporter_id=worker2.user.id, area_id=user("worker2").areas[0].id,
-                    minor_id=dropped.id, kind="neglect", description="常独自在家", status="new",
-                    reported_at=dropped.created_at, area_path=dropped.area_path)  # fmt: skip
-    session.add(report)
-    session.flush()
-    session.add(
-        Referral(minor_id=dropped.id, to_unit="civil_affairs", reason="申请救助", area_path=dropped.area_path)
+    report = make_report(
+        "V1G1W2",
+        dropped.created_at,
+        source="grid_worker",
+        reporter_id=worker2.user.id,
+        minor_id=dropped.id,
+        kind="neglect",
+        description="常独自在家",
+        area_path=dropped.area_path,
     )
-    session.add(
-        Measure(
-            minor_id=dropped.id, kind="living_aid", description="临时救助", responsible_unit="civil_affairs"
-        )
-    )
+    make_referral(dropped)
+    make_measure(dropped)
     set_grade(officer, dropped, "orange", "祖父母年迈，照护能力弱")
     change_category(officer, dropped, "add", "in_difficulty", "家庭困难")
     session.commit()

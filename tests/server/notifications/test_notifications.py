@@ -8,20 +8,17 @@ import sqlalchemy as sa
 
 from server.notifications.models import Notification
 from server.notifications.overdue import notify_overdue
-from server.notifications.service import notify
-from tests.factories import make_household, make_minor, user
+from tests.factories import make_household, make_minor, make_notification, user
 
 INBOX = "/api/notifications"
 
 
 def _seed(session, username: str, count: int) -> list[int]:
-    ids = []
-    for n in range(count):
-        ids.append(
-            notify([user(username).id], "visit_returned", f"第{n}条 / Notice {n}", None, f"#/visits/{n}")[0]
-        )
+    notices = [
+        make_notification(username, title=f"第{n}条 / Notice {n}", link=f"#/visits/{n}") for n in range(count)
+    ]
     session.commit()
-    return [notice.id for notice in ids]
+    return [notice.id for notice in notices]
 
 
 def test_my_inbox_newest_first_paged(client, login, session):

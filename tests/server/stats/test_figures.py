@@ -131,7 +131,8 @@ def test_reports_and_first_response_times(client, login, street):
 
 
 def test_median_of_an_odd_count(client, login, street):
-    from tests.server.stats.conftest import local_noon, make_report
+    from tests.factories import make_report
+    from tests.server.stats.conftest import local_noon
 
     make_report("V2G1W1", local_noon(-3), urgent=True, first_response_hours=2)
     body = client.get(f"/api/stats/reports?{period_query()}", headers=login("admin")).json

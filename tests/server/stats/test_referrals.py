@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from server.stats import casework
-from tests.factories import area
+from tests.factories import area, make_referral
 from tests.server.stats.conftest import local_noon, period_query
 
 
@@ -27,18 +27,20 @@ def test_without_the_referral_model_the_counts_are_empty(client, login, street, 
 def referrals(session, street):
     if casework.referral_model() is None:
         pytest.skip("server/referrals is not migrated yet")
-    model = casework.referral_model()
     grid, other = area("V1G1W1"), area("V2G1W1")
 
     def make(unit, status, where, sent_days, answered_hours=None, done_hours=None):
         sent = local_noon(sent_days)
-        referral = model(to_unit=unit, reason="测试", status=status, area_path=where.path, sent_at=sent,
-                         minor_id=street["minors"]["m1"].id)  # fmt: skip
-        if answered_hours is not None:
-            referral.accepted_at = sent + timedelta(hours=answered_hours)
-        if done_hours is not None:
-            referral.done_at = sent + timedelta(hours=done_hours)
-        session.add(referral)
+        make_referral(
+            street["minors"]["m1"],
+            unit,
+            reason="测试",
+            status=status,
+            area_path=where.path,
+            sent_at=sent,
+            accepted_at=None if answered_hours is None else sent + timedelta(hours=answered_hours),
+            done_at=None if done_hours is None else sent + timedelta(hours=done_hours),
+        )
 
     make("police", "done", grid, -5, answered_hours=1, done_hours=48)
     make("police", "accepted", grid, -3, answered_hours=100)
