@@ -16,8 +16,15 @@ def test_without_the_referral_model_the_counts_are_empty(client, login, street, 
     headers = login("admin")
     body = client.get(f"/api/stats/referrals?{period_query()}", headers=headers).json
     assert body["available"] is False and body["total"] == 0
-    assert set(body["by_unit"]) == {"police", "civil_affairs", "school", "health", "justice", "youth_league",
-                                    "womens_federation"}  # fmt: skip
+    assert set(body["by_unit"]) == {
+        "police",
+        "civil_affairs",
+        "school",
+        "health",
+        "justice",
+        "youth_league",
+        "womens_federation",
+    }
     assert all(row["total"] == 0 for row in body["by_unit"].values())
     board = client.get(f"/api/stats/scoreboard?{period_query()}", headers=headers).json
     assert board["referrals_available"] is False and board["units"] == []
@@ -54,8 +61,14 @@ def test_referrals_by_unit_and_status(client, login, referrals):
     assert body["available"] is True
     assert body["total"] == 3
     assert body["by_status"] == {"sent": 1, "accepted": 1, "in_progress": 0, "done": 1, "declined": 0}
-    assert body["by_unit"]["police"] | {} == {"total": 2, "sent": 0, "accepted": 1, "in_progress": 0, "done": 1,
-                                             "declined": 0}  # fmt: skip
+    assert body["by_unit"]["police"] | {} == {
+        "total": 2,
+        "sent": 0,
+        "accepted": 1,
+        "in_progress": 0,
+        "done": 1,
+        "declined": 0,
+    }
     assert body["by_unit"]["school"]["total"] == 0
     assert body["median_hours_to_answer"] == 50.5  # 1 and 100
     assert body["median_hours_to_done"] == 48.0

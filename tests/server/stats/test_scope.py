@@ -7,8 +7,18 @@ import pytest
 from tests.factories import make_area, make_household, make_minor, make_user
 from tests.server.stats.conftest import period_query
 
-ENDPOINTS = ["overview", "areas", "workers", "reports", "referrals", "scoreboard", "trends", "monthly",
-             "monthly.html", "monthly.xlsx"]  # fmt: skip
+ENDPOINTS = [
+    "overview",
+    "areas",
+    "workers",
+    "reports",
+    "referrals",
+    "scoreboard",
+    "trends",
+    "monthly",
+    "monthly.html",
+    "monthly.xlsx",
+]
 
 
 def _query(endpoint: str, **params) -> str:
@@ -33,8 +43,9 @@ def test_anonymous_is_401(client, street):
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("code", ["V2", "V2G1W1", "S1"])
 def test_a_village_officer_asking_outside_gets_404(client, login, street, world, endpoint, code):
-    response = client.get(f"/api/stats/{endpoint}?{_query(endpoint, area_id=world['areas'][code])}",
-                          headers=login("village1"))  # fmt: skip
+    response = client.get(
+        f"/api/stats/{endpoint}?{_query(endpoint, area_id=world['areas'][code])}", headers=login("village1")
+    )
     assert response.status_code == 404
     assert set(response.json) <= {"code", "status", "message"}
 
