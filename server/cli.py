@@ -79,9 +79,14 @@ def create_user(username, password, role, areas, display_name, unit, sentinel_ki
     with app.app_context():
         try:
             user = create(
-                username=username, password=password, role=role, areas=list(areas),
-                display_name=display_name, unit=unit, sentinel_kind=sentinel_kind,
-            )  # fmt: skip
+                username=username,
+                password=password,
+                role=role,
+                areas=list(areas),
+                display_name=display_name,
+                unit=unit,
+                sentinel_kind=sentinel_kind,
+            )
         except AccountError as exc:
             for field, messages in exc.errors.items():
                 for message in messages:

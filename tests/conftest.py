@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import orm as so
 
 from server import create_app
 from server.accounts import service as accounts_service
 from server.config import TestConfig
 from server.core.extensions import db
 from server.migrate import upgrade
+from tests.db import rolled_back
 
 DEMO_PASSWORD = "demo-password-1"
 ON_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
@@ -70,20 +69,8 @@ def world(app) -> dict:
 @pytest.fixture
 def session(app):
     """Everything a test writes is rolled back; services may commit (they release a savepoint)."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        # A plain Session: flask-sqlalchemy's own would route mapped queries to the engine.
-        factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    with rolled_back(app) as db_session:
+        yield db_session
 
 
 @pytest.fixture

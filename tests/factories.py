@@ -1,4 +1,10 @@
-"""The shared test street and factory helpers that build records through the real services.
+"""The shared test street and one factory per kind of record.
+
+Areas, users, households, minors, visits, measures and notifications are made through the real
+services. Reports, referrals, devices and conflicts are built as rows: the tests that need them
+set timestamps and states the services would stamp themselves (a report filed 40 days ago, a
+referral answered after 100 hours) and want none of the services' side effects (alerts,
+automatic referrals).
 
 Street S1 > villages V1, V2 > groups V1G1, V2G1 > grids V1G1W1, V1G1W2, V2G1W1.
 Users (password demo-password-1): admin (street), village1 (V1), village2 (V2), worker1 (V1G1W1),
@@ -8,7 +14,7 @@ worker2 (V1G1W2), worker3 (V2G1W1), sentinel1, police1, school1.
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -18,7 +24,14 @@ from server.areas.models import Area
 from server.areas.service import create_area
 from server.core.extensions import db
 from server.core.scope import Scope
+from server.measures import service as measures
+from server.notifications.models import Notification
+from server.notifications.service import notify
+from server.referrals.models import Referral
 from server.registry import service as registry
+from server.registry.models import Minor
+from server.reports.models import MANDATORY_KINDS, Report
+from server.sync_api.models import ConflictRecord, Device
 from server.visits import service as visits
 
 PASSWORD = "demo-password-1"
@@ -49,9 +62,9 @@ USERS = [
 
 def build_world() -> None:
     for code, name, level, parent in AREAS:
-        create_area(code, name, level, parent)
+        make_area(code, name, level, parent)
     for spec in USERS:
-        create_user(password=PASSWORD, **spec)
+        make_user(**spec)
 
 
 def world_index() -> dict:
@@ -69,6 +82,14 @@ def area(code: str) -> Area:
 
 
 _numbers = itertools.count(1)
+
+
+def make_area(code: str, name: str | None = None, level: str = "grid", parent: str | None = "V1G1") -> Area:
+    return create_area(code, name or code, level, parent)
+
+
+def make_user(username: str, role: str = "grid_worker", areas=("V1G1W1",), **fields) -> User:
+    return create_user(username=username, password=PASSWORD, role=role, areas=list(areas), **fields)
 
 
 def valid_id_number(birth: date, region: str = "520102") -> str:
@@ -97,7 +118,87 @@ def make_minor(household, username: str = "worker1", **fields):
 
 
 def make_visit(minor, username: str = "worker1", **fields):
-    from datetime import UTC, datetime
-
     data = {"minor_id": minor.id, "visited_at": datetime.now(UTC), "kind": "home", **fields}
     return visits.create_visit(Scope.of(user(username)), data)
+
+
+def make_report(
+    area_code: str = "V1G1W1",
+    reported_at: datetime | None = None,
+    *,
+    urgent: bool = False,
+    first_response_hours: float | None = None,
+    **fields,
+) -> Report:
+    """A report of that area; with first_response_hours, acknowledged that long after it came in."""
+    target = area(area_code)
+    kind = fields.pop("kind", MANDATORY_KINDS[0] if urgent else "bullying")
+    reported_at = reported_at or datetime.now(UTC)
+    data = {
+        "source": "school",
+        "area_id": target.id,
+        "area_path": target.path,
+        "kind": kind,
+        "mandatory": kind in MANDATORY_KINDS,
+        "urgent": urgent,
+        "description": "测试报告",
+        "status": "new",
+        "reported_at": reported_at,
+        **fields,
+    }
+    report = Report(**data)
+    if first_response_hours is not None:
+        report.status = "acknowledged"
+        report.acknowledged_at = reported_at + timedelta(hours=first_response_hours)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def make_referral(minor: Minor, to_unit: str = "civil_affairs", **fields) -> Referral:
+    data = {"reason": "申请救助", "area_path": minor.area_path, **fields}
+    referral = Referral(minor_id=minor.id, to_unit=to_unit, **data)
+    db.session.add(referral)
+    db.session.flush()
+    return referral
+
+
+def make_measure(minor: Minor, username: str = "village1", **fields):
+    data = {"kind": "living_aid", "description": "临时救助", "responsible_unit": "civil_affairs", **fields}
+    return measures.create_measure(Scope.of(user(username)), minor, data)
+
+
+def make_notification(username: str = "worker1", kind: str = "visit_returned", **fields) -> Notification:
+    data = {"title": "测试通知", "body": None, "link": None, **fields}
+    [notice] = notify(
+        [user(username).id], kind, data.pop("title"), data.pop("body"), data.pop("link"), **data
+    )
+    db.session.flush()
+    return notice
+
+
+def make_device(username: str = "worker1", client_id: str | None = None, **fields) -> Device:
+    device = Device(client_id=client_id or f"device-{next(_numbers)}", user_id=user(username).id, **fields)
+    db.session.add(device)
+    db.session.flush()
+    return device
+
+
+def make_conflict(
+    minor: Minor, field: str = "name", kept="张小明", discarded="张晓明", **fields
+) -> ConflictRecord:
+    """A value of the minor's that a merge discarded, waiting for a supervisor."""
+    data = {
+        "entity": "minor",
+        "record_id": minor.id,
+        "field": field,
+        "kind": "field",
+        "kept_value": kept,
+        "discarded_value": discarded,
+        "area_path": minor.area_path,
+        **fields,
+    }
+    conflict = ConflictRecord(**data)
+    db.session.add(conflict)
+    db.session.flush()
+    return conflict

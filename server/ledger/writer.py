@@ -6,7 +6,7 @@ but every record is built first and all are flushed together at the end. The rea
 change-feed counter (server/changes.py): a transaction holds its row lock from its first
 flush of a synced record until commit, so the services' flush per record would stop every
 phone's sync for the minutes a 20,000-row import takes; built first, the lock is held only
-while the INSERTs run. tests/server/stats/test_ledger_import.py checks that an imported
+while the INSERTs run. tests/server/ledger/test_ledger_import.py checks that an imported
 minor equals one created through the service.
 """
 

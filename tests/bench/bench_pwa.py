@@ -40,8 +40,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PWA = ROOT / "pwa"
 RESULTS = Path(__file__).with_name("results-pwa.md")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SUPERVISOR = ("src/views/sup/", "src/sup/")
 BUDGET = {"shell_kb": 150, "today_ms": 300, "save_ms": 50}
 
@@ -153,8 +160,12 @@ def precache_size() -> int:
 
 def serve_pwa() -> ThreadingHTTPServer:
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                          ".mjs": "text/javascript", ".webmanifest": "application/manifest+json"}  # fmt: skip
+        extensions_map = {
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".js": "text/javascript",
+            ".mjs": "text/javascript",
+            ".webmanifest": "application/manifest+json",
+        }
 
         def log_message(self, *args) -> None:
             pass
@@ -180,9 +191,13 @@ def browser_figures(runs: int) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
-            has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai",
-        )  # fmt: skip
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=3,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
         context.route("**/api/**", lambda route: route.abort())
         context.add_init_script(WATCH)
         page = context.new_page()
@@ -204,11 +219,15 @@ def browser_figures(runs: int) -> dict:
         browser.close()
     server.shutdown()
     return {
-        "today_ms": statistics.median(times[1:]), "today_all": times, "today_after_html": statistics.median(from_response[1:]),
-        "rows": rows, "controlled": controlled,
-        "save_new_ms": statistics.median(saves["fresh"]), "save_edit_ms": statistics.median(saves["edits"]),
+        "today_ms": statistics.median(times[1:]),
+        "today_all": times,
+        "today_after_html": statistics.median(from_response[1:]),
+        "rows": rows,
+        "controlled": controlled,
+        "save_new_ms": statistics.median(saves["fresh"]),
+        "save_edit_ms": statistics.median(saves["edits"]),
         "save_max_ms": max(saves["fresh"] + saves["edits"]),
-    }  # fmt: skip
+    }
 
 
 def verdict(value: float, budget: float) -> str:
@@ -249,20 +268,24 @@ def main() -> None:
         f"service worker's cache, is not counted); from the HTML's arrival {b['today_after_html']:.0f} ms; "
         f"{b['rows']} rows in the due list.",
         "",
-        *([] if b["today_ms"] < BUDGET["today_ms"] else [
-            "**(b) misses its budget.** Not yet profiled; the likely costs are that 今日 reads every visit "
-            "(`getAll('visits')`, 5,000 records with their `_server` copies) to find each child's last one, "
-            "and renders every due row at once (no windowing, here ~400 rows). Next steps: an index or a "
-            "per-minor `last_visited_at` kept by the replica, and the first 50 rows then the rest on scroll.",
-            "",
-        ]),
+        *(
+            []
+            if b["today_ms"] < BUDGET["today_ms"]
+            else [
+                "**(b) misses its budget.** Not yet profiled; the likely costs are that 今日 reads every visit "
+                "(`getAll('visits')`, 5,000 records with their `_server` copies) to find each child's last one, "
+                "and renders every due row at once (no windowing, here ~400 rows). Next steps: an index or a "
+                "per-minor `last_visited_at` kept by the replica, and the first 50 rows then the rest on scroll.",
+                "",
+            ]
+        ),
         "Largest shell files (gzip):",
         "",
         "| file | raw | gzip |",
         "|---|---|---|",
         *[f"| {name} | {r / 1024:.1f} KB | {g / 1024:.1f} KB |" for name, r, g in biggest],
         "",
-    ]  # fmt: skip
+    ]
     RESULTS.write_text("\n".join(lines))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

@@ -109,8 +109,10 @@ def main() -> None:
     village = area_id(engine, county.village_code)
     street = area_id(engine, county.street_code)
     with engine.connect() as c:
-        counts = {t: c.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-                  for t in ("area", "household", "minor", "visit", "report")}  # fmt: skip
+        counts = {
+            t: c.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("area", "household", "minor", "visit", "report")
+        }
         server_version = c.execute(sa.text("SHOW server_version")).scalar_one()
     today = date.today()
     month = today.strftime("%Y-%m")
@@ -128,8 +130,10 @@ def main() -> None:
                 url = path + (("&" if "?" in path else "?") + query if query else "")
                 first, warm = timed(client, url, headers)
                 rows.append((label, scope, first, statistics.median(warm), max(warm)))
-                print(f"  {label:<24} {scope:<20} first {first:7.0f} ms  median {statistics.median(warm):7.0f} ms",
-                      flush=True)  # fmt: skip
+                print(
+                    f"  {label:<24} {scope:<20} first {first:7.0f} ms  median {statistics.median(warm):7.0f} ms",
+                    flush=True,
+                )
         ledger = f"/api/ledger.xlsx?area_id={village}"
         first, warm = timed(client, ledger, scopes[2][1])
         rows.append(("ledger.xlsx (export)", "one village", first, statistics.median(warm), max(warm)))
@@ -152,15 +156,18 @@ def write_results(rows, counts, server_version, built, total, reused, loads) -> 
         f"Data: {counts['area']:,} areas, {counts['household']:,} households, {counts['minor']:,} minors "
         f"(target {MINORS:,}), {counts['visit']:,} visits (target {VISITS:,}) over the last year, "
         f"{counts['report']:,} reports (target {REPORTS:,}). "
-        + ("Reused an existing county." if reused else f"Built in {built:.0f} s (set-based INSERT ... SELECT "
-           "generate_series, then VACUUM ANALYZE)."),
+        + (
+            "Reused an existing county."
+            if reused
+            else f"Built in {built:.0f} s (set-based INSERT ... SELECT generate_series, then VACUUM ANALYZE)."
+        ),
         "",
         f"Each endpoint: one first call, then {RUNS} timed calls; milliseconds. Period: the current month "
         "unless said otherwise. Target: under 1,000 ms.",
         "",
         "| endpoint | scope | first | median | max |",
         "|---|---|---:|---:|---:|",
-    ]  # fmt: skip
+    ]
     for label, scope, first, median, worst in rows:
         flag = " ⚠" if median > TARGET_MS and not label.startswith("ledger") else ""
         lines.append(f"| {label} | {scope} | {first:,.0f} | {median:,.0f}{flag} | {worst:,.0f} |")

@@ -37,8 +37,14 @@ def _areas() -> tuple[list[dict], list[tuple[int, int, str]]]:
     def add(code, name, level, parent):
         nonlocal next_id
         path = (parent["path"] if parent else "/") + code + "/"
-        row = {"id": next_id, "code": code, "name": name, "level": level,
-               "parent_id": parent["id"] if parent else None, "path": path}  # fmt: skip
+        row = {
+            "id": next_id,
+            "code": code,
+            "name": name,
+            "level": level,
+            "parent_id": parent["id"] if parent else None,
+            "path": path,
+        }
         rows.append(row)
         next_id += 1
         return row
@@ -63,8 +69,16 @@ def _users(areas: list[dict], grids: list[tuple[int, int, str]]) -> tuple[list[d
 
     def add(username, role, area_ids):
         user_id = len(users) + 1
-        users.append({"id": user_id, "username": username, "display_name": username, "password_hash": digest,
-                      "role": role, "active": True})  # fmt: skip
+        users.append(
+            {
+                "id": user_id,
+                "username": username,
+                "display_name": username,
+                "password_hash": digest,
+                "role": role,
+                "active": True,
+            }
+        )
         links.extend({"user_id": user_id, "area_id": a} for a in area_ids)
 
     streets = [a for a in areas if a["level"] == "street"]
@@ -138,21 +152,31 @@ def generate(url: str) -> County:
         )
         c.execute(sa.text("INSERT INTO user_area (user_id, area_id) VALUES (:user_id, :area_id)"), links)
         c.execute(sa.text("CREATE TEMP TABLE bench_grid (g int PRIMARY KEY, id int, path text, worker int)"))
-        c.execute(sa.text("INSERT INTO bench_grid VALUES (:g, :id, :path, :worker)"),
-                  [{"g": g, "id": i, "path": p, "worker": first_worker + g} for g, i, p in grids])  # fmt: skip
+        c.execute(
+            sa.text("INSERT INTO bench_grid VALUES (:g, :id, :path, :worker)"),
+            [{"g": g, "id": i, "path": p, "worker": first_worker + g} for g, i, p in grids],
+        )
         print(f"  areas {len(areas):,}, users {len(users):,}", flush=True)
         indexes = {t: _without_indexes(c, t) for t in ("household", "minor", "visit", "report")}
 
-        _step("households", c, f"""
+        _step(
+            "households",
+            c,
+            f"""
             INSERT INTO household (id, grid_id, address, head_name, phone, surveyed_at, version, field_versions,
                                    field_hlcs, field_authors, change_seq, area_path, created_at, updated_at)
             SELECT md5('h' || n)::uuid::text, b.id, '第' || (n / {n_grids}) || '号', '户主' || n, '13800000000',
                    now(), {SYNCED}, b.path, now(), now()
-            FROM generate_series(0, :n - 1) n JOIN bench_grid b ON b.g = n % {n_grids}""", n=HOUSEHOLDS)  # fmt: skip
+            FROM generate_series(0, :n - 1) n JOIN bench_grid b ON b.g = n % {n_grids}""",
+            n=HOUSEHOLDS,
+        )
 
         # Grades: 1% red, 6% orange, 33% yellow, 60% blue; 70% confirmed. Last visits spread over
         # 1.2 schedule intervals, so about one in six is overdue.
-        _step("minors", c, f"""
+        _step(
+            "minors",
+            c,
+            f"""
             INSERT INTO minor (id, household_id, name, gender, birth_date, id_number_masked, hukou,
                 lives_with_parents, school_status, father_status, mother_status, caregiver, caregiver_capable,
                 misbehavior, crime_victim, risk_flags, categories, categories_manual, category_reasons,
@@ -196,9 +220,14 @@ def generate(url: str) -> County:
                            CASE WHEN abs(hashtext('k9' || i)::bigint) % 200 < 1 THEN 'crime_victim' END,
                            CASE WHEN abs(hashtext('k0' || i)::bigint) % 100 < 2 THEN 'disabled' END
                        ]) c WHERE c IS NOT NULL) AS categories
-            ) r""", n=MINORS)  # fmt: skip
+            ) r""",
+            n=MINORS,
+        )
 
-        _step("visits", c, f"""
+        _step(
+            "visits",
+            c,
+            f"""
             INSERT INTO visit (id, minor_id, visitor_id, visited_at, kind, findings, measures, review_status,
                                version, field_versions, field_hlcs, field_authors, change_seq, area_path,
                                created_at, updated_at)
@@ -208,9 +237,14 @@ def generate(url: str) -> County:
                    {SYNCED}, b.path, now(), now()
             FROM generate_series(0, :n - 1) v
             CROSS JOIN LATERAL (SELECT (v::bigint * 7919) % {MINORS} AS m) pick
-            JOIN bench_grid b ON b.g = pick.m % {n_grids}""", n=VISITS)  # fmt: skip
+            JOIN bench_grid b ON b.g = pick.m % {n_grids}""",
+            n=VISITS,
+        )
 
-        _step("reports", c, f"""
+        _step(
+            "reports",
+            c,
+            f"""
             INSERT INTO report (id, source, reporter_id, area_id, kind, mandatory, urgent, description, status,
                                 reported_at, acknowledged_at, version, field_versions, field_hlcs, field_authors,
                                 change_seq, area_path, created_at, updated_at)
@@ -224,11 +258,16 @@ def generate(url: str) -> County:
             FROM generate_series(0, :n - 1) k
             JOIN bench_grid b ON b.g = (k * 31) % {n_grids}
             CROSS JOIN LATERAL (SELECT now() - (abs(hashtext('t' || k)::bigint) % 525600) * interval '1 minute' AS at) t
-            """, n=REPORTS)  # fmt: skip
+            """,
+            n=REPORTS,
+        )
 
         has_referrals = sa.inspect(c).has_table("referral")
         if has_referrals:
-            _step("referrals", c, f"""
+            _step(
+                "referrals",
+                c,
+                f"""
                 INSERT INTO referral (id, minor_id, to_unit, reason, status, automatic, area_path, sent_at,
                                       accepted_at, done_at, updated_at)
                 SELECT md5('f' || k)::uuid::text, md5('m' || ((k::bigint * 13) % {MINORS}))::uuid::text,
@@ -242,16 +281,22 @@ def generate(url: str) -> County:
                 FROM generate_series(0, :n - 1) k
                 JOIN bench_grid b ON b.g = ((k * 13) % {MINORS}) % {n_grids}
                 CROSS JOIN LATERAL (SELECT now() - (abs(hashtext('s' || k)::bigint) % 525600) * interval '1 minute' AS at) t
-                """, n=REFERRALS)  # fmt: skip
+                """,
+                n=REFERRALS,
+            )
 
         for table, definitions in indexes.items():
             _rebuild(table, c, definitions)
-        _step("devices", c, """
+        _step(
+            "devices",
+            c,
+            """
             INSERT INTO device (client_id, user_id, last_push_at, last_pull_at, pushes, pulls, mutations_applied,
                                 mutations_rejected, conflicts, clamped)
             SELECT 'phone-' || b.worker, b.worker, now() - (abs(hashtext('d' || b.g)::bigint) % 480) * interval '1 hour',
                    now(), 1, 1, 0, 0, 0, 0
-            FROM bench_grid b""")  # fmt: skip
+            FROM bench_grid b""",
+        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         started = time.monotonic()
         c.execute(sa.text("VACUUM ANALYZE"))

@@ -105,9 +105,13 @@ def soak(args) -> int:
         error = run_chunk(examples, args.steps, chunk_seed, shrink=False)
         schedules = Convergence.started  # the failing schedule is the last one started
         line = {
-            "database": args.database, "seed": chunk_seed, "steps": args.steps, "schedules": schedules,
-            "seconds": round(time.monotonic() - chunk_started, 1), "failure": None,
-        }  # fmt: skip
+            "database": args.database,
+            "seed": chunk_seed,
+            "steps": args.steps,
+            "schedules": schedules,
+            "seconds": round(time.monotonic() - chunk_started, 1),
+            "failure": None,
+        }
         ran += schedules
         if error is not None:
             failed += 1

@@ -145,8 +145,11 @@ class DemoServer:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [*command, "serve", "--demo", "--port", str(self.port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout

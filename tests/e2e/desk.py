@@ -78,18 +78,31 @@ def registered_child(rest, tag: str, **fields) -> dict:
 
 def logged_visit(rest, minor: dict, summary: str) -> dict:
     visited = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
-    return rest.post("/api/visits", "worker1", {
-        "minor_id": minor["id"], "visited_at": visited, "kind": "home", "summary": summary,
-        "findings": {"study": {"status": "concern", "note": "成绩下滑"}}, "measures": ["guardian_education"],
-    })  # fmt: skip
+    return rest.post(
+        "/api/visits",
+        "worker1",
+        {
+            "minor_id": minor["id"],
+            "visited_at": visited,
+            "kind": "home",
+            "summary": summary,
+            "findings": {"study": {"status": "concern", "note": "成绩下滑"}},
+            "measures": ["guardian_education"],
+        },
+    )
 
 
 def push(rest, user: str, client: str, minor: dict, fields: dict, wall_ms: int) -> dict:
     """One upsert through the sync API, as a device that last saw ``minor`` at its version."""
     mutation = {
-        "mid": str(uuid.uuid4()), "entity": "minor", "id": minor["id"], "op": "upsert",
-        "base_version": minor["version"], "hlc": f"{wall_ms}:0:{client}", "fields": fields,
-    }  # fmt: skip
+        "mid": str(uuid.uuid4()),
+        "entity": "minor",
+        "id": minor["id"],
+        "op": "upsert",
+        "base_version": minor["version"],
+        "hlc": f"{wall_ms}:0:{client}",
+        "fields": fields,
+    }
     [result] = rest.post("/api/sync/push", user, {"client_id": client, "mutations": [mutation]})["results"]
     return result
 

@@ -75,9 +75,14 @@ def years_ago(years: int, days: int = 30) -> str:
 
 # A left-behind child (农村留守儿童) as the minor form's labels say it.
 LEFT_BEHIND = {
-    "gender": "女", "birth_date": years_ago(10), "hukou": "农村", "lives_with_parents": "不与父母同住",
-    "father_status": "外出务工", "mother_status": "外出务工", "caregiver": "祖辈",
-}  # fmt: skip
+    "gender": "女",
+    "birth_date": years_ago(10),
+    "hukou": "农村",
+    "lives_with_parents": "不与父母同住",
+    "father_status": "外出务工",
+    "mother_status": "外出务工",
+    "caregiver": "祖辈",
+}
 
 
 class Phone:

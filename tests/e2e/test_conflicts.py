@@ -22,10 +22,17 @@ def test_concurrent_offline_edits_later_wins_and_the_loser_can_reapply(phone, re
         "worker1",
         {"grid_id": grid, "address": f"冲突村{tag}号", "head_name": f"户主{tag}"},
     )
-    minor = rest.post("/api/minors", "worker1", {
-        "household_id": household["id"], "name": f"冲突{tag}", "gender": "male", "birth_date": years_ago(11),
-        "school": "红旗村小学",
-    })  # fmt: skip
+    minor = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": household["id"],
+            "name": f"冲突{tag}",
+            "gender": "male",
+            "birth_date": years_ago(11),
+            "school": "红旗村小学",
+        },
+    )
     worker = Phone.open(phone())  # 王建国, grid worker
     officer = Phone.open(phone())  # 李秀英, the village's child director, on her own phone
     worker.login("worker1")

@@ -51,10 +51,17 @@ def test_logout_warns_about_unsynced_work_then_wipes_the_phone(phone):
 def test_a_deactivated_user_is_wiped_at_the_next_sync(phone, rest):
     tag = uuid4().hex[:6]
     grid = rest.get("/api/auth/me", "worker1")["area_ids"][0]
-    user = rest.post("/api/users", "admin", {
-        "username": f"e2e-{tag}", "password": PASSWORD, "display_name": f"临时网格员{tag}",
-        "role": "grid_worker", "areas": [grid],
-    })  # fmt: skip
+    user = rest.post(
+        "/api/users",
+        "admin",
+        {
+            "username": f"e2e-{tag}",
+            "password": PASSWORD,
+            "display_name": f"临时网格员{tag}",
+            "role": "grid_worker",
+            "areas": [grid],
+        },
+    )
     worker = Phone.open(phone())
     page = worker.page
     worker.login(f"e2e-{tag}")

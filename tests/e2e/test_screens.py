@@ -23,10 +23,18 @@ def _household_with_a_child(rest, tag: str) -> tuple[dict, dict]:
         "worker1",
         {"grid_id": grid, "address": f"截图村{tag}号", "head_name": f"户主{tag}", "phone": "13800138000"},
     )
-    minor = rest.post("/api/minors", "worker1", {
-        "household_id": household["id"], "name": f"截图{tag}", "gender": "female",
-        "birth_date": years_ago(10), "hukou": "rural", "risk_flags": ["abuse_suspected"],
-    })  # fmt: skip
+    minor = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": household["id"],
+            "name": f"截图{tag}",
+            "gender": "female",
+            "birth_date": years_ago(10),
+            "hukou": "rural",
+            "risk_flags": ["abuse_suspected"],
+        },
+    )
     return household, minor
 
 

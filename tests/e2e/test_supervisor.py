@@ -196,10 +196,16 @@ def test_an_urgent_report_from_a_sentinel_reaches_the_admin_workbench_with_its_t
         expect(admin.bell_count).to_have_text(str(before))
 
     village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
-    report = rest.post("/api/reports", "sentinel1", {
-        "area_id": village["id"], "kind": "runaway", "urgent": True,
-        "description": f"学生连续两天未到校, 家长联系不上{tag}",
-    })  # fmt: skip
+    report = rest.post(
+        "/api/reports",
+        "sentinel1",
+        {
+            "area_id": village["id"],
+            "kind": "runaway",
+            "urgent": True,
+            "description": f"学生连续两天未到校, 家长联系不上{tag}",
+        },
+    )
     assert report["urgent"] and report["source"] == "school"
 
     page.clock.fast_forward(61_000)
@@ -237,9 +243,15 @@ def test_an_urgent_report_from_a_sentinel_reaches_the_admin_workbench_with_its_t
 def test_a_referral_is_answered_step_by_step_by_the_unit(desk, phone, rest):
     tag = uuid4().hex[:6]
     village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
-    report = rest.post("/api/reports", "sentinel1", {
-        "area_id": village["id"], "kind": "bullying", "description": f"校外人员多次拦截勒索学生{tag}",
-    })  # fmt: skip
+    report = rest.post(
+        "/api/reports",
+        "sentinel1",
+        {
+            "area_id": village["id"],
+            "kind": "bullying",
+            "description": f"校外人员多次拦截勒索学生{tag}",
+        },
+    )
     admin = Desk.open(desk())
     admin.login("admin")
     page = admin.page
@@ -459,10 +471,17 @@ def test_a_red_child_without_a_measure_is_flagged_until_one_is_planned(desk, res
 def test_duplicate_records_are_merged_side_by_side_with_a_reason(desk, rest):
     tag = uuid4().hex[:6]
     first = registered_child(rest, tag)
-    second = rest.post("/api/minors", "worker1", {
-        "household_id": first["household_id"], "name": first["name"], "gender": "female",
-        "birth_date": first["birth_date"], "school": "红旗村小学",
-    })  # fmt: skip
+    second = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": first["household_id"],
+            "name": first["name"],
+            "gender": "female",
+            "birth_date": first["birth_date"],
+            "school": "红旗村小学",
+        },
+    )
     rest.post(
         "/api/visits",
         "worker1",

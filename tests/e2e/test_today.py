@@ -26,13 +26,27 @@ def _due_children(rest, tag: str) -> tuple[dict, dict]:
         "worker1",
         {"grid_id": grid, "address": f"今日测试{tag}号", "head_name": f"户主{tag}"},
     )
-    red = rest.post("/api/minors", "worker1", {
-        "household_id": household["id"], "name": f"红{tag}", "gender": "female",
-        "birth_date": years_ago(9), "risk_flags": ["abuse_suspected"],
-    })  # fmt: skip
-    blue = rest.post("/api/minors", "worker1", {
-        "household_id": household["id"], "name": f"蓝{tag}", "gender": "male", "birth_date": years_ago(12),
-    })  # fmt: skip
+    red = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": household["id"],
+            "name": f"红{tag}",
+            "gender": "female",
+            "birth_date": years_ago(9),
+            "risk_flags": ["abuse_suspected"],
+        },
+    )
+    blue = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": household["id"],
+            "name": f"蓝{tag}",
+            "gender": "male",
+            "birth_date": years_ago(12),
+        },
+    )
     visited = datetime.now(UTC) - timedelta(days=100)
     rest.post(
         "/api/visits", "worker1", {"minor_id": blue["id"], "visited_at": visited.isoformat(), "kind": "home"}

@@ -92,10 +92,17 @@ def test_a_rejected_edit_opens_the_form_at_its_field_and_syncs_once_fixed(phone,
     tag = uuid4().hex[:6]
     household = _household(rest, tag)
     born = years_ago(9)
-    minor = rest.post("/api/minors", "worker1", {
-        "household_id": household["id"], "name": f"退回{tag}", "gender": "female", "birth_date": born,
-        "school": "红旗村小学",
-    })  # fmt: skip
+    minor = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": household["id"],
+            "name": f"退回{tag}",
+            "gender": "female",
+            "birth_date": born,
+            "school": "红旗村小学",
+        },
+    )
     worker = Phone.open(phone())
     page = worker.page
     worker.login("worker1")

@@ -35,8 +35,17 @@ def test_upgrade_import_areas_and_create_user(run, tmp_path):
     csv_file.write_text(AREAS_CSV, encoding="utf-8")
     imported = run("import-areas", str(csv_file))
     assert imported.exit_code == 0 and "imported 4 areas" in imported.output
-    created = run("create-user", "--username", "wang", "--password", "long-password-1", "--role", "grid_worker",
-                  "--area", "S9V1G1W1")  # fmt: skip
+    created = run(
+        "create-user",
+        "--username",
+        "wang",
+        "--password",
+        "long-password-1",
+        "--role",
+        "grid_worker",
+        "--area",
+        "S9V1G1W1",
+    )
     assert created.exit_code == 0 and "created user wang (grid_worker)" in created.output
 
 
@@ -49,15 +58,25 @@ def test_bad_input_is_refused_with_reasons_and_nothing_written(run, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(AREAS_CSV, encoding="utf-8")
     assert run("import-areas", str(good)).exit_code == 0  # the bad file left nothing behind
-    wrong_role = run("create-user", "--username", "li", "--password", "long-password-1", "--role", "mayor",
-                     "--area", "S9")  # fmt: skip
+    wrong_role = run(
+        "create-user", "--username", "li", "--password", "long-password-1", "--role", "mayor", "--area", "S9"
+    )
     assert wrong_role.exit_code == 2 and "role" in wrong_role.output
     short = run(
         "create-user", "--username", "li", "--password", "short", "--role", "street_admin", "--area", "S9"
     )
     assert short.exit_code == 2 and "password" in short.output
-    grid_admin = run("create-user", "--username", "li", "--password", "long-password-1", "--role", "street_admin",
-                     "--area", "S9V1G1W1")  # fmt: skip
+    grid_admin = run(
+        "create-user",
+        "--username",
+        "li",
+        "--password",
+        "long-password-1",
+        "--role",
+        "street_admin",
+        "--area",
+        "S9V1G1W1",
+    )
     assert grid_admin.exit_code == 2 and "areas" in grid_admin.output
 
 

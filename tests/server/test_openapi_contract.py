@@ -31,7 +31,7 @@ from server.ledger import jobs
 from server.registry import service as registry
 from server.registry.models import Household, Minor
 from tests.factories import area, make_household, make_minor, make_visit, user
-from tests.server.stats.ledger_files import good_row, upload, workbook
+from tests.server.ledger.ledger_files import good_row, upload, workbook
 from tests.server.sync_api.wire import Device, hlc_at, minor_fields, new_id, now_ms
 
 JSON = "application/json"

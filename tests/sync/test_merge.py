@@ -485,8 +485,14 @@ def test_another_devices_edit_on_an_old_base_still_conflicts():
         field_hlcs={"school": "1000:0:phone-a"},
     )
     other = Mutation(
-        mid="m3", entity="minor", id="r1", op="upsert", base_version=1, hlc="2000:0:phone-b",
-        fields={"school": "三中"}, client_id="phone-b",
-    )  # fmt: skip
+        mid="m3",
+        entity="minor",
+        id="r1",
+        op="upsert",
+        base_version=1,
+        hlc="2000:0:phone-b",
+        fields={"school": "三中"},
+        client_id="phone-b",
+    )
     outcome = merge(spec, state, other)
     assert outcome.status == "conflict" and len(outcome.conflicts) == 1

@@ -15,9 +15,16 @@ MINOR = EntitySpec(
 
 def mutation(fields, *, base, wall, node="dev-a"):
     return Mutation(
-        mid=f"{node}-{wall}", entity="minor", id="rec-1", op="upsert", base_version=base,
-        hlc=HLC(wall, 0, node), fields=fields, client_id=node, author=f"user-{node}",
-    )  # fmt: skip
+        mid=f"{node}-{wall}",
+        entity="minor",
+        id="rec-1",
+        op="upsert",
+        base_version=base,
+        hlc=HLC(wall, 0, node),
+        fields=fields,
+        client_id=node,
+        author=f"user-{node}",
+    )
 
 
 def push(state, mut):

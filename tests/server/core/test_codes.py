@@ -39,11 +39,19 @@ REGENERATE = "python -m server.core.codes > pwa/src/codes.js && python3 pwa/buil
 
 # The minor's fields that hold codes, and the list of each.
 MINOR_FIELDS = {
-    "gender": "gender", "hukou": "hukou", "lives_with_parents": "lives_with_parents",
-    "school_status": "school_status", "health": "health", "father_status": "parent_status",
-    "mother_status": "parent_status", "caregiver": "caregiver", "poverty": "poverty",
-    "misbehavior": "misbehavior", "risk_flags": "risk_flags", "categories": "categories",
-}  # fmt: skip
+    "gender": "gender",
+    "hukou": "hukou",
+    "lives_with_parents": "lives_with_parents",
+    "school_status": "school_status",
+    "health": "health",
+    "father_status": "parent_status",
+    "mother_status": "parent_status",
+    "caregiver": "caregiver",
+    "poverty": "poverty",
+    "misbehavior": "misbehavior",
+    "risk_flags": "risk_flags",
+    "categories": "categories",
+}
 
 # Words a list shares with text that names something else. Per file: the catalogue key
 # (i18n catalogues) or the literal itself (elsewhere).

@@ -74,8 +74,13 @@ def test_an_unknown_assigned_worker_is_refused_and_nothing_written(client, login
     ).json
     before = session.scalar(sa.select(sa.func.count()).select_from(Household))
     for worker in (0, -1, 2**31 - 1):
-        body = {"household_id": household["id"], "name": "乙", "gender": "male", "birth_date": "2015-01-01",
-                "assigned_worker_id": worker}  # fmt: skip
+        body = {
+            "household_id": household["id"],
+            "name": "乙",
+            "gender": "male",
+            "birth_date": "2015-01-01",
+            "assigned_worker_id": worker,
+        }
         response = client.post("/api/minors", json=body, headers=login("worker1"))
         assert response.status_code == 422, (worker, response.json)
     assert session.scalar(sa.select(sa.func.count()).select_from(Household)) == before

@@ -91,10 +91,14 @@ def test_two_phones_pushing_at_once_are_both_applied(trial):
         statuses = []
         for round_ in range(15):
             mutation = {
-                "mid": str(uuid.uuid4()), "entity": "minor", "id": minor_id, "op": "upsert",
-                "base_version": 1, "hlc": f"{1_700_000_000_000 + round_}:0:phone-{index}",
+                "mid": str(uuid.uuid4()),
+                "entity": "minor",
+                "id": minor_id,
+                "op": "upsert",
+                "base_version": 1,
+                "hlc": f"{1_700_000_000_000 + round_}:0:phone-{index}",
                 "fields": {"school": f"第{index}小学{round_}"},
-            }  # fmt: skip
+            }
             body = {"client_id": f"phone-{index}", "mutations": [mutation]}
             statuses.append(client.post("/api/sync/push", json=body, headers=headers).status_code)
         return statuses

@@ -227,22 +227,39 @@ def test_every_code_the_demo_stores_is_in_the_code_lists(ctx):
     from server.visits.models import ReviewDecision
 
     columns = {
-        "gender": [Minor.gender], "hukou": [Minor.hukou], "lives_with_parents": [Minor.lives_with_parents],
-        "school_status": [Minor.school_status], "health": [Minor.health], "caregiver": [Minor.caregiver],
-        "parent_status": [Minor.father_status, Minor.mother_status], "poverty": [Minor.poverty],
-        "grade": [Minor.grade, Minor.grade_suggested], "visit_kind": [Visit.kind],
-        "review_status": [Visit.review_status], "decision": [ReviewDecision.decision],
-        "report_source": [Report.source], "report_kind": [Report.kind], "report_status": [Report.status],
-        "unit": [Referral.to_unit, Measure.responsible_unit, User.unit], "referral_status": [Referral.status],
-        "measures": [Measure.kind], "measure_status": [Measure.status], "role": [User.role],
-        "sentinel_kind": [User.sentinel_kind], "level": [Area.level],
-    }  # fmt: skip
+        "gender": [Minor.gender],
+        "hukou": [Minor.hukou],
+        "lives_with_parents": [Minor.lives_with_parents],
+        "school_status": [Minor.school_status],
+        "health": [Minor.health],
+        "caregiver": [Minor.caregiver],
+        "parent_status": [Minor.father_status, Minor.mother_status],
+        "poverty": [Minor.poverty],
+        "grade": [Minor.grade, Minor.grade_suggested],
+        "visit_kind": [Visit.kind],
+        "review_status": [Visit.review_status],
+        "decision": [ReviewDecision.decision],
+        "report_source": [Report.source],
+        "report_kind": [Report.kind],
+        "report_status": [Report.status],
+        "unit": [Referral.to_unit, Measure.responsible_unit, User.unit],
+        "referral_status": [Referral.status],
+        "measures": [Measure.kind],
+        "measure_status": [Measure.status],
+        "role": [User.role],
+        "sentinel_kind": [User.sentinel_kind],
+        "level": [Area.level],
+    }
     for name, cols in columns.items():
         for col in cols:
             stored = set(db.session.scalars(sa.select(col).distinct())) - {None}
             assert stored and stored <= set(codes.of(name)), (col, stored - set(codes.of(name)))
-    lists = {"misbehavior": Minor.misbehavior, "risk_flags": Minor.risk_flags, "categories": Minor.categories,
-             "visit_measures": Visit.measures}  # fmt: skip
+    lists = {
+        "misbehavior": Minor.misbehavior,
+        "risk_flags": Minor.risk_flags,
+        "categories": Minor.categories,
+        "visit_measures": Visit.measures,
+    }
     for name, col in lists.items():
         stored = {code for values in db.session.scalars(sa.select(col)) for code in values or ()}
         assert stored and stored <= set(codes.of(name)), (name, stored - set(codes.of(name)))

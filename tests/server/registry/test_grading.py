@@ -10,9 +10,13 @@ from server.registry.models import CategoryChange, GradeChange, Minor
 from tests.factories import make_household, make_minor, make_visit
 
 LEFT_BEHIND = dict(
-    hukou="rural", lives_with_parents="neither", father_status="migrant_away", mother_status="migrant_away",
-    caregiver="grandparents", caregiver_capable=True,
-)  # fmt: skip
+    hukou="rural",
+    lives_with_parents="neither",
+    father_status="migrant_away",
+    mother_status="migrant_away",
+    caregiver="grandparents",
+    caregiver_capable=True,
+)
 
 
 def _minor(session, **fields) -> Minor:

@@ -75,10 +75,17 @@ def test_minor_is_classified_on_create(client, login, session):
     household = make_household()
     session.commit()
     minor = _create_minor(
-        client, headers, household.id,
-        hukou="rural", lives_with_parents="neither", father_status="migrant_away", mother_status="migrant_away",
-        caregiver="grandparents", caregiver_capable=True, birth_date="2016-04-01",
-    )  # fmt: skip
+        client,
+        headers,
+        household.id,
+        hukou="rural",
+        lives_with_parents="neither",
+        father_status="migrant_away",
+        mother_status="migrant_away",
+        caregiver="grandparents",
+        caregiver_capable=True,
+        birth_date="2016-04-01",
+    )
     assert "left_behind" in minor["categories"]
     assert minor["grade_suggested"] == "yellow"
     assert minor["grade"] is None
@@ -139,8 +146,11 @@ def test_audit_trail_for_writes(client, login, session):
         .order_by(AuditEvent.id)
     ).all()
     assert [(e.entity, e.action) for e in events] == [
-        ("household", "create"), ("minor", "create"), ("minor", "update"), ("minor", "delete"),
-    ]  # fmt: skip
+        ("household", "create"),
+        ("minor", "create"),
+        ("minor", "update"),
+        ("minor", "delete"),
+    ]
     assert {e.device_id for e in events} == {"phone-42"}
     assert events[2].detail == {"fields": ["school"]}
 

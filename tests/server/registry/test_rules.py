@@ -24,10 +24,22 @@ CASES = json.loads(CASES_PATH.read_text(encoding="utf-8"))["cases"]
 RULES = load_rules()
 
 MINOR_FIELDS = {
-    "birth_date", "hukou", "lives_with_parents", "school_status", "out_of_school_since",
-    "health", "disability_grade", "father_status", "mother_status", "caregiver",
-    "caregiver_capable", "poverty", "misbehavior", "crime_victim", "risk_flags",
-}  # fmt: skip
+    "birth_date",
+    "hukou",
+    "lives_with_parents",
+    "school_status",
+    "out_of_school_since",
+    "health",
+    "disability_grade",
+    "father_status",
+    "mother_status",
+    "caregiver",
+    "caregiver_capable",
+    "poverty",
+    "misbehavior",
+    "crime_victim",
+    "risk_flags",
+}
 S = RULES["sets"]["S"]
 D = RULES["sets"]["D"]
 HOME = {"birth_date": "2015-03-01", "hukou": "rural", "lives_with_parents": "neither"}
@@ -72,9 +84,17 @@ def _walk(node):
 def test_rules_json_references_only_what_it_declares():
     categories = [rule["code"] for rule in RULES["categories"]]
     assert categories == [
-        "left_behind", "de_facto_unsupported", "orphan", "in_difficulty", "idle",
-        "child_of_prisoner", "serious_misbehavior", "divorced_family", "crime_victim", "disabled",
-    ]  # fmt: skip
+        "left_behind",
+        "de_facto_unsupported",
+        "orphan",
+        "in_difficulty",
+        "idle",
+        "child_of_prisoner",
+        "serious_misbehavior",
+        "divorced_family",
+        "crime_victim",
+        "disabled",
+    ]
     assert tuple(g["code"] for g in RULES["grades"]) == GRADES
     for node in _walk({"c": RULES["categories"], "g": RULES["grades"]}):
         if isinstance(node, str) and node.startswith("set:"):

@@ -32,39 +32,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from server.core.extensions import db
 from server.core.localtime import local_today, timezone
 from server.registry.models import Minor
-from server.reports.models import MANDATORY_KINDS, Report
-from tests.factories import area, make_household, make_minor, make_visit, user
+from tests.factories import make_household, make_minor, make_report, make_visit, user
 
 
 def local_noon(days_from_today: int) -> datetime:
     day = local_today() + timedelta(days=days_from_today)
     return datetime.combine(day, time(12), timezone()).astimezone(UTC)
-
-
-def make_report(area_code: str, reported_at: datetime, *, urgent: bool, first_response_hours=None, **fields):
-    target = area(area_code)
-    kind = fields.pop("kind", MANDATORY_KINDS[0] if urgent else "bullying")
-    report = Report(
-        source=fields.pop("source", "school"),
-        area_id=target.id,
-        area_path=target.path,
-        kind=kind,
-        mandatory=kind in MANDATORY_KINDS,
-        urgent=urgent,
-        description="测试报告",
-        status="new",
-        reported_at=reported_at,
-        **fields,
-    )
-    if first_response_hours is not None:
-        report.status = "acknowledged"
-        report.acknowledged_at = reported_at + timedelta(hours=first_response_hours)
-    db.session.add(report)
-    db.session.flush()
-    return report
 
 
 def period_query(**extra) -> str:

@@ -10,10 +10,20 @@ from tests.factories import area
 from tests.server.stats.conftest import period_query
 
 CATEGORY_ZERO = dict.fromkeys(
-    ("left_behind", "de_facto_unsupported", "orphan", "in_difficulty", "idle", "child_of_prisoner",
-     "serious_misbehavior", "divorced_family", "crime_victim", "disabled"),
+    (
+        "left_behind",
+        "de_facto_unsupported",
+        "orphan",
+        "in_difficulty",
+        "idle",
+        "child_of_prisoner",
+        "serious_misbehavior",
+        "divorced_family",
+        "crime_victim",
+        "disabled",
+    ),
     0,
-)  # fmt: skip
+)
 
 
 def test_overview_of_the_street(client, login, street):
@@ -77,9 +87,13 @@ def test_drill_down_street_village_group_grid(client, login, street, world):
     assert rows["V2"]["minors_by_grade"]["orange"] == 1
     assert rows["V2"]["minors_by_category"]["left_behind"] == 1
     assert rows["V1"]["visits"] | {"overdue_by_grade": None, "by_review_status": None} == {
-        "due": 2, "done": 3, "overdue": 2, "completion_rate": 0.6, "overdue_by_grade": None,
+        "due": 2,
+        "done": 3,
+        "overdue": 2,
+        "completion_rate": 0.6,
+        "overdue_by_grade": None,
         "by_review_status": None,
-    }  # fmt: skip
+    }
     assert (rows["V1"]["reports"]["total"], rows["V2"]["reports"]["urgent"]) == (2, 1)
     assert street_level["total"]["minors_total"] == 5
     assert street_level["total"]["reports"]["total"] == 3  # r4 lies at street level, outside the period
@@ -119,9 +133,13 @@ def test_reports_and_first_response_times(client, login, street):
     assert body["urgent_by_status"]["acknowledged"] == 2
     assert body["by_kind"]["bullying"] == 1 and body["by_source"]["school"] == 3
     assert body["first_response"] == {
-        "answered": 2, "unanswered": 1, "median_hours": 17.5, "within_sla": 1, "over_sla": 1,
+        "answered": 2,
+        "unanswered": 1,
+        "median_hours": 17.5,
+        "within_sla": 1,
+        "over_sla": 1,
         "unanswered_over_sla": 1,
-    }  # fmt: skip
+    }
     assert body["urgent_first_response"]["median_hours"] == 17.5
     urgent = body["urgent_reports"]
     assert [r["id"] for r in urgent] == [street["reports"]["r3"].id, street["reports"]["r1"].id]
@@ -131,7 +149,8 @@ def test_reports_and_first_response_times(client, login, street):
 
 
 def test_median_of_an_odd_count(client, login, street):
-    from tests.server.stats.conftest import local_noon, make_report
+    from tests.factories import make_report
+    from tests.server.stats.conftest import local_noon
 
     make_report("V2G1W1", local_noon(-3), urgent=True, first_response_hours=2)
     body = client.get(f"/api/stats/reports?{period_query()}", headers=login("admin")).json
@@ -189,10 +208,13 @@ def test_an_empty_area_has_zeros(client, login, session):
     body = client.get(f"/api/stats/overview?area_id={grid.id}", headers=login("admin")).json
     assert body["minors_total"] == 0
     assert body["visits"] == {
-        "due": 0, "done": 0, "overdue": 0, "completion_rate": None,
+        "due": 0,
+        "done": 0,
+        "overdue": 0,
+        "completion_rate": None,
         "overdue_by_grade": {"red": 0, "orange": 0, "yellow": 0, "blue": 0, "ungraded": 0},
         "by_review_status": {"submitted": 0, "approved": 0, "returned": 0},
-    }  # fmt: skip
+    }
 
 
 def test_trend_months_split_at_local_midnight(client, login, session):

@@ -25,8 +25,9 @@ def test_monthly_json(client, login, street, world):
     assert [row["area"]["code"] for row in body["areas"]] == ["V1", "V2"]
     assert {"first_response", "urgent_reports"} <= set(body["reports"])
     assert set(body["referrals"]["by_unit"]) >= {"police", "school"}
-    village = client.get(f"/api/stats/monthly?month={_month()}&area_id={world['areas']['V1']}",
-                         headers=login("village1")).json  # fmt: skip
+    village = client.get(
+        f"/api/stats/monthly?month={_month()}&area_id={world['areas']['V1']}", headers=login("village1")
+    ).json
     assert village["area_name"] == "红旗村" and village["overview"]["minors_total"] == 4
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from server.stats import casework
-from tests.factories import area
+from tests.factories import area, make_referral
 from tests.server.stats.conftest import local_noon, period_query
 
 
@@ -16,8 +16,15 @@ def test_without_the_referral_model_the_counts_are_empty(client, login, street, 
     headers = login("admin")
     body = client.get(f"/api/stats/referrals?{period_query()}", headers=headers).json
     assert body["available"] is False and body["total"] == 0
-    assert set(body["by_unit"]) == {"police", "civil_affairs", "school", "health", "justice", "youth_league",
-                                    "womens_federation"}  # fmt: skip
+    assert set(body["by_unit"]) == {
+        "police",
+        "civil_affairs",
+        "school",
+        "health",
+        "justice",
+        "youth_league",
+        "womens_federation",
+    }
     assert all(row["total"] == 0 for row in body["by_unit"].values())
     board = client.get(f"/api/stats/scoreboard?{period_query()}", headers=headers).json
     assert board["referrals_available"] is False and board["units"] == []
@@ -27,18 +34,20 @@ def test_without_the_referral_model_the_counts_are_empty(client, login, street, 
 def referrals(session, street):
     if casework.referral_model() is None:
         pytest.skip("server/referrals is not migrated yet")
-    model = casework.referral_model()
     grid, other = area("V1G1W1"), area("V2G1W1")
 
     def make(unit, status, where, sent_days, answered_hours=None, done_hours=None):
         sent = local_noon(sent_days)
-        referral = model(to_unit=unit, reason="测试", status=status, area_path=where.path, sent_at=sent,
-                         minor_id=street["minors"]["m1"].id)  # fmt: skip
-        if answered_hours is not None:
-            referral.accepted_at = sent + timedelta(hours=answered_hours)
-        if done_hours is not None:
-            referral.done_at = sent + timedelta(hours=done_hours)
-        session.add(referral)
+        make_referral(
+            street["minors"]["m1"],
+            unit,
+            reason="测试",
+            status=status,
+            area_path=where.path,
+            sent_at=sent,
+            accepted_at=None if answered_hours is None else sent + timedelta(hours=answered_hours),
+            done_at=None if done_hours is None else sent + timedelta(hours=done_hours),
+        )
 
     make("police", "done", grid, -5, answered_hours=1, done_hours=48)
     make("police", "accepted", grid, -3, answered_hours=100)
@@ -52,8 +61,14 @@ def test_referrals_by_unit_and_status(client, login, referrals):
     assert body["available"] is True
     assert body["total"] == 3
     assert body["by_status"] == {"sent": 1, "accepted": 1, "in_progress": 0, "done": 1, "declined": 0}
-    assert body["by_unit"]["police"] | {} == {"total": 2, "sent": 0, "accepted": 1, "in_progress": 0, "done": 1,
-                                             "declined": 0}  # fmt: skip
+    assert body["by_unit"]["police"] | {} == {
+        "total": 2,
+        "sent": 0,
+        "accepted": 1,
+        "in_progress": 0,
+        "done": 1,
+        "declined": 0,
+    }
     assert body["by_unit"]["school"]["total"] == 0
     assert body["median_hours_to_answer"] == 50.5  # 1 and 100
     assert body["median_hours_to_done"] == 48.0

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from server.accounts.service import create_user
-from server.areas.service import create_area
-from tests.factories import make_household, make_minor
+from tests.factories import make_area, make_household, make_minor, make_user
 from tests.server.stats.conftest import period_query
 
-ENDPOINTS = ["overview", "areas", "workers", "reports", "referrals", "scoreboard", "trends", "monthly",
-             "monthly.html", "monthly.xlsx"]  # fmt: skip
+ENDPOINTS = [
+    "overview",
+    "areas",
+    "workers",
+    "reports",
+    "referrals",
+    "scoreboard",
+    "trends",
+    "monthly",
+    "monthly.html",
+    "monthly.xlsx",
+]
 
 
 def _query(endpoint: str, **params) -> str:
@@ -35,8 +43,9 @@ def test_anonymous_is_401(client, street):
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("code", ["V2", "V2G1W1", "S1"])
 def test_a_village_officer_asking_outside_gets_404(client, login, street, world, endpoint, code):
-    response = client.get(f"/api/stats/{endpoint}?{_query(endpoint, area_id=world['areas'][code])}",
-                          headers=login("village1"))  # fmt: skip
+    response = client.get(
+        f"/api/stats/{endpoint}?{_query(endpoint, area_id=world['areas'][code])}", headers=login("village1")
+    )
     assert response.status_code == 404
     assert set(response.json) <= {"code", "status", "message"}
 
@@ -66,12 +75,12 @@ def test_a_village_officer_sees_only_the_village(client, login, street, world):
 
 
 def test_a_county_user_over_two_streets(client, login, street, session):
-    create_area("S2", "新城街道", "street", None)
-    create_area("S2V1", "新城社区", "village", "S2")
-    create_area("S2V1G1", "新城社区一组", "group", "S2V1")
-    create_area("S2V1G1W1", "新城社区一网格", "grid", "S2V1G1")
-    create_user(username="county1", password="demo-password-1", role="street_admin", areas=["S1", "S2"])
-    create_user(username="worker9", password="demo-password-1", role="grid_worker", areas=["S2V1G1W1"])
+    make_area("S2", "新城街道", "street", None)
+    make_area("S2V1", "新城社区", "village", "S2")
+    make_area("S2V1G1", "新城社区一组", "group", "S2V1")
+    make_area("S2V1G1W1", "新城社区一网格", "grid", "S2V1G1")
+    make_user("county1", "street_admin", ["S1", "S2"])
+    make_user("worker9", "grid_worker", ["S2V1G1W1"])
     make_minor(make_household("worker9", grid="S2V1G1W1"), "worker9")
     session.commit()
     county = login("county1")
@@ -94,14 +103,12 @@ def test_a_scope_over_every_street_needs_no_path_test(session):
 
     assert resolve(Scope.of(user("admin")), None).everything is True
     assert resolve(Scope.of(user("village1")), None).everything is False
-    create_area("S3", "另一街道", "street", None)
+    make_area("S3", "另一街道", "street", None)
     assert resolve(Scope.of(user("admin")), None).everything is False
 
 
 def test_a_county_viewer_reads_statistics_only(client, login, street, session):
-    from server.accounts.service import create_user
-
-    create_user(username="county_view", password="demo-password-1", role="county_viewer", areas=["S1"])
+    make_user("county_view", "county_viewer", ["S1"])
     session.commit()
     headers = login("county_view")
     assert client.get("/api/stats/overview", headers=headers).status_code == 200

@@ -7,21 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.stats import scoreboard
-from server.sync_api.models import Device
-from tests.factories import user
+from tests.factories import make_device
 from tests.server.stats.conftest import period_query
 
 
 @pytest.fixture
 def devices(session, street):
     now = datetime.now(UTC)
-    session.add(
-        Device(client_id="w1-phone", user_id=user("worker1").id, last_push_at=now - timedelta(days=2))
-    )
-    session.add(Device(client_id="w1-old", user_id=user("worker1").id, last_push_at=now - timedelta(days=40)))
-    session.add(
-        Device(client_id="w2-phone", user_id=user("worker2").id, last_push_at=now - timedelta(days=10))
-    )
+    make_device("worker1", "w1-phone", last_push_at=now - timedelta(days=2))
+    make_device("worker1", "w1-old", last_push_at=now - timedelta(days=40))
+    make_device("worker2", "w2-phone", last_push_at=now - timedelta(days=10))
     session.commit()
 
 

@@ -26,8 +26,14 @@ def test_a_target_of_several_streets_filters_by_their_paths(session):
 
     paths = ("/S1/", "/S22/", "/S3/V1/")
     target = Target(area=None, paths=paths, roots=())
-    samples = {"/S1/V1/G1/W1/": True, "/S22/V1/G1/W1/": True, "/S2/V1/G1/W1/": False, "/S3/V1/G2/W1/": True,
-               "/S3/V2/G1/W1/": False, "/S11/V1/": False}  # fmt: skip
+    samples = {
+        "/S1/V1/G1/W1/": True,
+        "/S22/V1/G1/W1/": True,
+        "/S2/V1/G1/W1/": False,
+        "/S3/V1/G2/W1/": True,
+        "/S3/V2/G1/W1/": False,
+        "/S11/V1/": False,
+    }
     for path, expected in samples.items():
         column = sa.literal(path)
         assert bool(session.scalar(sa.select(target.filter(column)))) is expected, path
@@ -41,8 +47,9 @@ def test_seconds_between_and_median(session):
     stmt = median_by(rows.c.g, rows.c.a, sa.true())
     assert {g: float(m) for g, m, _n in session.execute(stmt)} == {"x": 5.0, "y": 3.0}
     start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 5, 30, tzinfo=UTC)
-    spent = session.scalar(sa.select(seconds_between(sa.literal(end, sa.DateTime(True)),
-                                                     sa.literal(start, sa.DateTime(True)))))  # fmt: skip
+    spent = session.scalar(
+        sa.select(seconds_between(sa.literal(end, sa.DateTime(True)), sa.literal(start, sa.DateTime(True))))
+    )
     assert round(spent) == 5.5 * 3600
 
 

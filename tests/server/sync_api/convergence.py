@@ -12,14 +12,12 @@ between the two grids of a village, so records leave one worker's scope and ente
 
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
-from flask_sqlalchemy.session import _app_ctx_id
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
-from sqlalchemy import orm as so
 
-from server.core.extensions import db
+from tests.db import rolled_back
 from tests.factories import area, make_household, make_minor
 from tests.server.sync_api.oracle import Oracle, Sent, token_headers
 from tests.server.sync_api.phones import Phone
@@ -43,24 +41,6 @@ SCALARS = {"household": ("address", "notes", "phone"), "minor": ("name", "school
 LOSS = st.sampled_from([None, None, "request", "response"])
 # Which of a phone's records a step touches: an index, so a printed schedule replays as it reads.
 WHICH = st.integers(0, 7)
-
-
-@contextmanager
-def rolled_back(app):
-    """The ``session`` fixture as a context manager: one example's writes, rolled back after it."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
 
 
 class Convergence(RuleBasedStateMachine, Oracle):

@@ -236,11 +236,18 @@ class Oracle:
 
     def _history(self, key: tuple[str, str]) -> list[tuple]:
         return [
-            (s.arrival, s.phone, s.mutation["op"], s.mutation["base_version"], s.mutation.get("fields"),
-             s.result["status"], s.result["version"])
+            (
+                s.arrival,
+                s.phone,
+                s.mutation["op"],
+                s.mutation["base_version"],
+                s.mutation.get("fields"),
+                s.result["status"],
+                s.result["version"],
+            )
             for s in sorted(self.sent.values(), key=lambda s: s.arrival)
             if (s.mutation["entity"], s.mutation["id"]) == key
-        ]  # fmt: skip
+        ]
 
     def _check_sets_merge_in_arrival_order(self, final: dict) -> None:
         expected: dict[str, set[str]] = {k: set(v) for k, v in self.seeded_flags.items()}

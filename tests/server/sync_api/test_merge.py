@@ -9,10 +9,21 @@ from tests.factories import make_household, make_minor, user
 from tests.server.sync_api.wire import CONFLICTS, by_key, hlc_at, new_id, now_ms
 
 CONFLICT_KEYS = {
-    "id", "entity", "record_id", "field", "kind", "kept_value", "discarded_value", "discarded_hlc",
-    "discarded_author_id", "discarded_author_name", "discarded_client_id", "kept_hlc", "created_at",
+    "id",
+    "entity",
+    "record_id",
+    "field",
+    "kind",
+    "kept_value",
+    "discarded_value",
+    "discarded_hlc",
+    "discarded_author_id",
+    "discarded_author_name",
+    "discarded_client_id",
+    "kept_hlc",
+    "created_at",
     "status",
-}  # fmt: skip
+}
 
 
 def _conflicts(supervisor, record_id: str | None = None, status: str = "open") -> list[dict]:
@@ -66,8 +77,11 @@ def test_the_same_field_edited_on_two_devices_keeps_the_later_hlc(device, househ
     assert set(conflict) >= CONFLICT_KEYS
     assert conflict["id"] == second["conflict_ids"][0]
     assert (conflict["entity"], conflict["field"], conflict["kind"], conflict["status"]) == (
-        "household", "notes", "field", "open",
-    )  # fmt: skip
+        "household",
+        "notes",
+        "field",
+        "open",
+    )
     assert (conflict["kept_value"], conflict["discarded_value"]) == ("晚", "早")
     assert conflict["discarded_hlc"] == early_edit["hlc"]
     assert conflict["kept_hlc"] == late_edit["hlc"]
@@ -171,8 +185,10 @@ def test_an_edit_of_a_deleted_record_is_a_conflict_and_not_applied(device, house
     assert stored.deleted_at is not None and stored.notes == "原备注"
     [conflict] = _conflicts(device("village1"), household.id)
     assert (conflict["kind"], conflict["field"], conflict["discarded_value"]) == (
-        "edit_deleted", "notes", "还在这里住",
-    )  # fmt: skip
+        "edit_deleted",
+        "notes",
+        "还在这里住",
+    )
 
 
 def test_a_delete_on_the_current_version_is_soft_and_syncs_as_a_tombstone(device, household, session):

@@ -17,10 +17,19 @@ QUEUE = "/api/visits/review-queue"
 def visits(session):
     """Submitted visits in three grids; an approved one that must never be queued."""
     today = local_today()
-    red = make_minor(make_household("worker1"), "worker1", name="红一", risk_flags=["abuse_suspected"],
-                     birth_date=date(today.year - 8, 1, 1))  # fmt: skip
-    plain = make_minor(make_household("worker2", grid="V1G1W2"), "worker2", name="蓝二",
-                       birth_date=date(today.year - 15, 1, 1))  # fmt: skip
+    red = make_minor(
+        make_household("worker1"),
+        "worker1",
+        name="红一",
+        risk_flags=["abuse_suspected"],
+        birth_date=date(today.year - 8, 1, 1),
+    )
+    plain = make_minor(
+        make_household("worker2", grid="V1G1W2"),
+        "worker2",
+        name="蓝二",
+        birth_date=date(today.year - 15, 1, 1),
+    )
     other = make_minor(make_household("worker3", grid="V2G1W1"), "worker3", name="外村三")
     made = {
         "red": make_visit(red, "worker1").id,

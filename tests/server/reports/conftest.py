@@ -1,31 +1,10 @@
-"""Fixtures of the supervisor workspace tests: phones, a fake webhook and a controllable clock."""
+"""Fixtures of the report tests: a fake webhook and a controllable clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-
-from tests.factories import area
-from tests.server.sync_api.wire import Device, new_id
-
-
-@pytest.fixture
-def device(client, login) -> Callable[..., Device]:
-    """device("worker1") -> a new phone of that user, logged in with its own client id."""
-
-    def _device(username: str = "worker1") -> Device:
-        client_id = new_id()
-        return Device(client, login(username, device_id=client_id), client_id, username)
-
-    return _device
-
-
-@pytest.fixture
-def grid(session) -> Callable[[str], int]:
-    """grid("V1G1W1") -> that area's id (any level: "V1", "S1" too)."""
-    return lambda code: area(code).id
 
 
 @pytest.fixture

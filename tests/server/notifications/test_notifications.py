@@ -8,20 +8,17 @@ import sqlalchemy as sa
 
 from server.notifications.models import Notification
 from server.notifications.overdue import notify_overdue
-from server.notifications.service import notify
-from tests.factories import make_household, make_minor, user
+from tests.factories import make_household, make_minor, make_notification, user
 
 INBOX = "/api/notifications"
 
 
 def _seed(session, username: str, count: int) -> list[int]:
-    ids = []
-    for n in range(count):
-        ids.append(
-            notify([user(username).id], "visit_returned", f"第{n}条 / Notice {n}", None, f"#/visits/{n}")[0]
-        )
+    notices = [
+        make_notification(username, title=f"第{n}条 / Notice {n}", link=f"#/visits/{n}") for n in range(count)
+    ]
     session.commit()
-    return [notice.id for notice in ids]
+    return [notice.id for notice in notices]
 
 
 def test_my_inbox_newest_first_paged(client, login, session):
@@ -31,9 +28,15 @@ def test_my_inbox_newest_first_paged(client, login, session):
     listing = client.get(INBOX, headers=headers)
     assert [n["id"] for n in listing.json] == mine[::-1]
     assert listing.json[0] == {
-        "id": mine[-1], "kind": "visit_returned", "title": "第2条 / Notice 2", "body": None, "link": "#/visits/2",
-        "created_at": listing.json[0]["created_at"], "read_at": None, "read": False,
-    }  # fmt: skip
+        "id": mine[-1],
+        "kind": "visit_returned",
+        "title": "第2条 / Notice 2",
+        "body": None,
+        "link": "#/visits/2",
+        "created_at": listing.json[0]["created_at"],
+        "read_at": None,
+        "read": False,
+    }
     page = client.get(INBOX, query_string={"page_size": 2, "page": 2}, headers=headers)
     assert [n["id"] for n in page.json] == [mine[0]] and '"total": 3' in page.headers["X-Pagination"]
 
@@ -87,10 +90,14 @@ def test_overdue_red_and_orange_visits_are_notified_once(session):
     _overdue(session, "黄", "yellow", 20)
     _overdue(session, "今天到期", "red", 0)
     assert notify_overdue(today) == 4
-    assert _notices(session) == sorted([
-        (f"#/minors/{red.id}", "worker1"), (f"#/minors/{red.id}", "village1"),
-        (f"#/minors/{orange.id}", "worker2"), (f"#/minors/{orange.id}", "village1"),
-    ])  # fmt: skip
+    assert _notices(session) == sorted(
+        [
+            (f"#/minors/{red.id}", "worker1"),
+            (f"#/minors/{red.id}", "village1"),
+            (f"#/minors/{orange.id}", "worker2"),
+            (f"#/minors/{orange.id}", "village1"),
+        ]
+    )
     notice = session.scalars(sa.select(Notification).where(Notification.link == f"#/minors/{red.id}")).first()
     assert notice.title.startswith("走访逾期：红（红色）") and "2026-03-08" in notice.body
     assert notify_overdue(today) == 0, "the same minor and due date are never notified twice"

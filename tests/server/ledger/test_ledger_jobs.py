@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from server.ledger import jobs
 from server.registry.models import Minor
-from tests.server.stats.ledger_files import HEADERS, good_row, upload, workbook
+from tests.server.ledger.ledger_files import HEADERS, good_row, upload, workbook
 
 LARGE_ROWS = int(os.environ.get("HUMIAO_LARGE_IMPORT_ROWS", "2000"))
 

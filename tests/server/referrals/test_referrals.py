@@ -13,17 +13,35 @@ from tests.factories import make_household, make_minor, make_visit, valid_id_num
 
 REFERRALS = "/api/referrals"
 FORBIDDEN_KEYS = {
-    "id_number", "id_number_masked", "household_id", "household", "household_address", "address",
-    "head_name", "phone", "visits", "minor_id", "report_id", "area_path", "reporter_name", "reporter_phone",
-}  # fmt: skip
+    "id_number",
+    "id_number_masked",
+    "household_id",
+    "household",
+    "household_address",
+    "address",
+    "head_name",
+    "phone",
+    "visits",
+    "minor_id",
+    "report_id",
+    "area_path",
+    "reporter_name",
+    "reporter_phone",
+}
 
 
 @pytest.fixture
 def case(session):
     """A minor of V1 with a resident ID, a household, a visit and a (non-mandatory) report."""
     household = make_household("worker1", address="红旗村一组7号", head_name="周大山", phone="13800000000")
-    minor = make_minor(household, "worker1", name="周小雨", gender="female", birth_date=date(2015, 4, 1),
-                       id_number=valid_id_number(date(2015, 4, 1)))  # fmt: skip
+    minor = make_minor(
+        household,
+        "worker1",
+        name="周小雨",
+        gender="female",
+        birth_date=date(2015, 4, 1),
+        id_number=valid_id_number(date(2015, 4, 1)),
+    )
     make_visit(minor, "worker1", summary="家中无人照看")
     session.commit()
     return minor
@@ -107,8 +125,11 @@ def test_a_liaison_answers_step_by_step_and_the_sender_sees_each(client, login, 
     assert accepted.status_code == 200 and accepted.json["accepted_at"]
     silent = client.patch(f"{REFERRALS}/{referral}", json={"status": "in_progress"}, headers=police)
     assert silent.status_code == 422 and "note" in silent.json["errors"]["json"]
-    progress = client.patch(f"{REFERRALS}/{referral}", json={"status": "in_progress", "note": "已出警，约谈监护人"},
-                            headers=police)  # fmt: skip
+    progress = client.patch(
+        f"{REFERRALS}/{referral}",
+        json={"status": "in_progress", "note": "已出警，约谈监护人"},
+        headers=police,
+    )
     assert progress.json["started_at"] and progress.json["response"] == "已出警，约谈监护人"
     done = client.patch(
         f"{REFERRALS}/{referral}", json={"status": "done", "note": "已训诫继父并出具告诫书"}, headers=police
@@ -119,8 +140,11 @@ def test_a_liaison_answers_step_by_step_and_the_sender_sees_each(client, login, 
 
     events = client.get(f"{REFERRALS}/{referral}/events", headers=login("village1")).json
     assert [(e["from_status"], e["to_status"]) for e in events] == [
-        (None, "sent"), ("sent", "accepted"), ("accepted", "in_progress"), ("in_progress", "done"),
-    ]  # fmt: skip
+        (None, "sent"),
+        ("sent", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "done"),
+    ]
     assert events[-1]["note"] == "已训诫继父并出具告诫书" and events[-1]["by_name"] == "城关派出所"
     notices = client.get("/api/notifications", headers=login("village1")).json
     assert [n["kind"] for n in notices] == ["referral_updated"] * 3
@@ -137,8 +161,9 @@ def test_a_decline_needs_a_reason(client, login, case):
         client.patch(f"{REFERRALS}/{referral}", json={"status": "declined"}, headers=headers).status_code
         == 422
     )
-    declined = client.patch(f"{REFERRALS}/{referral}", json={"status": "declined", "note": "该生不在本校就读"},
-                            headers=headers)  # fmt: skip
+    declined = client.patch(
+        f"{REFERRALS}/{referral}", json={"status": "declined", "note": "该生不在本校就读"}, headers=headers
+    )
     assert declined.json["status"] == "declined" and declined.json["declined_at"]
 
 
@@ -161,8 +186,16 @@ def test_supervisors_read_their_area(client, login, case, session):
 
 
 def test_referring_a_report_moves_it_to_referred(client, login, grid, case, session):
-    report = client.post("/api/reports", json={"area_id": grid("V1G1W1"), "kind": "neglect", "minor_id": case.id,
-                                               "description": "孩子常独自在家"}, headers=login("worker1")).json  # fmt: skip
+    report = client.post(
+        "/api/reports",
+        json={
+            "area_id": grid("V1G1W1"),
+            "kind": "neglect",
+            "minor_id": case.id,
+            "description": "孩子常独自在家",
+        },
+        headers=login("worker1"),
+    ).json
     sent = _send(
         client, login("village1"), report_id=report["id"], to_unit="civil_affairs", reason="申请临时救助"
     )

@@ -161,8 +161,13 @@ def test_the_sla_follows_the_street_setting(client, login, grid, clock):
 def test_a_mandatory_report_alerts_the_village_the_street_and_the_police(
     client, login, grid, session, webhook
 ):
-    response = _file(client, login("worker1"), grid("V1G1W1"), kind="injury_malnutrition_abuse",
-                     description="孩子手臂多处淤青，自述被继父殴打")  # fmt: skip
+    response = _file(
+        client,
+        login("worker1"),
+        grid("V1G1W1"),
+        kind="injury_malnutrition_abuse",
+        description="孩子手臂多处淤青，自述被继父殴打",
+    )
     assert response.status_code == 201
     report = response.json
     assert report["mandatory"] is True and report["urgent"] is True
@@ -243,8 +248,12 @@ def test_no_webhook_configured_sends_nothing(client, login, grid, session, monke
 def test_a_mandatory_report_synced_from_a_phone_alerts_too(device, grid, session, webhook):
     phone = device("worker1")
     report_id = new_id()
-    fields = {"source": "grid_worker", "area_id": grid("V1G1W1"), "kind": "self_harm_death",
-              "description": "孩子服药自伤，已送卫生院"}  # fmt: skip
+    fields = {
+        "source": "grid_worker",
+        "area_id": grid("V1G1W1"),
+        "kind": "self_harm_death",
+        "description": "孩子服药自伤，已送卫生院",
+    }
     assert phone.push_one(phone.mutation("report", report_id, fields))["status"] == "applied"
     assert [p["id"] for _, p in webhook] == [report_id]
     assert _notified(session, "urgent_report") == {"village1", "admin"}

@@ -29,8 +29,13 @@ def minor(session):
 
 
 def _plan(client, headers, minor_id, **extra):
-    body = {"kind": "psych_intervention", "description": "联系学校心理老师每周辅导一次",
-            "responsible_unit": "school", "due_date": "2026-04-01", **extra}  # fmt: skip
+    body = {
+        "kind": "psych_intervention",
+        "description": "联系学校心理老师每周辅导一次",
+        "responsible_unit": "school",
+        "due_date": "2026-04-01",
+        **extra,
+    }
     return client.post(_url(minor_id), json=body, headers=headers)
 
 
@@ -75,8 +80,13 @@ def test_measures_are_scoped_and_need_someone_responsible(client, login, minor):
 
 
 def _red(session, hours_ago: float, **fields):
-    minor = make_minor(make_household("worker1"), "worker1", name=fields.pop("name", "红色儿童"),
-                       risk_flags=["abuse_suspected"], **fields)  # fmt: skip
+    minor = make_minor(
+        make_household("worker1"),
+        "worker1",
+        name=fields.pop("name", "红色儿童"),
+        risk_flags=["abuse_suspected"],
+        **fields,
+    )
     minor.created_at = NOW - timedelta(hours=hours_ago)
     session.commit()
     return minor

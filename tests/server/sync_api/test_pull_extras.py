@@ -61,8 +61,15 @@ def test_the_earlier_editor_hears_that_her_value_was_replaced(client, login, ses
     officer = login("village1", device_id="phone-v")
 
     def push(headers, client_id, notes, wall):
-        mutation = {"mid": f"{client_id}-{wall}", "entity": "household", "id": household.id, "op": "upsert",
-                    "base_version": 1, "hlc": f"{wall}:0:{client_id}", "fields": {"notes": notes}}  # fmt: skip
+        mutation = {
+            "mid": f"{client_id}-{wall}",
+            "entity": "household",
+            "id": household.id,
+            "op": "upsert",
+            "base_version": 1,
+            "hlc": f"{wall}:0:{client_id}",
+            "fields": {"notes": notes},
+        }
         return client.post(
             "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=headers
         )
@@ -83,8 +90,15 @@ def test_a_conflict_names_its_record_for_the_supervisor(client, login, session):
         ("phone-a", "甲", 1_700_000_000_000),
         ("phone-b", "乙", 1_700_000_001_000),
     ):
-        mutation = {"mid": client_id, "entity": "household", "id": household.id, "op": "upsert",
-                    "base_version": 1, "hlc": f"{wall}:0:{client_id}", "fields": {"notes": notes}}  # fmt: skip
+        mutation = {
+            "mid": client_id,
+            "entity": "household",
+            "id": household.id,
+            "op": "upsert",
+            "base_version": 1,
+            "hlc": f"{wall}:0:{client_id}",
+            "fields": {"notes": notes},
+        }
         client.post(
             "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=login("worker1")
         )

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from server.ledger.columns import IMPORT_COLUMNS
 from server.registry.models import Minor
-from tests.server.stats.ledger_files import upload
+from tests.server.ledger.ledger_files import upload
 
 
 def test_template_download(client, login, session):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from server.audit.models import AuditEvent
 from server.registry.models import Household, Minor
 from tests.factories import make_household, make_minor, valid_id_number
-from tests.server.stats.ledger_files import HEADERS, good_row, upload, workbook
+from tests.server.ledger.ledger_files import HEADERS, good_row, upload, workbook
 
 
 def _minors(session, grid_path: str = "/S1/") -> int:
@@ -43,14 +43,37 @@ def test_a_clean_file_is_imported(client, login, session):
 def test_an_imported_minor_equals_one_made_through_the_service(client, login, session):
     birth = date(2013, 3, 3)
     number = valid_id_number(birth)
-    row = ["V1G1W1", "户主", "红旗村一组99号", None, "对照", "男", birth, number, "农村", "外出务工", "外出务工",
-           "祖辈", "在校"]  # fmt: skip
+    row = [
+        "V1G1W1",
+        "户主",
+        "红旗村一组99号",
+        None,
+        "对照",
+        "男",
+        birth,
+        number,
+        "农村",
+        "外出务工",
+        "外出务工",
+        "祖辈",
+        "在校",
+    ]
     upload(client, login("village1"), workbook([row]))
     imported = session.scalar(sa.select(Minor).where(Minor.name == "对照"))
     household = make_household("village1", grid="V1G1W1", address="红旗村一组100号", head_name="户主")
-    made = make_minor(household, "village1", name="对照2", gender="male", birth_date=birth, hukou="rural",
-                      father_status="migrant_away", mother_status="migrant_away", caregiver="grandparents",
-                      school_status="in_school", id_number=valid_id_number(birth))  # fmt: skip
+    made = make_minor(
+        household,
+        "village1",
+        name="对照2",
+        gender="male",
+        birth_date=birth,
+        hukou="rural",
+        father_status="migrant_away",
+        mother_status="migrant_away",
+        caregiver="grandparents",
+        school_status="in_school",
+        id_number=valid_id_number(birth),
+    )
     for field in (
         "categories",
         "grade_suggested",
@@ -139,8 +162,13 @@ def test_duplicates_in_the_database_and_in_the_file(client, login, session):
     assert set(duplicates) == {2, 3, 5, 6}
     assert duplicates[2]["reason"] == "id_number" and duplicates[2]["existing"] == "database"
     assert duplicates[3]["reason"] == "name_birth_address" and duplicates[3]["minor_id"]
-    assert duplicates[5] | {"message": None} == {"row": 5, "reason": "id_number", "existing": "file",
-                                                  "first_row": 4, "message": None}  # fmt: skip
+    assert duplicates[5] | {"message": None} == {
+        "row": 5,
+        "reason": "id_number",
+        "existing": "file",
+        "first_row": 4,
+        "message": None,
+    }
     assert duplicates[6]["existing"] == "database" and duplicates[6]["minor_id"] is None  # outside: no id
     assert all(d["message"] for d in body["duplicates"])
     # Importing the same file again changes nothing: every row is now a duplicate.

@@ -11,9 +11,14 @@ from tests.factories import make_household, make_minor, user
 
 QUEUE = "/api/minors/grade-queue"
 LEFT_BEHIND = dict(
-    hukou="rural", lives_with_parents="neither", father_status="migrant_away", mother_status="migrant_away",
-    caregiver="grandparents", caregiver_capable=True, birth_date=date(2016, 3, 1),
-)  # fmt: skip
+    hukou="rural",
+    lives_with_parents="neither",
+    father_status="migrant_away",
+    mother_status="migrant_away",
+    caregiver="grandparents",
+    caregiver_capable=True,
+    birth_date=date(2016, 3, 1),
+)
 
 
 def test_queue_red_first_with_reasons(client, login, session):

@@ -1,4 +1,4 @@
-"""Fixtures of the sync API tests: phones of the shared test street that speak the wire contract."""
+"""Fixtures of the server tests: phones of the shared test street that speak the wire contract."""
 
 from __future__ import annotations
 
@@ -23,5 +23,5 @@ def device(client, login) -> Callable[..., Device]:
 
 @pytest.fixture
 def grid(session) -> Callable[[str], int]:
-    """grid("V1G1W1") -> that grid's id."""
+    """grid("V1G1W1") -> that area's id (any level: "V1", "S1" too)."""
     return lambda code: area(code).id

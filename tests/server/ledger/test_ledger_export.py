@@ -12,10 +12,40 @@ from openpyxl import load_workbook
 from server.audit.models import AuditEvent
 from tests.factories import make_household, make_minor, valid_id_number
 
-HEADERS = ["序号", "村(社区)", "网格", "姓名", "性别", "出生日期", "身份证号(脱敏)", "户籍类型", "家庭住址", "户主",
-           "联系电话", "监护情况", "就学状况", "健康状况", "类别", "等级", "包保网格员", "最近走访", "下次走访"]  # fmt: skip
-SHEETS = ["全部", "农村留守儿童", "事实无人抚养儿童", "孤儿", "困境儿童", "闲散未成年人", "服刑在戒人员未成年子女",
-          "有严重不良行为未成年人", "离异家庭未成年人", "未成年刑事案件受害人", "残疾儿童"]  # fmt: skip
+HEADERS = [
+    "序号",
+    "村(社区)",
+    "网格",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号(脱敏)",
+    "户籍类型",
+    "家庭住址",
+    "户主",
+    "联系电话",
+    "监护情况",
+    "就学状况",
+    "健康状况",
+    "类别",
+    "等级",
+    "包保网格员",
+    "最近走访",
+    "下次走访",
+]
+SHEETS = [
+    "全部",
+    "农村留守儿童",
+    "事实无人抚养儿童",
+    "孤儿",
+    "困境儿童",
+    "闲散未成年人",
+    "服刑在戒人员未成年子女",
+    "有严重不良行为未成年人",
+    "离异家庭未成年人",
+    "未成年刑事案件受害人",
+    "残疾儿童",
+]
 
 
 def _registry(session):
@@ -25,9 +55,20 @@ def _registry(session):
         "worker1", grid="V1G1W1", address="红旗村一组5号", head_name="张大山", phone="13800001111"
     )
     numbers["left"] = valid_id_number(birth)
-    make_minor(home, "worker1", name="留守娃", birth_date=birth, id_number=numbers["left"], hukou="rural",
-               lives_with_parents="neither", father_status="migrant_away", mother_status="migrant_away",
-               caregiver="grandparents", caregiver_capable=True, school_status="in_school")  # fmt: skip
+    make_minor(
+        home,
+        "worker1",
+        name="留守娃",
+        birth_date=birth,
+        id_number=numbers["left"],
+        hukou="rural",
+        lives_with_parents="neither",
+        father_status="migrant_away",
+        mother_status="migrant_away",
+        caregiver="grandparents",
+        caregiver_capable=True,
+        school_status="in_school",
+    )
     numbers["plain"] = valid_id_number(date(2016, 1, 1))
     make_minor(home, "worker1", name="普通娃", birth_date=date(2016, 1, 1), id_number=numbers["plain"])
     away = make_household("worker3", grid="V2G1W1", address="龙泉村1号")

@@ -16,7 +16,16 @@ from server.registry.models import CategoryChange, GradeChange, Minor
 from server.registry.service import change_category, set_grade
 from server.reports.models import Report
 from server.visits.models import Visit
-from tests.factories import make_household, make_minor, make_visit, user, valid_id_number
+from tests.factories import (
+    make_household,
+    make_measure,
+    make_minor,
+    make_referral,
+    make_report,
+    make_visit,
+    user,
+    valid_id_number,
+)
 from tests.server.sync_api.wire import by_key
 
 BIRTH = date(2014, 6, 1)
@@ -26,11 +35,24 @@ BIRTH = date(2014, 6, 1)
 def pair(session):
     """worker1 and worker2 each registered 马小兰 offline, in two households at the same address."""
     number = valid_id_number(BIRTH)
-    kept = make_minor(make_household("worker1", address="红旗村一组9号"), "worker1", name="马小兰",
-                      gender="female", birth_date=BIRTH)  # fmt: skip
-    dropped = make_minor(make_household("worker2", grid="V1G1W2", address=" 红旗村一组 9号"), "worker2",
-                         name="马小兰", gender="female", birth_date=BIRTH, id_number=number,
-                         school="红旗小学", risk_flags=["neglect"], caregiver="grandparents")  # fmt: skip
+    kept = make_minor(
+        make_household("worker1", address="红旗村一组9号"),
+        "worker1",
+        name="马小兰",
+        gender="female",
+        birth_date=BIRTH,
+    )
+    dropped = make_minor(
+        make_household("worker2", grid="V1G1W2", address=" 红旗村一组 9号"),
+        "worker2",
+        name="马小兰",
+        gender="female",
+        birth_date=BIRTH,
+        id_number=number,
+        school="红旗小学",
+        risk_flags=["neglect"],
+        caregiver="grandparents",
+    )
     session.commit()
     return kept, dropped, number
 
@@ -50,8 +72,14 @@ def test_duplicates_are_found_by_name_birth_and_address(client, login, pair):
 
 def test_duplicates_are_found_by_resident_id(client, login, session, pair):
     _, dropped, number = pair
-    third = make_minor(make_household("worker1", address="别处1号"), "worker1", name="马兰", gender="female",
-                       birth_date=BIRTH, id_number=number)  # fmt: skip
+    third = make_minor(
+        make_household("worker1", address="别处1号"),
+        "worker1",
+        name="马兰",
+        gender="female",
+        birth_date=BIRTH,
+        id_number=number,
+    )
     session.commit()
     found = client.get("/api/minors/duplicates", headers=login("admin")).json
     by_number = [p for p in found if p["matched_on"] == ["id_number"]]
@@ -63,19 +91,18 @@ def _history(session, dropped):
     """Visits, a report, a referral, a measure, a grade and a category change on the dropped record."""
     worker2, officer = Scope.of(user("worker2")), Scope.of(user("village1"))
     visits = [make_visit(dropped, "worker2").id, make_visit(dropped, "worker2").id]
-    report = Report(source="grid_worker", reporter_id=worker2.user.id, area_id=user("worker2").areas[0].id,
-                    minor_id=dropped.id, kind="neglect", description="常独自在家", status="new",
-                    reported_at=dropped.created_at, area_path=dropped.area_path)  # fmt: skip
-    session.add(report)
-    session.flush()
-    session.add(
-        Referral(minor_id=dropped.id, to_unit="civil_affairs", reason="申请救助", area_path=dropped.area_path)
+    report = make_report(
+        "V1G1W2",
+        dropped.created_at,
+        source="grid_worker",
+        reporter_id=worker2.user.id,
+        minor_id=dropped.id,
+        kind="neglect",
+        description="常独自在家",
+        area_path=dropped.area_path,
     )
-    session.add(
-        Measure(
-            minor_id=dropped.id, kind="living_aid", description="临时救助", responsible_unit="civil_affairs"
-        )
-    )
+    make_referral(dropped)
+    make_measure(dropped)
     set_grade(officer, dropped, "orange", "祖父母年迈，照护能力弱")
     change_category(officer, dropped, "add", "in_difficulty", "家庭困难")
     session.commit()
@@ -88,9 +115,11 @@ def test_merge_moves_all_history_and_fills_what_the_kept_record_lacks(client, lo
     phone.pull_all()
     visits, report_id = _history(session, dropped)
     officer = phone.headers
-    response = client.post("/api/minors/merge", json={"keep": kept.id, "drop": dropped.id,
-                                                      "reason": "同一儿童，两名网格员离线重复登记"},
-                           headers=officer)  # fmt: skip
+    response = client.post(
+        "/api/minors/merge",
+        json={"keep": kept.id, "drop": dropped.id, "reason": "同一儿童，两名网格员离线重复登记"},
+        headers=officer,
+    )
     assert response.status_code == 200, response.json
     merged = response.json
     assert (
@@ -144,8 +173,11 @@ def test_merge_keeps_the_more_severe_grade_of_the_kept_record(client, login, ses
     set_grade(officer, kept, "red", "疑似遭受虐待")
     set_grade(officer, dropped, "yellow", "留守")
     session.commit()
-    merged = client.post("/api/minors/merge", json={"keep": kept.id, "drop": dropped.id, "reason": "重复"},
-                         headers=login("admin")).json  # fmt: skip
+    merged = client.post(
+        "/api/minors/merge",
+        json={"keep": kept.id, "drop": dropped.id, "reason": "重复"},
+        headers=login("admin"),
+    ).json
     assert merged["grade"] == "red"
     assert [
         g.to_grade for g in session.scalars(sa.select(GradeChange).where(GradeChange.minor_id == kept.id))
@@ -158,8 +190,11 @@ def test_merge_refusals(client, login, session, pair):
     session.commit()
 
     def merge(username, **body):
-        return client.post("/api/minors/merge", json={"keep": kept.id, "drop": dropped.id, "reason": "重复", **body},
-                           headers=login(username))  # fmt: skip
+        return client.post(
+            "/api/minors/merge",
+            json={"keep": kept.id, "drop": dropped.id, "reason": "重复", **body},
+            headers=login(username),
+        )
 
     assert merge("worker1").status_code == 403
     assert merge("police1").status_code == 403
