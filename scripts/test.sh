@@ -51,7 +51,7 @@ run "format (ruff format --check)" ruff format --check .
 run "layers (import-linter)" lint-imports --no-cache
 run "javascript unit tests (node --test)" node --test pwa/tests/
 run "python tests on SQLite (with Chromium end-to-end tests)" python -m pytest -q -p no:cacheprovider "$@"
-run "python tests on PostgreSQL" env TEST_DATABASE_URL="$PG_URL" python -m pytest -q -p no:cacheprovider -m "not e2e" "$@"
+run "python tests on PostgreSQL" env TEST_DATABASE_URL="$PG_URL" python -m pytest -q -p no:cacheprovider -m "not e2e and not fuzz" "$@"
 
 if ((${#failed[@]})); then
   printf '\nFAILED: %s\n' "${failed[@]}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from server.core.validation import StrictSchema
+from server.core import codes
+from server.core.validation import StrictSchema, not_blank_length, one_of
 
 
 class AreaOut(ma.Schema):
@@ -23,7 +24,7 @@ class AreaNode(AreaOut):
 
 
 class AreaCreate(StrictSchema):
-    code = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    level = ma.fields.String(required=True)
-    parent_code = ma.fields.String(allow_none=True)
+    code = ma.fields.String(required=True, validate=not_blank_length(40))
+    name = ma.fields.String(required=True, validate=not_blank_length(100))
+    level = ma.fields.String(required=True, validate=one_of(codes.of("level")))
+    parent_code = ma.fields.String(allow_none=True, validate=not_blank_length(40))

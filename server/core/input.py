@@ -3,7 +3,7 @@
 Python's JSON decoder recurses; a body of a million brackets ends in RecursionError (a 500)
 inside the parser, before any schema can refuse it. No request of ours nests deeper than a
 few levels, so deeper JSON is refused as malformed. Integer ids in paths are bounded by the
-database's integer, so an id past it is simply not found.
+database's integer and text in paths by 64 characters, so an id past them is simply not found.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_DEPTH = 32
 STRINGS = re.compile(rb'"(?:\\.|[^"\\])*"')
@@ -39,8 +39,22 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class BoundedText(UnicodeConverter):
+    """Text in a path (record ids are UUIDs) is at most 64 characters; longer matches no route."""
+
+    def __init__(self, map, minlength: int = 1, maxlength: int | None = 64, length=None) -> None:
+        super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
+        self.maxlength = maxlength
+
+
 def register(app: Flask) -> None:
+    from server.core.extensions import api
+
     app.url_map.converters["int"] = DatabaseInteger
+    app.url_map.converters["default"] = app.url_map.converters["string"] = BoundedText
+    api.register_converter(
+        BoundedText, lambda converter: {"type": "string", "maxLength": converter.maxlength}
+    )
 
     @app.before_request
     def _bounded_json():

@@ -10,12 +10,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask_smorest import Page
+from flask_smorest import pagination as smorest_pagination
 
 from server.core.extensions import db
 
 PAGE_PARAMS = {"page": 1, "page_size": 20, "max_page_size": 100}
+MOST_PAGES = 100_000
+
+_stock_page_params = smorest_pagination._pagination_parameters_schema_factory
+
+
+def _bounded_page_params(page: int, page_size: int, max_page_size: int) -> type[ma.Schema]:
+    """flask-smorest's ``page`` has no maximum; ours has one, enforced and documented. (Its
+    factory is private, so this is checked by tests/server/core/test_input_bounds.py.)"""
+    schema = _stock_page_params(page, page_size, max_page_size)
+    schema._declared_fields["page"] = ma.fields.Integer(
+        load_default=page, validate=ma.validate.Range(min=1, max=MOST_PAGES)
+    )
+    return schema
+
+
+smorest_pagination._pagination_parameters_schema_factory = _bounded_page_params
 
 
 class SelectPage(Page):

@@ -67,7 +67,59 @@ def _problem(value) -> str | None:
     return None
 
 
-class StrictSchema(ma.Schema):
+DATABASE_INTEGER = (-(2**31), 2**31 - 1)
+LONGEST_TEXT = 2000
+MOST_ITEMS = 500
+MOST_KEYS = 100
+
+
+def _bounded(field: fields.Field) -> None:
+    """Give a field the bound it lacks: no input is ever unbounded, and the OpenAPI document
+    (built from the same validators) says so."""
+    if isinstance(field, fields.Integer):
+        _ensure_range(field, *DATABASE_INTEGER)
+    elif isinstance(field, fields.Number):
+        _ensure_range(field, -1e9, 1e9)
+    elif isinstance(field, fields.String):
+        if not any(isinstance(v, validate.OneOf) for v in field.validators):
+            _ensure_most(field, LONGEST_TEXT)
+    elif isinstance(field, fields.List):
+        _ensure_most(field, MOST_ITEMS)
+        _bounded(field.inner)
+    elif isinstance(field, fields.Dict):
+        _ensure_most(field, MOST_KEYS)
+        # apispec turns a Length into maxProperties only for lists; say it for objects too.
+        most = min(v.max for v in field.validators if isinstance(v, validate.Length) and v.max is not None)
+        field.metadata.setdefault("maxProperties", most)
+        if field.value_field is not None:
+            _bounded(field.value_field)
+
+
+def _ensure_range(field: fields.Field, lowest, highest) -> None:
+    ranges = [v for v in field.validators if isinstance(v, validate.Range)]
+    if not any(r.min is not None for r in ranges):
+        field.validators.append(validate.Range(min=lowest))
+    if not any(r.max is not None for r in ranges):
+        field.validators.append(validate.Range(max=highest))
+
+
+def _ensure_most(field: fields.Field, most: int) -> None:
+    if not any(isinstance(v, validate.Length) and v.max is not None for v in field.validators):
+        field.validators.append(validate.Length(max=most))
+
+
+class BoundedSchema(ma.Schema):
+    """An input schema: every field that declares no bound of its own gets a generous one
+    (32-bit integers, 2,000 characters, 500 items, 100 keys)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not field.dump_only:
+                _bounded(field)
+
+
+class StrictSchema(BoundedSchema):
     """Unknown fields are an error: a typo must never be silently dropped."""
 
     class Meta:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
+from server.core.validation import BoundedSchema
 from server.ledger.importer import LIST_LIMIT
 from server.ledger.models import JOB_STATES
 
 
-class ImportFile(ma.Schema):
+class ImportFile(BoundedSchema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-class ImportQuery(ma.Schema):
+class ImportQuery(BoundedSchema):
     dry_run = fields.Boolean(load_default=False, metadata={"description": "only check, write nothing"})
     all_or_nothing = fields.Boolean(
         load_default=False, metadata={"description": "write nothing if any row is rejected"}

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
-from server.core.validation import StrictSchema, not_blank_length, one_of, text
+from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of, text
 from server.measures.models import MEASURE_KINDS, MEASURE_STATUSES
 
 
@@ -41,7 +41,7 @@ class MeasureOut(ma.Schema):
     cancelled_at = fields.DateTime(allow_none=True)
 
 
-class FlagQuery(ma.Schema):
+class FlagQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

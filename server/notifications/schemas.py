@@ -5,8 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
+from server.core.validation import BoundedSchema
 
-class NotificationQuery(ma.Schema):
+
+class NotificationQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from server.accounts.models import UNITS
 from server.core import codes
-from server.core.validation import StrictSchema, not_blank_length, one_of, text, uuid_string
+from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of, text, uuid_string
 from server.referrals.models import REFERRAL_STATUSES
 
 
@@ -28,7 +28,7 @@ class ReferralStep(StrictSchema):
     note = text(2000, allow_none=True)
 
 
-class ReferralQuery(ma.Schema):
+class ReferralQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

@@ -10,7 +10,7 @@ from server.core.localtime import local_today
 from server.core.pagination import PAGE_PARAMS, SelectPage
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES
 from server.core.scope import current_scope, roles_required
-from server.core.validation import StrictSchema, not_blank_length, one_of
+from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of
 from server.registry import schemas, service
 from server.registry.grade_queue import grade_queue
 from server.registry.models import CATEGORIES, GRADES
@@ -27,7 +27,7 @@ class CategoryDecision(StrictSchema):
     reason = fields.String(required=True, validate=not_blank_length(500))
 
 
-class DueQuery(ma.Schema):
+class DueQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
@@ -86,7 +86,7 @@ def counts():
     return service.grade_counts(current_scope())
 
 
-class GradeQueueQuery(ma.Schema):
+class GradeQueueQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

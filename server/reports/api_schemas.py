@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
-from server.core.validation import StrictSchema, one_of, uuid_string
+from server.core.validation import BoundedSchema, StrictSchema, one_of, uuid_string
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES
 from server.reports.schemas import ReportCreate, ReportOut
 
@@ -27,7 +27,7 @@ class ReportPatch(StrictSchema):
     area_id = fields.Integer(strict=True)
 
 
-class ReportQuery(ma.Schema):
+class ReportQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

@@ -32,7 +32,7 @@ def monthly(target: Target, period: Period, scope_name: str) -> dict:
         "area": target.to_wire(),
         "area_name": scope_name,
         "period": period.to_wire(),
-        "generated_at": utcnow().astimezone(timezone()).isoformat(timespec="minutes"),
+        "generated_at": utcnow().astimezone(timezone()).isoformat(timespec="seconds"),
         "overview": service.overview_of(target, period, *totals),
         "areas": children,
         "reports": casework.report_stats(target, period),

@@ -15,7 +15,7 @@ from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, SelectPage
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import current_scope, device_id, roles_required
-from server.core.validation import one_of
+from server.core.validation import BoundedSchema, one_of
 from server.sync_api import conflicts as conflict_service
 from server.sync_api.conflicts import ConflictOut
 from server.sync_api.models import Device
@@ -137,7 +137,7 @@ def devices_view():
     return devices
 
 
-class ConflictQuery(ma.Schema):
+class ConflictQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

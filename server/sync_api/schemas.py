@@ -11,6 +11,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.areas.schemas import AreaOut
+from server.core.validation import BoundedSchema
 from server.registry.schemas import HouseholdOut, MinorOut
 from server.reports.schemas import ReportOut
 from server.visits.schemas import VisitOut
@@ -18,7 +19,7 @@ from server.visits.schemas import VisitOut
 PUSH_STATUSES = ("applied", "merged", "conflict", "rejected")
 
 
-class PushIn(ma.Schema):
+class PushIn(BoundedSchema):
     class Meta:
         unknown = ma.RAISE
 
@@ -46,7 +47,7 @@ class PushOut(ma.Schema):
     results = fields.List(fields.Nested(PushResult), metadata={"description": "one per mutation, in order"})
 
 
-class PullArgs(ma.Schema):
+class PullArgs(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validates_schema
 
-from server.core.validation import StrictSchema, not_future_datetime, one_of, set_of, text, uuid_string
+from server.core.validation import (
+    BoundedSchema,
+    StrictSchema,
+    not_future_datetime,
+    one_of,
+    set_of,
+    text,
+    uuid_string,
+)
 from server.registry.models import GRADES
 from server.visits.models import FINDING_AREAS, FINDING_STATUSES, MEASURES, REVIEW_STATUSES, VISIT_KINDS
 
@@ -56,7 +64,7 @@ class VisitSyncFields(VisitCreate):
     review_comment = text(1000, allow_none=True)
 
 
-class VisitQuery(ma.Schema):
+class VisitQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
@@ -81,7 +89,7 @@ class VisitOut(ma.Schema):
     updated_at = fields.DateTime()
 
 
-class ReviewQueueQuery(ma.Schema):
+class ReviewQueueQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
