@@ -81,7 +81,15 @@ class Phone:
             return  # merged or in conflict: other changes arrived meanwhile; the next pull shows them
         # Applied means nothing else changed since the base: later unsent edits build on it.
         if result["version"] > self.known.get(key, {}).get("version", 0):
-            self.known[key] = {"version": result["version"], "deleted": False, "data": None}
+            # The phone keeps what it wrote (which household a child lives in, say) until a
+            # pull brings the server's whole record.
+            previous = self.known.get(key, {}).get("data") or {}
+            written = {k: v for k, v in mutation["fields"].items() if k not in SET_FIELDS}
+            self.known[key] = {
+                "version": result["version"],
+                "deleted": False,
+                "data": {**previous, **written},
+            }
         for later in self.outbox:
             if (later["entity"], later["id"]) == key and later["mid"] not in self.attempted:
                 later["base_version"] = max(later["base_version"], result["version"])

@@ -61,3 +61,53 @@ def test_a_move_to_the_grid_a_household_is_in_then_away_in_one_batch(machine):
     state.push(count=20, loss=None, phone="b")
     state.push(count=20, loss=None, phone="c")
     state.teardown()
+
+
+def test_a_phone_that_pushed_a_child_still_knows_its_household_is_not_empty(machine):
+    """Soak, SQLite seed 53: phone d registers a household and a child in it, pushes both,
+    then deletes "an empty household" and the child in one later batch. The model of the phone
+    forgot, once a push was applied, which household its own child lived in (a real phone
+    keeps the record it wrote), so it deleted a household that was not empty and the server
+    rightly refused. The phone now keeps what it wrote until a pull replaces it."""
+    state = machine
+    state.start_from_a_surveyed_grid()
+    state.create_minor(flags=set(), phone="a", which=0)
+    state.create_household(address="甲", phone="d")
+    state.create_household(address="甲", phone="a")
+    state.delete_a_household(phone="a", which=0)
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_minor(flags=set(), phone="d", which=0)
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.push(count=19, loss=None, phone="d")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.delete_a_household(phone="d", which=0)
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="a")
+    state.create_household(address="甲", phone="b")
+    state.create_household(address="乙", phone="d")
+    state.pull(limit=500, loss="response", phone="a")
+    state.delete_a_minor(phone="d", which=3)
+    state.create_household(address="甲", phone="d")
+    state.teardown()
