@@ -8,7 +8,7 @@ self.PRECACHE = {
   "icons/maskable-512.png": "c355fc8737adbaf6b1b2070fee520b1b774b28c9cb63cfd93c2c3f1ba8dbcf33",
   "index.html": "56fba86eb5aff2190e879ff6db5abbe9401f197e72d526f3e9f9dcaac4315b34",
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
-  "src/api.js": "4035483ab3867ee14acdbd8e36face2a9f1eb878070b4015fd7529ecb027f89b",
+  "src/api.js": "3cc559d5f7754c4dafd3410f55db3d87de7f94e80af1dfe457f92ccfe60751e9",
   "src/app.js": "a9e24b9df08e94cab88679b7be0b5d6b591c5194b6cad0efd268d136446e91fc",
   "src/classify.js": "d1df19382f0a2e70bcbd053da461a9e69a5a648d7ea956aa262c3ea0bcfa154c",
   "src/codes.js": "cfa9c5e7338380a4ba672f9953b7ddb782c058bc51ff9b9c69bcb9220ea2943d",
@@ -74,5 +74,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "f18f500604eb481f"
+ "version": "546fdf065b9dc555"
 };
