@@ -31,7 +31,11 @@ class PushIn(BoundedSchema):
         ],
     )
     # Each mutation is checked on its own, so one bad entry is rejected and the rest applied.
-    mutations = fields.List(fields.Raw(), required=True)
+    mutations = fields.List(
+        fields.Raw(),
+        required=True,
+        validate=ma.validate.Length(max=1000, error="每批最多 {max} 条 / At most {max} mutations a batch."),
+    )
 
 
 class PushResult(ma.Schema):
