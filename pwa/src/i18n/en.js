@@ -26,7 +26,7 @@ export default {
   'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
   'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
 
-  'hh.title': 'Households', 'hh.search': 'Search head of household or address', 'hh.new': 'Survey a household',
+  'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
   'hh.empty': 'No households in your grid yet. Tap "Survey a household" to start.',
   'hh.no_match': 'Nothing found for "{q}"', 'hh.members': 'Members',
   'hh.no_members': 'No minors registered yet. Tap "Add member".', 'hh.add_member': 'Add member',
@@ -75,7 +75,7 @@ export default {
   'notice.delete_conflict': 'Not deleted: someone changed the record; a supervisor will review.',
   'notice.rejected': 'This change was not accepted. Fix it and save again:',
 
-  'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
+  'common.clear': 'Clear', 'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
   'common.back': 'Back', 'common.edit': 'Edit', 'common.delete': 'Delete', 'common.yes': 'Yes', 'common.no': 'No',
   'common.unknown': 'Not given', 'common.loading': 'Loading…', 'common.required': 'Required',
   'common.fix_errors': 'Fix the fields marked in red first', 'common.select': 'Choose',

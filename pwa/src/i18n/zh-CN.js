@@ -27,7 +27,7 @@ export default {
   'today.days_overdue': '逾期 {n} 天', 'today.due_on': '{date} 到期',
   'today.fix': '有 {n} 条修改被退回, 请修正', 'today.notices': '有 {n} 条修改被他人替代',
 
-  'hh.title': '户籍', 'hh.search': '搜索户主姓名或地址', 'hh.new': '摸排新家庭',
+  'hh.title': '户籍', 'hh.search': '搜索姓名、拼音首字母、地址或身份证尾号', 'hh.new': '摸排新家庭',
   'hh.empty': '网格里还没有家庭。点下方「摸排新家庭」开始登记。',
   'hh.no_match': '没有找到「{q}」, 换个关键字试试', 'hh.members': '家庭成员',
   'hh.no_members': '还没有登记未成年人。点「添加成员」。', 'hh.add_member': '添加成员',
@@ -76,7 +76,7 @@ export default {
   'notice.delete_conflict': '删除未生效: 记录已被他人修改, 已交主管审核。',
   'notice.rejected': '这条修改未被接受, 请修正后再保存:',
 
-  'common.save': '保存', 'common.saved': '已保存', 'common.cancel': '取消', 'common.ok': '确定',
+  'common.clear': '清除', 'common.save': '保存', 'common.saved': '已保存', 'common.cancel': '取消', 'common.ok': '确定',
   'common.back': '返回', 'common.edit': '修改', 'common.delete': '删除', 'common.yes': '是', 'common.no': '否',
   'common.unknown': '未填', 'common.loading': '加载中…', 'common.required': '必填',
   'common.fix_errors': '请先修正标红的项目', 'common.select': '请选择',

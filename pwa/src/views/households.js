@@ -6,9 +6,10 @@ import { displayGrade, GRADES } from '../classify.js';
 import { listRecords } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { matches, searchText } from '../search.js';
 import { useAppState, useLive } from '../state.js';
 import { RecordNotices } from './notices.js';
-import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
+import { Empty, GradeBadge, InfoCell, LinkCell, Page, SearchBar, Title } from './ui.js';
 
 const worst = (minors, rules) => minors.map((m) => displayGrade(m, rules).grade).filter(Boolean)
   .sort((a, b) => GRADES.indexOf(a) - GRADES.indexOf(b))[0] ?? null;
@@ -21,30 +22,25 @@ async function loadList(db) {
   for (const m of minors) byHousehold.set(m.household_id, [...(byHousehold.get(m.household_id) ?? []), m]);
   const areaName = new Map(areas.map((a) => [a.id, a.name]));
   return households
-    .map((h) => ({ h, minors: byHousehold.get(h.id) ?? [], grid: areaName.get(h.grid_id) }))
+    .map((h) => {
+      const members = byHousehold.get(h.id) ?? [];
+      const text = searchText({
+        names: [h.head_name, ...members.map((m) => m.name)],
+        texts: [h.address, h.phone],
+        idTails: members.map((m) => m.id_number_masked?.slice(-4)),
+      });
+      return { h, minors: members, grid: areaName.get(h.grid_id), text };
+    })
     .sort((a, b) => (a.h.address ?? '').localeCompare(b.h.address ?? '', 'zh-CN'));
 }
-
-const matches = (row, q) => {
-  const text = `${row.h.head_name ?? ''} ${row.h.address ?? ''} ${row.minors.map((m) => m.name).join(' ')}`;
-  return text.toLowerCase().includes(q.toLowerCase());
-};
 
 export function HouseholdList() {
   const { rules } = useAppState();
   const [q, setQ] = useState('');
   const { data } = useLive(loadList);
-  const rows = (data ?? []).filter((r) => !q.trim() || matches(r, q.trim()));
+  const rows = (data ?? []).filter((r) => matches(r.text, q));
   return html`<${Page} title=${t('hh.title')} action=${() => navigate('/survey')} actionLabel=${t('hh.new')}>
-    <div class="weui-search-bar hm-search">
-      <div class="weui-search-bar__form">
-        <div class="weui-search-bar__box">
-          <i class="weui-icon-search"></i>
-          <input type="search" class="weui-search-bar__input" placeholder=${t('hh.search')} value=${q}
-            aria-label=${t('hh.search')} onInput=${(e) => setQ(e.currentTarget.value)} />
-        </div>
-      </div>
-    </div>
+    <${SearchBar} value=${q} onInput=${setQ} placeholder=${t('hh.search')} />
     ${data && data.length === 0 && html`<${Empty} text=${t('hh.empty')} />`}
     ${data && data.length > 0 && rows.length === 0 && html`<${Empty} text=${t('hh.no_match', { q })} />`}
     <div class="weui-cells">
