@@ -6,19 +6,60 @@ Each test walks one journey at the size its user holds it (a phone at 390x844, a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
 from playwright.sync_api import expect
 
+from server.core.extensions import db
+from server.reports.models import Report
+from tests.e2e.desk import DESK, Desk
 from tests.e2e.phone import Phone, years_ago
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def desk(browser, live_server):
+    """A supervisor's desk: a 1280x800 window of its own."""
+    contexts = []
+
+    def _desk():
+        context = browser.new_context(base_url=live_server, **DESK)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _desk
+    for context in contexts:
+        context.close()
+
+
+def _backdate_report(app, report_id: str, hours: float) -> None:
+    """As if the report had been filed ``hours`` earlier (the API stamps the server's time)."""
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        report.reported_at -= timedelta(hours=hours)
+        db.session.commit()
+
+
+def _sentinel_report(rest, tag: str, **fields) -> dict:
+    village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
+    body = {
+        "area_id": village["id"],
+        "kind": "runaway",
+        "urgent": True,
+        "description": f"学生两天未到校{tag}",
+    }
+    return rest.post("/api/reports", "sentinel1", {**body, **fields})
+
+
 def _household(rest, address: str, head: str, children: tuple[str, ...] = ()) -> dict:
     grid = rest.get("/api/auth/me", "worker1")["area_ids"][0]
-    household = rest.post("/api/households", "worker1", {"grid_id": grid, "address": address, "head_name": head})
+    household = rest.post(
+        "/api/households", "worker1", {"grid_id": grid, "address": address, "head_name": head}
+    )
     for name in children:
         rest.post("/api/minors", "worker1", {
             "household_id": household["id"], "name": name, "gender": "female", "birth_date": years_ago(9),
@@ -47,3 +88,25 @@ def test_household_search_is_tappable_and_finds_pinyin_initials_addresses_and_na
     expect(rows.first).to_contain_text(f"李四{tag}")
     worker.page.get_by_role("button", name="清除").click()
     expect(search).to_have_value("")
+
+
+def test_statistics_call_an_unanswered_report_past_its_limit_overdue_and_show_it_at_1280(app, desk, rest):
+    tag = uuid4().hex[:6]
+    late = _sentinel_report(rest, tag)
+    _backdate_report(app, late["id"], 29)
+    admin = Desk.open(desk())
+    admin.login("admin")
+    admin.open_route("#/stats", ".hm-kpis")
+    link = admin.page.locator(f'a[href="#/reports/{late["id"]}"]')
+    row = admin.page.locator("#stats-reports tr", has=link)
+    expect(row).to_be_visible()
+    cells = row.locator("td")
+    expect(cells.nth(3)).to_have_text("未响应")
+    expect(cells.nth(4)).to_have_text("超时")
+    # The SLA column is on screen, not behind a sideways scroll.
+    wrap = admin.page.locator("#stats-reports .hm-table-wrap", has=link)
+    assert wrap.evaluate("(el) => el.scrollWidth <= el.clientWidth"), (
+        "the urgent reports' table scrolls sideways"
+    )
+    box = cells.nth(4).bounding_box()
+    assert box and box["x"] + box["width"] <= 1280

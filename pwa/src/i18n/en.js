@@ -203,7 +203,7 @@ export default {
   'stats.drill_hint': 'Tap an area to see the level below.', 'stats.no_children': 'This is the lowest level (a grid); see the grid workers below.',
   'stats.referral_times': 'Median time to accept {answer}, to done {done}; units should accept within {sla} h.',
   'stats.urgent_list': 'Urgent reports of the period', 'stats.response': 'First response', 'stats.sla': 'Limit',
-  'stats.unanswered': 'Unanswered', 'stats.in_time': 'In time', 'stats.chart_failed': 'The chart could not load (needs a network); the table has the figures.',
+  'stats.unanswered': 'Unanswered', 'stats.in_time': 'In time', 'stats.within_limit': 'Due by {date}', 'stats.chart_failed': 'The chart could not load (needs a network); the table has the figures.',
 
   'ledger.title': 'Ledgers and reports', 'ledger.export': 'Export the ledger (Excel)', 'ledger.template': 'Import template',
   'ledger.monthly': 'Monthly report', 'ledger.month': 'Month', 'ledger.open_monthly': 'Open the printable report', 'ledger.monthly_xlsx': 'Monthly report (Excel)',

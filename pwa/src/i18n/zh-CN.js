@@ -204,7 +204,7 @@ export default {
   'stats.drill_hint': '点区域名称查看下一级。', 'stats.no_children': '这是最小一级 (网格); 下方按网格员列出。',
   'stats.referral_times': '接收时间中位数 {answer}, 办结时间中位数 {done}; 应在 {sla} 小时内接收。',
   'stats.urgent_list': '本期紧急报告', 'stats.response': '首次响应', 'stats.sla': '时限',
-  'stats.unanswered': '未响应', 'stats.in_time': '按时', 'stats.chart_failed': '图表未能加载 (需要联网); 数据见下表。',
+  'stats.unanswered': '未响应', 'stats.in_time': '按时', 'stats.within_limit': '未超时（{date}前）', 'stats.chart_failed': '图表未能加载 (需要联网); 数据见下表。',
 
   'ledger.title': '台账与报表', 'ledger.export': '导出台账 (Excel)', 'ledger.template': '下载导入模板',
   'ledger.monthly': '月报', 'ledger.month': '月份', 'ledger.open_monthly': '打开可打印月报', 'ledger.monthly_xlsx': '月报 Excel',
