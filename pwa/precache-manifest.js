@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "3331cd0de0b397ee3ffefc0dac0ca73584c9e5544c84a8863124804e0a2c59a2",
+  "src/i18n/en.js": "7c15d8e912ecd462bd3dc5bc454dddc2427175fde8af1568956661a5d79d53c1",
   "src/i18n/index.js": "0811fe42a8da96f3fa54a02289b3f1efb13151970e4fbd7ce2bfdc71476c2fd4",
-  "src/i18n/zh-CN.js": "cbec61a1a647e356d9030cbf75508a587389b52d8f4d5ae2db270fb1b6d86876",
+  "src/i18n/zh-CN.js": "0ce42c7de1fa1108744d7b1b5a8420dee2dbac4d0e0b69bc319de68225f8b517",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
   "src/outbox.js": "07a5776a86f5e7816a7a944b4ee767ce2bc05f8f2bcd68607e6289f89887e025",
@@ -34,7 +34,7 @@ self.PRECACHE = {
   "src/sup/period.js": "0c88ef158e3011ce6df48afa5ef3bde359ade7a62eff639bad6ad1a0fa9abb40",
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "d2d6a79e10b7b123d23538ae5dfea70689a205bc9360224b74a857c7f41248a9",
-  "src/validate.js": "6b86c9f0b8332a0af6a2d7a25cb1f6637d8a123872a986dbd59ee4b4aae874d9",
+  "src/validate.js": "df36cc2d96443bd580836c76f8e366b8261506e254da81d252625974c3a29151",
   "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
   "src/views/households.js": "e4215bf3c623a5acb64e517049a5d60216aeb693e3617c15215d066951e02947",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
@@ -42,7 +42,7 @@ self.PRECACHE = {
   "src/views/minor-form.js": "563cefc2cf2b0c5d85d17ae4084f7d8b5a7c6beef1e64d13c1f0ca7474b8042f",
   "src/views/minor.js": "44241880df15156fc822ec6bdd4d52e64e2fc8ea523e7acb2f293ab181fa5fac",
   "src/views/notices.js": "e44d5e830a23e391adec50f5c51325187e52c9b661995dcec2308d24badd7095",
-  "src/views/report.js": "b6881f30dd6df107510185f8b16052e86cb9abd0f4db52f7c7fc5d2e3c3eca86",
+  "src/views/report.js": "b8ac73612a43ff7ffb3d48a9c557aad5baa5411825d0aff12b8fb9d04b9b3b6a",
   "src/views/statusbar.js": "bcbec707e91caaed5b54e91cff317c86780b6f83a308b3bcc31e7dd22bd01e43",
   "src/views/sup/admin.js": "18c2589e0a5c9f67466de60444e60735a9f7aaade4522fa6736daa9aa9999a8f",
   "src/views/sup/bell.js": "c7d96093532df9e47556266c07edcf0d42c445731b33d7c824a0672eeb878405",
@@ -56,8 +56,8 @@ self.PRECACHE = {
   "src/views/sup/measures.js": "675278b0225f4c954d7ce2dc2d242832393245435448a2104d7a999ec97b12b9",
   "src/views/sup/minor-online.js": "93065b2b7fcbc6a2e802fd98225e082fc65f8dc0311f5ef9e307a877cceea15e",
   "src/views/sup/nav.js": "f71943cf57be7c6736956e773846eee2069cb9689722dbbf8bc128e329a3e86b",
-  "src/views/sup/referrals.js": "49c2b4c744e1f142fe66c0615b7f00e7558b760e67a2c709ca29259ce1538fe3",
-  "src/views/sup/report-page.js": "18856f920fa143b561e03871aab4923cb38310d9c9c767536c3ae77a41657906",
+  "src/views/sup/referrals.js": "e1de04ddfb39cb889ee8623172c2ac53e9d596529e421c3e47f849f9c50294aa",
+  "src/views/sup/report-page.js": "f4f79d5163b3f92d6d201c97475a15e4206801cbc5786979d039a3fb7b2ac7e0",
   "src/views/sup/reports.js": "89b04abeb5d3cbff3f5a4285f2feaf048423369bdae04bebfbe607316d8b617f",
   "src/views/sup/review.js": "f00db52cd6b8875ebe62f6d68c05fad8722594f1bb7627bf2a1c9f419c810a91",
   "src/views/sup/screens.js": "287a07ab6b2c030410dee824195e82f1538884ac0e12533df36071bd7672979a",
@@ -75,5 +75,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "63d12855dbf1b6d8"
+ "version": "5b9e4543a5b1addd"
 };

@@ -141,6 +141,11 @@ export function validateVisit(v, { today = todayISO() } = {}) {
 export function validateReport(r) {
   const errors = {};
   required(r, ['area_id', 'kind', 'description'], errors);
+  const age = r.child_age;
+  if (age !== null && age !== undefined && age !== '' && !(Number.isInteger(age) && age >= 0 && age <= 17)) {
+    errors.child_age = 'child_age';
+  }
+  if (!blank(r.reporter_phone) && checkPhone(r.reporter_phone)) errors.reporter_phone = 'phone';
   return errors;
 }
 

@@ -77,6 +77,7 @@ def send_referral(scope: Scope, data: dict) -> Referral:
     if report and report.minor_id and minor_id != report.minor_id:
         raise FieldErrors({"minor_id": ["与报告所涉未成年人不一致 / Not the minor of the report."]})
     minor = _minor_for(scope, minor_id) if minor_id else None
+    _not_twice(report, minor, data["to_unit"])
     referral = _create(
         report,
         minor,
@@ -88,6 +89,27 @@ def send_referral(scope: Scope, data: dict) -> Referral:
     if report is not None and report.status in ("new", "acknowledged"):
         update_report(scope, report, {"status": "referred"})
     return referral
+
+
+def _not_twice(report: Report | None, minor: Minor | None, unit: str) -> None:
+    """One case goes to one unit once: a report's referral that the unit has not declined (the
+    automatic one to the police included), or a minor's open referral without a report."""
+    stmt = sa.select(Referral.id).where(Referral.to_unit == unit)
+    if report is not None:
+        stmt = stmt.where(Referral.report_id == report.id, Referral.status != "declined")
+    else:
+        stmt = stmt.where(
+            Referral.report_id.is_(None), Referral.minor_id == minor.id, Referral.status.in_(OPEN)
+        )
+    if db.session.scalar(stmt.limit(1)) is not None:
+        unit_zh, unit_en = labels.zh(labels.UNITS, unit), labels.en(labels.UNITS, unit)
+        raise FieldErrors(
+            {
+                "to_unit": [
+                    f"已转介给{unit_zh}，请在原转介中跟进 / Already referred to the {unit_en}: follow that referral."
+                ]
+            }
+        )
 
 
 @report_mandatory.connect
@@ -185,7 +207,7 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
             }
         )
     if status in NOTE_REQUIRED and not note:
-        raise FieldErrors({"note": [NOTE_REQUIRED[status]]})
+        raise FieldErrors({"response": [NOTE_REQUIRED[status]]})
     now = utcnow()
     stamp = STEP_TIMESTAMPS[status]
     if getattr(referral, stamp) is None:

@@ -110,3 +110,36 @@ def test_statistics_call_an_unanswered_report_past_its_limit_overdue_and_show_it
     )
     box = cells.nth(4).bounding_box()
     assert box and box["x"] + box["width"] <= 1280
+
+
+def test_the_police_get_a_referral_they_can_act_on_and_no_second_copy(desk, phone, rest):
+    tag = uuid4().hex[:6]
+    report = _sentinel_report(rest, tag, kind="injury_malnutrition_abuse", description=f"学生手臂多处淤青{tag}",
+                              child_name=f"周小雨{tag}", child_class="四年级二班", child_age=10,
+                              place=f"红旗村一组{tag}号", reporter_name="王老师", reporter_phone="13900000001")  # fmt: skip
+    police = Desk.open(phone())
+    police.page.goto("/")
+    police.page.fill("#username", "police1")
+    police.page.fill("#password", "demo-password-1")
+    police.page.click("button[type=submit]")
+    police.page.locator("a.weui-cell", has_text=f"周小雨{tag}").click()
+    case = police.page.locator(".hm-case")
+    expect(case).to_contain_text(f"周小雨{tag} · 10岁 · 四年级二班")
+    expect(case).to_contain_text(f"红旗村一组{tag}号")
+    expect(case).to_contain_text("红旗小学")
+    expect(case).to_contain_text("王老师")
+    expect(case.locator('a[href="tel:13900000001"]')).to_be_visible()
+    expect(police.page.locator(".hm-timeline li").first).to_contain_text("报告时间")
+    police.page.get_by_role("button", name="接收").click()
+    police.toast_says("已接收")
+
+    admin = Desk.open(desk())
+    admin.login("admin")
+    admin.open_route(f"#/reports/{report['id']}", ".hm-steps--report")
+    card = admin.page.locator(".hm-referral")
+    expect(card).to_have_count(1)
+    expect(card.get_by_text("强制报告：", exact=False)).to_have_count(1)  # the reason, printed once
+    admin.page.get_by_role("button", name="转介成员单位").click()
+    options = admin.page.locator("#in-to_unit option")
+    expect(options.filter(has_text="学校")).to_have_count(1)
+    expect(options.filter(has_text="派出所")).to_have_count(0)  # the police have it already

@@ -56,7 +56,7 @@ export default {
   'visit.next_due': 'Grade {grade}: next visit by {date}', 'visit.save': 'Save visit',
   'visit.returned': 'Returned: {comment}', 'visit.locked': 'A submitted visit can be changed only once returned',
 
-  'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
+  'report.child': 'The child', 'report.contact': 'Contact (so that the police and the street can call back)', 'report.place_hint': 'Village, house number or school', 'report.class_hint': 'e.g. Hongqi Primary, grade 4 class 2', 'report.contact_hint': 'Your name', 'err.child_age': 'Age is a whole number from 0 to 17', 'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
   'report.empty': 'No reports yet. If a child is being harmed, report it now.', 'report.mandatory': 'Mandatory',
   'report.mandatory_hint': 'Mandatory situations must be reported to the police at once (110), then recorded here.',
   'report.others': 'Other situations', 'report.submit': 'Submit report', 'report.minor_optional': 'Child concerned (optional)',
@@ -151,7 +151,7 @@ export default {
   'cases.do_acknowledged': 'Acknowledge', 'cases.do_resolved': 'Mark resolved', 'cases.do_closed': 'Close',
   'cases.done_acknowledged': 'Acknowledged', 'cases.done_resolved': 'Marked resolved', 'cases.done_closed': 'Closed',
 
-  'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
+  'referrals.area': 'Area', 'referrals.address': 'Address', 'referrals.child_unnamed': 'Name unknown', 'cases.already_referred': 'already referred', 'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
   'referrals.empty_sent': 'No referral yet.', 'referrals.case': 'Case (the minimum needed)', 'referrals.village': 'Village',
   'referrals.reason': 'Reason', 'referrals.response': 'Handling', 'referrals.automatic': 'sent automatically (mandatory report)',
   'referrals.system': 'system', 'referrals.history': 'History', 'referrals.answer': 'Answer', 'referrals.open_report': 'Open the report',
@@ -257,4 +257,5 @@ export const fields = {
   next_visit_due: 'Next visit', minor_id: 'Child', visited_at: 'Visited at', kind: 'Kind', findings: 'Findings',
   measures: 'Measures', summary: 'Summary', review_status: 'Review', review_comment: 'Review comment',
   source: 'Source', area_id: 'Area', urgent: 'Urgent', description: 'Description', status: 'Status',
+  child_name: "Child's name", child_class: 'School and class', child_age: 'Age', place: 'Place or address', reporter_name: 'Contact person', reporter_phone: 'Contact phone',
 };

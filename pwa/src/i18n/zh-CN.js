@@ -57,7 +57,7 @@ export default {
   'visit.next_due': '按{grade}等级, 下次走访应在 {date} 前', 'visit.save': '保存走访',
   'visit.returned': '被退回: {comment}', 'visit.locked': '已提交的走访只能在被退回后修改',
 
-  'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
+  'report.child': '涉及的儿童', 'report.contact': '联系方式（便于派出所和街道回访）', 'report.place_hint': '村（社区）、门牌或学校', 'report.class_hint': '如：红旗小学四年级二班', 'report.contact_hint': '您的姓名', 'err.child_age': '年龄应为0到17之间的整数', 'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
   'report.empty': '还没有上报。发现侵害情况, 点下方按钮立即上报。', 'report.mandatory': '强制报告',
   'report.mandatory_hint': '强制报告情形须立即向公安机关报告 (110), 并在此登记。',
   'report.others': '其他情形', 'report.submit': '提交上报', 'report.minor_optional': '涉及儿童 (可不选)',
@@ -152,7 +152,7 @@ export default {
   'cases.do_acknowledged': '受理', 'cases.do_resolved': '处置完毕', 'cases.do_closed': '结案',
   'cases.done_acknowledged': '已受理', 'cases.done_resolved': '已标记处置完毕', 'cases.done_closed': '已结案',
 
-  'referrals.title': '转介详情', 'referrals.mine': '转介给本单位', 'referrals.empty': '没有转介给本单位的案件。',
+  'referrals.area': '地区', 'referrals.address': '地址', 'referrals.child_unnamed': '姓名不详', 'cases.already_referred': '已转介', 'referrals.title': '转介详情', 'referrals.mine': '转介给本单位', 'referrals.empty': '没有转介给本单位的案件。',
   'referrals.empty_sent': '还没有转介。', 'referrals.case': '案件 (最少必要信息)', 'referrals.village': '村(社区)',
   'referrals.reason': '转介理由', 'referrals.response': '办理情况', 'referrals.automatic': '强制报告自动转介',
   'referrals.system': '系统', 'referrals.history': '办理记录', 'referrals.answer': '办理', 'referrals.open_report': '查看报告',
@@ -258,4 +258,5 @@ export const fields = {
   minor_id: '儿童', visited_at: '走访时间', kind: '类型', findings: '走访发现', measures: '帮扶措施',
   summary: '走访小结', review_status: '审核状态', review_comment: '审核意见',
   source: '来源', area_id: '区域', urgent: '紧急', description: '情况描述', status: '状态',
+  child_name: '儿童姓名', child_class: '学校班级', child_age: '年龄', place: '地点或住址', reporter_name: '联系人', reporter_phone: '联系电话',
 };

@@ -12,7 +12,7 @@ import { changed, getState, useAppState, useLive } from '../state.js';
 import { validateReport } from '../validate.js';
 import { useRecordForm } from './forms.js';
 import { RecordNotices } from './notices.js';
-import { Cells, Empty, Page, SelectField, TextArea, Title } from './ui.js';
+import { Cells, Empty, Page, SelectField, TextArea, TextField, Title } from './ui.js';
 
 const isMandatory = (kind) => MANDATORY_KINDS.includes(kind);
 
@@ -93,10 +93,14 @@ export function ReportForm({ id, minorId }) {
   const areas = sentinel ? ctx.areas : ctx.areas.filter((a) => mine.has(a.id) || a.level === 'grid');
   const areaOptions = areas.length ? areas.map((a) => [a.id, a.name]) : [...mine].map((id) => [id, `#${id}`]);
   const minorOptions = ctx.minors.map((m) => [m.id, m.name]);
+  const age = (name, value) => set(name, value === '' ? null : Number(value));
 
   async function submit() {
     // `mandatory` is derived from the kind on the server; a mandatory report is always urgent.
-    const saved = await form.save((r) => ({ ...r, urgent: Boolean(r.urgent) || isMandatory(r.kind) }));
+    const saved = await form.save((r) => ({
+      ...r, urgent: Boolean(r.urgent) || isMandatory(r.kind),
+      child_age: r.child_age === '' || r.child_age === undefined ? null : r.child_age,
+    }));
     if (saved) navigate('/reports', { replace: true });
   }
 
@@ -107,11 +111,28 @@ export function ReportForm({ id, minorId }) {
     <${KindPicker} value=${draft.kind} onChange=${set} error=${errors.kind} />
     <${Cells} form>
       <${SelectField} name="area_id" required value=${draft.area_id} options=${areaOptions} onChange=${set} error=${errors.area_id} />
-      <${SelectField} name="minor_id" label=${t('report.minor_optional')} value=${draft.minor_id}
-        options=${minorOptions} onChange=${set} />
+      <${TextField} name="place" value=${draft.place} onChange=${set} error=${errors.place} placeholder=${t('report.place_hint')} />
       <${SelectField} name="urgent" value=${draft.urgent || isMandatory(draft.kind)} blank=${false}
         options=${[[false, t('common.no')], [true, t('common.yes')]]} onChange=${set} />
       <${TextArea} name="description" value=${draft.description} onChange=${set} error=${errors.description} rows=${5} />
+    </${Cells}>
+    <${Title}>${t('report.child')}</${Title}>
+    <${Cells} form>
+      ${!sentinel && minorOptions.length > 0 && html`<${SelectField} name="minor_id" label=${t('report.minor_optional')}
+        value=${draft.minor_id} options=${minorOptions} onChange=${set} />`}
+      ${!draft.minor_id && html`
+        <${TextField} name="child_name" value=${draft.child_name} onChange=${set} error=${errors.child_name} />
+        <${TextField} name="child_class" value=${draft.child_class} onChange=${set} error=${errors.child_class}
+          placeholder=${t('report.class_hint')} />
+        <${TextField} name="child_age" type="number" inputmode="numeric" min="0" max="17" value=${draft.child_age}
+          onChange=${age} error=${errors.child_age} />`}
+    </${Cells}>
+    <${Title}>${t('report.contact')}</${Title}>
+    <${Cells} form>
+      <${TextField} name="reporter_name" value=${draft.reporter_name} onChange=${set} error=${errors.reporter_name}
+        placeholder=${t('report.contact_hint')} />
+      <${TextField} name="reporter_phone" type="tel" inputmode="tel" value=${draft.reporter_phone} onChange=${set}
+        error=${errors.reporter_phone} />
     </${Cells}>
   </${Page}>`;
 }

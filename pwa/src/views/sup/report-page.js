@@ -27,7 +27,9 @@ function Steps({ report }) {
   </ol>`;
 }
 
-function ReferForm({ report, onDone }) {
+// A unit that has the case (and has not declined it) is not offered again: one case, one
+// referral per unit, the automatic one to the police included.
+function ReferForm({ report, referred, onDone }) {
   const [unit, setUnit] = useState(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState(null);
@@ -47,7 +49,8 @@ function ReferForm({ report, onDone }) {
   return html`<div class="hm-refer">
     <${Cells} form>
       <${SelectField} name="to_unit" label=${t('cases.unit')} required value=${unit}
-        options=${UNITS.map((u) => [u, valueLabel('unit', u)])} onChange=${(_, v) => { setUnit(v); setError(null); }} />
+        options=${UNITS.filter((u) => !referred.has(u)).map((u) => [u, valueLabel('unit', u)])}
+        onChange=${(_, v) => { setUnit(v); setError(null); }} />
     </${Cells}>
     <${ReasonField} id="refer-reason" label=${t('cases.refer_reason')} value=${reason} error=${error}
       placeholder=${t('cases.refer_hint')} onInput=${(v) => { setReason(v); setError(null); }} />
@@ -100,7 +103,8 @@ export function ReportPage({ id }) {
       ${r.status !== 'closed' && r.status !== 'resolved' && html`
         ${!refer && html`<div class="hm-buttons"><button type="button" class="weui-btn weui-btn_default hm-btn-inline"
           onClick=${() => setRefer(true)}>${t('cases.refer_to_unit')}</button></div>`}
-        ${refer && html`<${Title}>${t('cases.refer_to_unit')}</${Title}><${ReferForm} report=${r} onDone=${reload} />`}`}`}
+        ${refer && html`<${Title}>${t('cases.refer_to_unit')}</${Title}><${ReferForm} report=${r} onDone=${reload}
+          referred=${new Set((referrals.data ?? []).filter((x) => x.status !== 'declined').map((x) => x.to_unit))} />`}`}`}
     </${Remote}>
   </${Page}>`;
 }
