@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from server.core.extensions import db
 from server.reports.models import Report
-from tests.e2e.desk import DESK, Desk
+from tests.e2e.desk import DESK, Desk, registered_child
 from tests.e2e.phone import Phone, years_ago
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +143,46 @@ def test_the_police_get_a_referral_they_can_act_on_and_no_second_copy(desk, phon
     options = admin.page.locator("#in-to_unit option")
     expect(options.filter(has_text="学校")).to_have_count(1)
     expect(options.filter(has_text="派出所")).to_have_count(0)  # the police have it already
+
+
+def test_a_sentinel_names_the_child_and_a_contact_and_the_admin_links_the_file(desk, phone, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag)  # 童{tag}, already on file in worker1's grid
+    sentinel = Phone.open(phone())
+    sentinel.login("sentinel1")
+    sentinel.go("#/report/new")
+    page = sentinel.page
+    page.locator("label.hm-kind", has_text="离家出走").click()
+    expect(page.locator("#in-area_id option")).not_to_have_count(1)  # the villages, fetched for the form
+    page.select_option("#in-area_id", index=2)
+    # No registry on a sentinel's phone: no empty picker, the child by name instead.
+    expect(page.locator("#in-minor_id")).to_have_count(0)
+    page.fill("#in-child_name", child["name"])
+    page.fill("#in-child_class", "四年级二班")
+    page.fill("#in-child_age", "9")
+    page.fill("#in-place", f"审核路{tag}号")
+    page.fill("#in-reporter_name", "王老师")
+    page.fill("#in-reporter_phone", "13900000001")
+    page.fill("#in-description", f"学生两天未到校{tag}")
+    sentinel.action("提交上报")
+    expect(page.locator(".hm-content")).to_contain_text(f"学生两天未到校{tag}")
+    sentinel.sync()
+    assert not sentinel.outbox(), sentinel.outbox()
+    [filed] = [r for r in rest.get("/api/reports?page_size=100", "admin") if tag in r["description"]]
+    assert (filed["child_name"], filed["child_class"], filed["child_age"]) == (child["name"], "四年级二班", 9)
+    assert (filed["reporter_name"], filed["reporter_phone"], filed["place"]) == (
+        "王老师",
+        "13900000001",
+        f"审核路{tag}号",
+    )
+
+    admin = Desk.open(desk())
+    admin.login("admin")
+    admin.open_route(f"#/reports/{filed['id']}", ".hm-steps--report")
+    expect(admin.page.locator(".hm-content")).to_contain_text(f"{child['name']} · 9岁 · 四年级二班")
+    found = admin.page.locator(".hm-link-child .weui-cell", has_text=child["name"])
+    expect(found).to_have_count(1)  # searched by the reported name, on the server
+    found.get_by_role("button", name="关联").click()
+    admin.toast_says("已关联")
+    expect(admin.page.locator(f'a[href="#/minor/{child["id"]}"]')).to_be_visible()
+    assert rest.get(f"/api/reports/{filed['id']}", "admin")["minor_id"] == child["id"]

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { assess, categoryLabel, reasonText } from '../classify.js';
 import { fieldLabel, t } from '../i18n/index.js';
+import { clearPrefill, getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { MINOR_SECTIONS, MISBEHAVIOR_SERIOUS, sectionOf } from '../schema.js';
 import { useAppState } from '../state.js';
@@ -71,8 +72,12 @@ function SetField({ field, draft, set }) {
 }
 
 export function MinorForm({ id, householdId, from }) {
+  const prefill = id ? null : getPrefill();
   const form = useRecordForm('minor', id, {
-    defaults: { household_id: householdId, misbehavior: [], risk_flags: [], crime_victim: false },
+    defaults: {
+      household_id: householdId, misbehavior: [], risk_flags: [], crime_victim: false,
+      ...(prefill ? { name: prefill.name ?? undefined, school: prefill.school ?? undefined } : {}),
+    },
     validate: (m) => validateMinor(m),
   });
   const { draft, set, errors, rejected } = form;
@@ -88,6 +93,7 @@ export function MinorForm({ id, householdId, from }) {
       ...(r.id_number ? { id_number: r.id_number.trim().toUpperCase() } : {}),
     }));
     if (!saved) return;
+    if (prefill) clearPrefill();
     if (from === 'survey') navigate(`/survey/${saved.household_id}?step=2`, { replace: true });
     else navigate(`/minor/${saved.id}`, { replace: true });
   }
@@ -95,6 +101,7 @@ export function MinorForm({ id, householdId, from }) {
   return html`<${Page} title=${id ? t('minor.edit') : t('minor.new')} backable
     action=${submit} actionLabel=${t('common.save')} actionDisabled=${form.busy}>
     <${LiveAssessment} minor=${draft} />
+    ${prefill && html`<div class="hm-banner hm-banner--warn">${t('cases.register_note')}</div>`}
     ${rejectedFields.length > 0 && html`<div class="hm-banner hm-banner--error" role="alert">${t('notice.rejected')}
       ${rejectedFields.map((f) => html`<div key=${f}>· ${rejected[f].slice(1)}</div>`)}</div>`}
     ${MINOR_SECTIONS.map(([section, fields]) => html`<section key=${section}

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { displayGrade } from '../classify.js';
 import { listRecords } from '../db.js';
 import { fieldLabel, t, valueLabel } from '../i18n/index.js';
+import { getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
 import { validateHousehold } from '../validate.js';
@@ -34,7 +35,7 @@ function HouseholdStep({ id, onSaved }) {
   const { data: areas } = useLive((db) => db.getAll('areas'));
   const options = gridOptions(areas ?? [], user);
   const form = useRecordForm('household', id, {
-    defaults: { grid_id: options.length === 1 ? options[0][0] : null },
+    defaults: { grid_id: options.length === 1 ? options[0][0] : null, address: id ? undefined : getPrefill()?.address ?? undefined },
     validate: (h) => validateHousehold(h),
     ready: Boolean(areas),
   });
