@@ -10,7 +10,7 @@ self.PRECACHE = {
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
   "src/api.js": "4035483ab3867ee14acdbd8e36face2a9f1eb878070b4015fd7529ecb027f89b",
   "src/app.js": "a9e24b9df08e94cab88679b7be0b5d6b591c5194b6cad0efd268d136446e91fc",
-  "src/classify.js": "d1df19382f0a2e70bcbd053da461a9e69a5a648d7ea956aa262c3ea0bcfa154c",
+  "src/classify.js": "ce32207c64e647bcea1ab43ea87f01fbdbbc20c5f0c1edea61b9d65ad399ad8c",
   "src/codes.js": "cfa9c5e7338380a4ba672f9953b7ddb782c058bc51ff9b9c69bcb9220ea2943d",
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
@@ -37,7 +37,7 @@ self.PRECACHE = {
   "src/sync.js": "d2d6a79e10b7b123d23538ae5dfea70689a205bc9360224b74a857c7f41248a9",
   "src/validate.js": "df36cc2d96443bd580836c76f8e366b8261506e254da81d252625974c3a29151",
   "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
-  "src/views/households.js": "e4215bf3c623a5acb64e517049a5d60216aeb693e3617c15215d066951e02947",
+  "src/views/households.js": "50665df2a943cc04d8b248ededa355a04ef804abb71b596f230115edd99c1f5d",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
   "src/views/me.js": "946d16d1e352a03dc0d5a7605108ddb7e3f7d6844f347a8c5033f1056c5a1c6a",
   "src/views/minor-form.js": "3509237101dabc82389f3ac7f244cea2e1fa244acf5fd5e701ec6ea04648b45a",
@@ -76,5 +76,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "e30fb778ca0de7df"
+ "version": "f3c85cc3fa25a893"
 };

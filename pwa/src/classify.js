@@ -3,6 +3,7 @@
 // are what the worker sees while she is still typing, offline.
 import { evaluate, GRADES, nextVisitDue } from './rules.js';
 import { getLang, valueLabel } from './i18n/index.js';
+import { naturalCompare } from './search.js';
 import { todayISO } from './validate.js';
 
 export { GRADES };
@@ -93,8 +94,11 @@ export function dueList(minors, visits, bundle, today = todayISO(), horizonDays 
     if (days > horizonDays) continue;
     rows.push({ minor, due, days, grade: gradeOf(minor) });
   }
-  return rows.sort((a, b) =>
-    (RANK[a.grade] ?? 9) - (RANK[b.grade] ?? 9) || a.days - b.days || a.minor.name.localeCompare(b.minor.name));
+  // Overdue first (a blue child 14 days late waits longer than a yellow one due next week),
+  // then due today, then the rest of the week; within each, red first, then the most urgent.
+  const band = (r) => (r.days < 0 ? 0 : r.days === 0 ? 1 : 2);
+  return rows.sort((a, b) => band(a) - band(b) || (RANK[a.grade] ?? 9) - (RANK[b.grade] ?? 9) || a.days - b.days
+    || naturalCompare(a.minor.name, b.minor.name));
 }
 
 export function countByGrade(minors) {

@@ -80,6 +80,7 @@ def test_household_search_is_tappable_and_finds_pinyin_initials_addresses_and_na
     search.press_sequentially(f"搜索村{tag}")
     rows = worker.page.locator(".hm-content .weui-cell", has_text=f"搜索村{tag}")
     expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("巷3号")  # natural order: 3号 before 12号
     search.fill(f"wxy {tag}")  # the child's pinyin initials, narrowed by the address
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(f"王建国{tag}")

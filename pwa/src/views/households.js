@@ -6,7 +6,7 @@ import { displayGrade, GRADES } from '../classify.js';
 import { listRecords } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
-import { matches, searchText } from '../search.js';
+import { matches, naturalCompare, searchText } from '../search.js';
 import { useAppState, useLive } from '../state.js';
 import { RecordNotices } from './notices.js';
 import { Empty, GradeBadge, InfoCell, LinkCell, Page, SearchBar, Title } from './ui.js';
@@ -31,7 +31,7 @@ async function loadList(db) {
       });
       return { h, minors: members, grid: areaName.get(h.grid_id), text };
     })
-    .sort((a, b) => (a.h.address ?? '').localeCompare(b.h.address ?? '', 'zh-CN'));
+    .sort((a, b) => naturalCompare(a.h.address, b.h.address));
 }
 
 export function HouseholdList() {
