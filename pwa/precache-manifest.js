@@ -16,7 +16,7 @@ self.PRECACHE = {
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
   "src/i18n/en.js": "cb4fea92a37b119b1e1d5318c7b3551daf1c152e80827d1ade1b1877fc5afd82",
-  "src/i18n/index.js": "0811fe42a8da96f3fa54a02289b3f1efb13151970e4fbd7ce2bfdc71476c2fd4",
+  "src/i18n/index.js": "25e7dd98c235faaad2a7dd192a4cf9d7f7f4990ef9fc74add5e44d93df53b57f",
   "src/i18n/zh-CN.js": "cdee2c6416a8f314e33fbab7b81a60bf31c4eb869ed755ade1a32fccc879249e",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -76,5 +76,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "f3c85cc3fa25a893"
+ "version": "6cec7e7ef357eee8"
 };

@@ -6,7 +6,7 @@ Each test walks one journey at the size its user holds it (a phone at 390x844, a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -187,3 +187,17 @@ def test_a_sentinel_names_the_child_and_a_contact_and_the_admin_links_the_file(d
     admin.toast_says("已关联")
     expect(admin.page.locator(f'a[href="#/minor/{child["id"]}"]')).to_be_visible()
     assert rest.get(f"/api/reports/{filed['id']}", "admin")["minor_id"] == child["id"]
+
+
+def test_a_date_of_another_year_shows_its_year(phone, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag)
+    last_year = date.today().replace(month=12, day=14, year=date.today().year - 1)
+    rest.post("/api/visits", "worker1", {
+        "minor_id": child["id"], "visited_at": f"{last_year.isoformat()}T02:00:00+00:00", "kind": "home",
+        "summary": "去年的走访, 家中一切正常",
+    })  # fmt: skip
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    worker.go(f"#/minor/{child['id']}")
+    expect(worker.page.locator(".hm-content")).to_contain_text(f"{last_year.year}年12月14日")

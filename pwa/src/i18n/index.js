@@ -73,14 +73,17 @@ export function describe(field, value) {
   return valueLabel(field, value);
 }
 
-export function formatDate(iso, withTime = false) {
+// "12月14日" this year; "2025年12月14日" any other year, so that last December does not read
+// as the coming one.
+export function formatDate(iso, withTime = false, now = new Date()) {
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   const p = (n) => String(n).padStart(2, '0');
   const time = withTime ? ` ${p(d.getHours())}:${p(d.getMinutes())}` : '';
   if (lang === 'en') return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}${time}`;
-  return `${d.getMonth() + 1}月${d.getDate()}日${time}`;
+  const year = d.getFullYear() === now.getFullYear() ? '' : `${d.getFullYear()}年`;
+  return `${year}${d.getMonth() + 1}月${d.getDate()}日${time}`;
 }
 
 export function formatTime(iso) {
