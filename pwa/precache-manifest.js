@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "cb4fea92a37b119b1e1d5318c7b3551daf1c152e80827d1ade1b1877fc5afd82",
+  "src/i18n/en.js": "b6fd6146a0a38d9cc3137863dc6d9770f7d81fedfda9bb2161aa86cae652d455",
   "src/i18n/index.js": "25e7dd98c235faaad2a7dd192a4cf9d7f7f4990ef9fc74add5e44d93df53b57f",
-  "src/i18n/zh-CN.js": "cdee2c6416a8f314e33fbab7b81a60bf31c4eb869ed755ade1a32fccc879249e",
+  "src/i18n/zh-CN.js": "a5df9f6d6d20e341c169c594e80e68923fbf1d22e9b9824e620b7407eab0efd1",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
   "src/outbox.js": "07a5776a86f5e7816a7a944b4ee767ce2bc05f8f2bcd68607e6289f89887e025",
@@ -35,7 +35,7 @@ self.PRECACHE = {
   "src/sup/period.js": "0c88ef158e3011ce6df48afa5ef3bde359ade7a62eff639bad6ad1a0fa9abb40",
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "d2d6a79e10b7b123d23538ae5dfea70689a205bc9360224b74a857c7f41248a9",
-  "src/validate.js": "df36cc2d96443bd580836c76f8e366b8261506e254da81d252625974c3a29151",
+  "src/validate.js": "4a15783e20b91787a9b2eead14b2d367e917d0ece3f3516b0e43907412c1afb5",
   "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
   "src/views/households.js": "50665df2a943cc04d8b248ededa355a04ef804abb71b596f230115edd99c1f5d",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
@@ -68,7 +68,7 @@ self.PRECACHE = {
   "src/views/survey.js": "0fd522947eb04a869d4884dcbdfee8f68cb3fc314daaa06ee07ab1dce7806685",
   "src/views/today.js": "791118e7818a24a63461173d25c8eea41e15ffdfa3e9cde526e20a054502fce1",
   "src/views/ui.js": "8a8ddfc41b20f577fa99ea4959958654d597ada4fcaf0aa54be2fc7047cb1468",
-  "src/views/visit.js": "fc808d8b2f7e9dd847a36c1e698a122d9aab45f5a2c00e092238e1708e49de5a",
+  "src/views/visit.js": "0d4b42bb87a83979a67fd3cbac1a7e37b142412410ac46ca41bda551ed5389ed",
   "vendor/htm-preact.module.js": "b3f51db71c12eabba61819feb74ace7cadc2744af41866c3fcad2ab960415746",
   "vendor/htm.module.js": "ab33dd3f38059b9be4d5f5350128eefb2356639c4e0bbe9d9e8b3ba75847e9e4",
   "vendor/idb.js": "e01b45d2e088a7197e8b41ba9b51a0876969da67cc08e6efbc3d5d7ab6ac836c",
@@ -76,5 +76,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "6cec7e7ef357eee8"
+ "version": "1274b7fd7cf51068"
 };

@@ -201,3 +201,26 @@ def test_a_date_of_another_year_shows_its_year(phone, rest):
     worker.login("worker1")
     worker.go(f"#/minor/{child['id']}")
     expect(worker.page.locator(".hm-content")).to_contain_text(f"{last_year.year}年12月14日")
+
+
+def test_a_visit_must_say_something_and_a_concern_offers_its_measures(phone, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag)
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    page = worker.page
+    worker.go(f"#/minor/{child['id']}/visit/new")
+    expect(page.locator('.hm-finding [role="radio"][aria-checked="true"]')).to_have_count(0)  # nothing pre-marked
+    worker.action("保存走访")
+    expect(page.locator("#field-summary .hm-error")).to_have_text("请至少标记一项走访发现，或写不少于10个字的小结")
+    assert not worker.outbox()
+    mental = page.locator('[id="field-findings.mental"]')
+    mental.get_by_role("radio", name="有问题").click()
+    mental.locator("input").fill("情绪低落, 不愿说话")
+    expect(page.locator("label.hm-check").first).to_have_text("心理干预（建议）")
+    page.locator("label.hm-check").first.click()
+    worker.action("保存走访")
+    worker.toast_says("已保存")
+    [entry] = worker.outbox()
+    assert entry["fields"]["findings"] == {"mental": {"status": "concern", "note": "情绪低落, 不愿说话"}}
+    assert entry["fields"]["measures"]["add"] == ["psych_intervention"]

@@ -51,7 +51,7 @@ export default {
   'minor.misbehavior_serious': 'Serious misbehaviour (Art. 38)',
   'minor.id_hint': '18-character resident ID; only part of it is shown after saving',
 
-  'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings',
+  'visit.suggested': ' (suggested)', 'visit.unmarked': 'Not recorded', 'visit.summary_hint': 'What you saw (at least {n} characters when no finding is marked)', 'err.visit_empty': 'Mark at least one finding, or write a summary of 10 characters or more', 'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings',
   'visit.note': 'Note', 'visit.measures': 'Measures', 'visit.summary': 'Summary',
   'visit.next_due': 'Grade {grade}: next visit by {date}', 'visit.save': 'Save visit',
   'visit.returned': 'Returned: {comment}', 'visit.locked': 'A submitted visit can be changed only once returned',

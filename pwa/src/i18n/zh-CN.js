@@ -52,7 +52,7 @@ export default {
   'minor.misbehavior_serious': '严重不良行为 (第38条)',
   'minor.id_hint': '18位居民身份证号码; 保存后只显示部分号码',
 
-  'visit.title': '记录走访', 'visit.view': '走访记录', 'visit.findings': '走访发现',
+  'visit.suggested': '（建议）', 'visit.unmarked': '未记录', 'visit.summary_hint': '写下看到的情况（未标记走访发现时至少{n}个字）', 'err.visit_empty': '请至少标记一项走访发现，或写不少于10个字的小结', 'visit.title': '记录走访', 'visit.view': '走访记录', 'visit.findings': '走访发现',
   'visit.note': '情况说明', 'visit.measures': '帮扶措施', 'visit.summary': '走访小结',
   'visit.next_due': '按{grade}等级, 下次走访应在 {date} 前', 'visit.save': '保存走访',
   'visit.returned': '被退回: {comment}', 'visit.locked': '已提交的走访只能在被退回后修改',
