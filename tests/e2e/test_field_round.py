@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from server.core.extensions import db
 from server.reports.models import Report
 from tests.e2e.desk import DESK, Desk, registered_child
-from tests.e2e.phone import Phone, years_ago
+from tests.e2e.phone import LEFT_BEHIND, Phone, years_ago
 
 pytestmark = pytest.mark.e2e
 
@@ -224,3 +224,46 @@ def test_a_visit_must_say_something_and_a_concern_offers_its_measures(phone, res
     [entry] = worker.outbox()
     assert entry["fields"]["findings"] == {"mental": {"status": "concern", "note": "情绪低落, 不愿说话"}}
     assert entry["fields"]["measures"]["add"] == ["psych_intervention"]
+
+
+def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(phone):
+    tag = uuid4().hex[:6]
+    worker = Phone.open(phone())
+    page = worker.page
+    worker.login("worker1")
+    worker.wait_controlled()
+    worker.context.set_offline(True)
+    expect(worker.net).to_have_text("离线")
+    household_id = worker.survey_household(f"同步村{tag}号", f"户主{tag}")
+    worker.add_member(f"童{tag}", **LEFT_BEHIND)
+    members = page.locator(".hm-content .weui-cells a.weui-cell")
+    expect(members.filter(has_text=f"童{tag}").locator(".hm-sync-tag")).to_have_text("未同步")
+    minor_id = next(m["id"] for m in worker.idb("minors") if m["name"] == f"童{tag}")
+    worker.go(f"#/minor/{minor_id}/visit/new")
+    page.locator('[id="field-findings.health"]').get_by_role("radio", name="正常").click()
+    worker.action("保存走访")
+    visit_row = page.locator("a.weui-cell", has_text="入户")
+    expect(visit_row.locator(".hm-sync-tag")).to_have_text("未同步")  # not 待审核: the officer has nothing yet
+    expect(visit_row).not_to_contain_text("待审核")
+    expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("未同步")
+    # Offline the page agrees with itself: the categories are the live assessment's.
+    expect(page.locator(".hm-live__cats")).to_have_text("农村留守儿童")
+    expect(page.locator(".hm-chips .hm-chip").first).to_have_text("农村留守儿童")
+    expect(page.locator(".weui-cell", has_text="下次走访")).not_to_contain_text("—")
+    worker.go("#/households")
+    expect(page.locator("a.weui-cell", has_text=f"户主{tag}").locator(".hm-sync-tag")).to_have_text("未同步")
+
+    worker.go("#/me")
+    outbox = page.locator(".hm-outbox .hm-row-title")
+    expect(outbox.filter(has_text=f"家庭 · 户主{tag}（同步村{tag}号）")).to_have_count(1)
+    expect(outbox.filter(has_text=f"儿童 · 童{tag}")).to_have_count(1)
+    expect(outbox.filter(has_text=f"走访 · 童{tag}")).to_have_count(1)
+
+    worker.context.set_offline(False)
+    expect(worker.net).to_have_text("在线")
+    worker.sync()
+    worker.go(f"#/household/{household_id}")
+    expect(page.locator(".hm-content .hm-sync-tag").first).to_have_text("已同步")
+    worker.go(f"#/minor/{minor_id}")
+    expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("已同步")
+    expect(page.locator("a.weui-cell", has_text="入户")).to_contain_text("待审核")

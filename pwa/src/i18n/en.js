@@ -26,7 +26,7 @@ export default {
   'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
   'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
 
-  'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
+  'entity.household': 'Household', 'entity.minor': 'Child', 'entity.visit': 'Visit', 'entity.report': 'Report', 'me.created': 'New', 'me.changed': 'Changed', 'sync.label': 'Sync state', 'sync.pending': 'Not synced', 'sync.synced': 'Synced', 'sync.rejected': 'Not accepted', 'sync.returned': 'Returned', 'sync.conflict': 'Conflict', 'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
   'hh.empty': 'No households in your grid yet. Tap "Survey a household" to start.',
   'hh.no_match': 'Nothing found for "{q}"', 'hh.members': 'Members',
   'hh.no_members': 'No minors registered yet. Tap "Add member".', 'hh.add_member': 'Add member',
@@ -43,7 +43,7 @@ export default {
   'minor.no_grade_history': 'No grade changes yet. A supervisor\'s confirmation is recorded here.', 'minor.grade_by': 'graded by {name}',
   'minor.grade_history': 'Grade history', 'minor.visits': 'Visits', 'minor.no_visits': 'No visits yet. Tap "Log a visit".',
   'minor.all_visits': 'Show all {n}', 'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
-  'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
+  'minor.due_after_sync': 'Set after the next sync', 'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
   'minor.suggested_pending': 'Suggested {grade}, awaiting confirmation', 'minor.rules_missing': 'Rules not downloaded yet: sync while online.',
   'minor.section.basic': 'Basic', 'minor.section.family': 'Family and guardianship', 'minor.section.school': 'Schooling',
   'minor.section.health': 'Health', 'minor.section.risk': 'Behaviour and risks', 'minor.removed': 'Deleted on the server or moved out of your grid',

@@ -27,7 +27,7 @@ export default {
   'today.days_overdue': '逾期 {n} 天', 'today.due_on': '{date} 到期',
   'today.fix': '有 {n} 条修改被退回, 请修正', 'today.notices': '有 {n} 条修改被他人替代',
 
-  'hh.title': '户籍', 'hh.search': '搜索姓名、拼音首字母、地址或身份证尾号', 'hh.new': '摸排新家庭',
+  'entity.household': '家庭', 'entity.minor': '儿童', 'entity.visit': '走访', 'entity.report': '上报', 'me.created': '新登记', 'me.changed': '修改', 'sync.label': '同步状态', 'sync.pending': '未同步', 'sync.synced': '已同步', 'sync.rejected': '被退回', 'sync.returned': '被退回', 'sync.conflict': '有冲突', 'hh.title': '户籍', 'hh.search': '搜索姓名、拼音首字母、地址或身份证尾号', 'hh.new': '摸排新家庭',
   'hh.empty': '网格里还没有家庭。点下方「摸排新家庭」开始登记。',
   'hh.no_match': '没有找到「{q}」, 换个关键字试试', 'hh.members': '家庭成员',
   'hh.no_members': '还没有登记未成年人。点「添加成员」。', 'hh.add_member': '添加成员',
@@ -44,7 +44,7 @@ export default {
   'minor.no_grade_history': '还没有等级变更。主管确认等级后会记在这里。', 'minor.grade_by': '{name} 定级',
   'minor.grade_history': '等级记录', 'minor.visits': '走访记录', 'minor.no_visits': '还没有走访记录。点下方「记录走访」。',
   'minor.all_visits': '显示全部 {n} 条', 'minor.measures': '帮扶措施', 'minor.no_measures': '暂无措施', 'minor.log_visit': '记录走访',
-  'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
+  'minor.due_after_sync': '同步后确定', 'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
   'minor.suggested_pending': '建议{grade}, 待主管确认', 'minor.rules_missing': '评估规则尚未下载, 联网同步后显示。',
   'minor.section.basic': '基本信息', 'minor.section.family': '家庭与监护', 'minor.section.school': '就学',
   'minor.section.health': '健康', 'minor.section.risk': '行为与风险', 'minor.removed': '此档案已在服务器删除或移出你的网格',

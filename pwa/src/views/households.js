@@ -9,6 +9,7 @@ import { navigate } from '../router.js';
 import { matches, naturalCompare, searchText } from '../search.js';
 import { useAppState, useLive } from '../state.js';
 import { RecordNotices } from './notices.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
 import { Empty, GradeBadge, InfoCell, LinkCell, Page, SearchBar, Title } from './ui.js';
 
 const worst = (minors, rules) => minors.map((m) => displayGrade(m, rules).grade).filter(Boolean)
@@ -38,6 +39,7 @@ export function HouseholdList() {
   const { rules } = useAppState();
   const [q, setQ] = useState('');
   const { data } = useLive(loadList);
+  const stateOf = useSyncStates();
   const rows = (data ?? []).filter((r) => matches(r.text, q));
   return html`<${Page} title=${t('hh.title')} action=${() => navigate('/survey')} actionLabel=${t('hh.new')}>
     <${SearchBar} value=${q} onInput=${setQ} placeholder=${t('hh.search')} />
@@ -46,7 +48,7 @@ export function HouseholdList() {
     <div class="weui-cells">
       ${rows.map(({ h, minors, grid }) => html`<${LinkCell} key=${h.id} href=${`#/household/${h.id}`}
         stripe=${worst(minors, rules) ?? 'none'} ft=${worst(minors, rules) && html`<${GradeBadge} grade=${worst(minors, rules)} />`}>
-        <p class="hm-row-title">${h.head_name || t('common.unknown')}${h._removed ? ' ⚠' : ''}</p>
+        <p class="hm-row-title">${h.head_name || t('common.unknown')}${h._removed ? ' ⚠' : ''}<${SyncTag} quiet state=${stateOf('household', h)} /></p>
         <p class="hm-row-sub">${h.address}${grid ? ` · ${grid}` : ''} · ${t('hh.minors_n', { n: minors.length })}</p>
       </${LinkCell}>`)}
     </div>
@@ -67,12 +69,14 @@ async function loadOne(db, id) {
 export function HouseholdPage({ id }) {
   const { rules } = useAppState();
   const { data, loading } = useLive((db) => loadOne(db, id), [id]);
+  const stateOf = useSyncStates();
   if (loading) return html`<${Page} title=${t('hh.title')} backable />`;
   if (!data) return html`<${Page} title=${t('hh.title')} backable><${Empty} text=${t('hh.not_found')} /></${Page}>`;
   const { h, minors, area } = data;
   return html`<${Page} title=${h.head_name || t('hh.title')} backable
     action=${() => navigate(`/household/${id}/minor/new`)} actionLabel=${t('hh.add_member')}>
     <${RecordNotices} entity="household" id=${id} />
+    <p class="hm-para hm-row-sub">${t('sync.label')}<${SyncTag} state=${stateOf('household', h)} /></p>
     ${h._removed && html`<div class="hm-banner hm-banner--warn">${t('minor.removed')}</div>`}
     <div class="weui-cells">
       <${InfoCell} label=${fieldLabel('address')}>${h.address}</${InfoCell}>
@@ -87,7 +91,7 @@ export function HouseholdPage({ id }) {
     <div class="weui-cells">
       ${minors.map((m) => html`<${LinkCell} key=${m.id} href=${`#/minor/${m.id}`}
         stripe=${displayGrade(m, rules).grade ?? 'none'} ft=${html`<${GradeBadge} ...${displayGrade(m, rules)} />`}>
-        <p class="hm-row-title">${m.name}</p>
+        <p class="hm-row-title">${m.name}<${SyncTag} quiet state=${stateOf('minor', m)} /></p>
         <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${m.birth_date ?? ''}</p>
       </${LinkCell}>`)}
     </div>

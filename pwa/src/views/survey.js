@@ -11,6 +11,7 @@ import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
 import { validateHousehold } from '../validate.js';
 import { toNumberOrNull, useRecordForm } from './forms.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
 import {
   Cells, Empty, GradeBadge, InfoCell, LinkCell, Page, SelectField, TextArea, TextField, Title,
 } from './ui.js';
@@ -88,6 +89,7 @@ function HouseholdStep({ id, onSaved }) {
 function MembersStep({ id }) {
   const { rules } = useAppState();
   const { data: minors } = useLive((db) => listRecords(db, 'minor', 'household_id', id), [id]);
+  const stateOf = useSyncStates();
   return html`<${Page} title=${t('survey.title')} backable
     action=${() => navigate(`/survey/${id}?step=3`)} actionLabel=${t('survey.next')}>
     <${Steps} step=${2} />
@@ -96,7 +98,7 @@ function MembersStep({ id }) {
     <div class="weui-cells">
       ${(minors ?? []).map((m) => html`<${LinkCell} key=${m.id} href=${`#/minor/${m.id}/edit?from=survey`}
         ft=${html`<${GradeBadge} ...${displayGrade(m, rules)} />`}>
-        <p class="hm-row-title">${m.name}</p>
+        <p class="hm-row-title">${m.name}<${SyncTag} quiet state=${stateOf('minor', m)} /></p>
         <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${m.birth_date ?? ''}</p>
       </${LinkCell}>`)}
       <${LinkCell} href=${`#/household/${id}/minor/new?from=survey`}>

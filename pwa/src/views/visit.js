@@ -10,6 +10,7 @@ import { useAppState, useLive } from '../state.js';
 import { SUMMARY_MIN, validateVisit } from '../validate.js';
 import { useRecordForm } from './forms.js';
 import { RecordNotices } from './notices.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
 import {
   Cells, CheckList, enumOptions, GradeBadge, InfoCell, Page, Segmented, SelectField, TextArea, TextField, Title,
 } from './ui.js';
@@ -73,6 +74,7 @@ export function VisitForm({ id, minorId }) {
   const mid = form.draft?.minor_id ?? minorId;
   const { data: minor } = useLive((db) => (mid ? db.get('minors', mid) : Promise.resolve(null)), [mid]);
   const { draft, set, errors } = form;
+  const stateOf = useSyncStates();
   if (!draft) return null;
 
   const status = draft.review_status;
@@ -90,7 +92,7 @@ export function VisitForm({ id, minorId }) {
     action=${editable ? submit : undefined} actionLabel=${t('visit.save')} actionDisabled=${form.busy}>
     ${id && html`<${RecordNotices} entity="visit" id=${id} />`}
     ${minor && html`<div class="hm-profile hm-profile--small">
-      <div class="hm-profile__main"><h2>${minor.name}</h2></div>
+      <div class="hm-profile__main"><h2>${minor.name}${id && html`<${SyncTag} state=${stateOf('visit', draft)} />`}</h2></div>
       <div class="hm-profile__grade"><${GradeBadge} grade=${grade} suggested=${!minor.grade} /></div>
     </div>`}
     ${status === 'returned' && html`<div class="hm-banner hm-banner--warn">${t('visit.returned', { comment: draft.review_comment ?? '' })}</div>`}
