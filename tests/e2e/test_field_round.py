@@ -6,6 +6,7 @@ Each test walks one journey at the size its user holds it (a phone at 390x844, a
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from uuid import uuid4
 
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from server.core.extensions import db
 from server.reports.models import Report
-from tests.e2e.desk import DESK, Desk, registered_child
+from tests.e2e.desk import DESK, Desk, push, registered_child
 from tests.e2e.phone import LEFT_BEHIND, Phone, years_ago
 
 pytestmark = pytest.mark.e2e
@@ -267,3 +268,24 @@ def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(
     worker.go(f"#/minor/{minor_id}")
     expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("已同步")
     expect(page.locator("a.weui-cell", has_text="入户")).to_contain_text("待审核")
+
+
+def test_a_conflict_between_my_own_two_phones_names_the_child_and_not_me_as_someone_else(phone, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag, school="红旗村小学")
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    worker.context.set_offline(True)
+    worker.go(f"#/minor/{child['id']}/edit")
+    worker.fill_minor(school=f"甲校{tag}")
+    worker.action("保存")
+    worker.expect_pending(1)
+    # Her other phone changes the same field later, and syncs first.
+    push(rest, "worker1", f"other-phone-{tag}", child, {"school": f"乙校{tag}"}, int(time.time() * 1000) + 60_000)
+    worker.context.set_offline(False)
+    worker.sync()
+    worker.go("#/me")
+    notice = worker.page.locator(".hm-notice", has_text="学校")
+    expect(notice.locator(".hm-notice__record")).to_have_text(f"儿童 · {child['name']}")
+    expect(notice.locator(".hm-notice__text")).to_contain_text("你在另一台设备上对 学校 的修改替代了这里的修改")
+    expect(notice).not_to_contain_text("王建国")

@@ -70,7 +70,7 @@ export default {
   'me.version': 'Version', 'me.device': 'Device',
 
   'notice.superseded': 'Your change to {field} was replaced by {who}, {date}',
-  'notice.someone': 'someone else', 'notice.mine': 'Mine: {value}', 'notice.theirs': 'Now: {value}',
+  'notice.superseded_self': 'Your edit of {field} on another device replaced the one made here, {date}', 'notice.someone': 'someone else', 'notice.mine': 'Mine: {value}', 'notice.theirs': 'Now: {value}',
   'notice.reapply': 'Re-apply my change', 'notice.dismiss': 'OK',
   'notice.delete_conflict': 'Not deleted: someone changed the record; a supervisor will review.',
   'notice.rejected': 'This change was not accepted. Fix it and save again:',

@@ -71,6 +71,7 @@ export default {
   'me.version': '版本', 'me.device': '设备',
 
   'notice.superseded': '你对 {field} 的修改已被 {who} 的修改替代, {date}',
+  'notice.superseded_self': '你在另一台设备上对 {field} 的修改替代了这里的修改, {date}',
   'notice.someone': '他人', 'notice.mine': '我的: {value}', 'notice.theirs': '现在: {value}',
   'notice.reapply': '重新应用我的修改', 'notice.dismiss': '知道了',
   'notice.delete_conflict': '删除未生效: 记录已被他人修改, 已交主管审核。',

@@ -102,7 +102,7 @@ export function Me({ onSync, onLogout }) {
       </button>
     </div>`}
     ${data?.notices.length > 0 && html`<${Title}>${t('today.notices', { n: data.notices.length })}</${Title}>
-      ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink />`)}`}
+      ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink name=${data.names.get(`${n.entity}:${n.record_id}`)} />`)}`}
     ${rejected.length > 0 && html`<${Title}>${t('me.rejected')} (${rejected.length})</${Title}>
       <div class="weui-cells">${rejected.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} name=${data.names.get(`${e.entity}:${e.id}`)} />`)}</div>`}
     ${syncs(user) && html`<${Title}>${t('me.outbox')} (${pending.length})</${Title}>
