@@ -2,7 +2,8 @@
 // street settings cached by GET /api/rules. The server's values stay authoritative; these
 // are what the worker sees while she is still typing, offline.
 import { evaluate, GRADES, nextVisitDue } from './rules.js';
-import { getLang, valueLabel } from './i18n/index.js';
+import { fieldLabel, getLang, t, valueLabel } from './i18n/index.js';
+import { undecided } from './missing.js';
 import { naturalCompare } from './search.js';
 import { todayISO } from './validate.js';
 
@@ -16,6 +17,13 @@ export function assess(minor, bundle, today = todayISO()) {
   } catch {
     return null; // a half-typed form must never break the screen
   }
+}
+
+// "缺少户籍类型，无法判断是否为农村留守儿童": one sentence per category the blanks leave open.
+export function undecidedText(minor, bundle, today = todayISO()) {
+  if (!bundle?.rules) return [];
+  return undecided(bundle.rules, minor, today, bundle.settings).map(({ category, fields }) =>
+    t('minor.undecided', { fields: fields.map(fieldLabel).join('、'), category: categoryLabel(category, bundle) }));
 }
 
 export function reasonText(reason) {

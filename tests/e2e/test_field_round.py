@@ -289,3 +289,25 @@ def test_a_conflict_between_my_own_two_phones_names_the_child_and_not_me_as_some
     expect(notice.locator(".hm-notice__record")).to_have_text(f"儿童 · {child['name']}")
     expect(notice.locator(".hm-notice__text")).to_contain_text("你在另一台设备上对 学校 的修改替代了这里的修改")
     expect(notice).not_to_contain_text("王建国")
+
+
+def test_a_blank_answer_that_keeps_a_rule_from_deciding_is_named(phone, rest):
+    tag = uuid4().hex[:6]
+    household = _household(rest, f"留守村{tag}号", f"户主{tag}")
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    page = worker.page
+    worker.go(f"#/household/{household['id']}/minor/new")
+    without_hukou = {k: v for k, v in LEFT_BEHIND.items() if k != "hukou"}
+    worker.fill_minor(name=f"留守{tag}", **without_hukou)
+    missing = page.locator(".hm-live__missing")
+    expect(missing).to_have_text("缺少户籍类型，无法判断是否为农村留守儿童")
+    worker.action("保存")
+    expect(page.locator(".hm-header h1")).to_have_text(f"留守{tag}")  # saved: on the child's page
+    worker.go(f"#/household/{household['id']}")
+    row = page.locator("a.weui-cell", has_text=f"留守{tag}")
+    expect(row.locator(".hm-missing")).to_have_text("缺少户籍类型，无法判断是否为农村留守儿童")
+    worker.go(f"#/minor/{next(m['id'] for m in worker.idb('minors') if m['name'] == f'留守{tag}')}/edit")
+    worker.fill_minor(hukou="农村")
+    expect(missing).to_have_count(0)
+    expect(page.locator(".hm-live__cats")).to_have_text("农村留守儿童")

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { displayGrade, GRADES } from '../classify.js';
+import { displayGrade, GRADES, undecidedText } from '../classify.js';
 import { listRecords } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -93,6 +93,7 @@ export function HouseholdPage({ id }) {
         stripe=${displayGrade(m, rules).grade ?? 'none'} ft=${html`<${GradeBadge} ...${displayGrade(m, rules)} />`}>
         <p class="hm-row-title">${m.name}<${SyncTag} quiet state=${stateOf('minor', m)} /></p>
         <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${m.birth_date ?? ''}</p>
+        ${undecidedText(m, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
       </${LinkCell}>`)}
     </div>
   </${Page}>`;

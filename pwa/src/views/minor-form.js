@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { assess, categoryLabel, reasonText } from '../classify.js';
+import { assess, categoryLabel, reasonText, undecidedText } from '../classify.js';
 import { fieldLabel, t } from '../i18n/index.js';
 import { clearPrefill, getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
@@ -20,6 +20,7 @@ export function LiveAssessment({ minor }) {
   const [open, setOpen] = useState(false);
   const result = assess(minor, rules);
   if (!result) return html`<div class="hm-live"><p class="hm-hint">${t('minor.rules_missing')}</p></div>`;
+  const open_ = undecidedText(minor, rules);
   return html`<div class="hm-live" aria-live="polite">
     <button type="button" class="hm-live__head" onClick=${() => setOpen(!open)} aria-expanded=${open}>
       <span class="hm-live__label">${t('minor.live')}</span>
@@ -29,6 +30,7 @@ export function LiveAssessment({ minor }) {
       </span>
       <span class="hm-live__toggle">${open ? '▲' : '▼'}</span>
     </button>
+    ${open_.length > 0 && html`<ul class="hm-live__missing">${open_.map((text) => html`<li key=${text}>${text}</li>`)}</ul>`}
     ${open && html`<ul class="hm-live__reasons">
       ${result.reasons.map((r) => html`<li key=${r.code}>${reasonText(r)}</li>`)}
     </ul>`}

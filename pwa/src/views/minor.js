@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { assess, categoryLabel, displayGrade, effectiveDue, localDay, reasonText } from '../classify.js';
+import { assess, categoryLabel, displayGrade, effectiveDue, localDay, reasonText, undecidedText } from '../classify.js';
 import { listRecords, outboxFor } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { useLazy } from '../lazy.js';
@@ -104,6 +104,7 @@ export function MinorProfile({ id }) {
       ${categories.length === 0 && html`<span class="hm-hint">${t('minor.no_category')}</span>`}
       ${categories.map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}
     </div>
+    ${!live && undecidedText(minor, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
     ${!live && (minor.grade_reason || minor.category_reasons?.length) && html`<ul class="hm-reasons">
       ${minor.grade_reason && html`<li>${minor.grade_reason}</li>`}
       ${(minor.category_reasons ?? []).map((r, i) => html`<li key=${i}>${r.zh ? reasonText(r) : JSON.stringify(r)}</li>`)}
