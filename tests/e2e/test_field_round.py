@@ -308,6 +308,7 @@ def test_a_blank_answer_that_keeps_a_rule_from_deciding_is_named(phone, rest):
     row = page.locator("a.weui-cell", has_text=f"留守{tag}")
     expect(row.locator(".hm-missing")).to_have_text("缺少户籍类型，无法判断是否为农村留守儿童")
     worker.go(f"#/minor/{next(m['id'] for m in worker.idb('minors') if m['name'] == f'留守{tag}')}/edit")
+    expect(page.locator("select#in-hukou")).to_be_visible()
     worker.fill_minor(hukou="农村")
     expect(missing).to_have_count(0)
     expect(page.locator(".hm-live__cats")).to_have_text("农村留守儿童")
