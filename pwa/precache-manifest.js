@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "cbf17a8822c278ab272ee8ae1161de30d735482820b297e50d5ea8e3162ef120",
+  "src/i18n/en.js": "292bf2fed09a84e1c26eeab0de553664aed33ef10c19109022abcda18911871b",
   "src/i18n/index.js": "25e7dd98c235faaad2a7dd192a4cf9d7f7f4990ef9fc74add5e44d93df53b57f",
-  "src/i18n/zh-CN.js": "a1ee5aac61ece53e1078ce6ee81a4a21c5302c2ce6f8793bb97438f68888c24d",
+  "src/i18n/zh-CN.js": "933f0956888b85926e827eefa057217c7da8622fb4dcc63634f1c8ceb12f5a41",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -41,7 +41,7 @@ self.PRECACHE = {
   "src/views/households.js": "f95399a2bc216ace0d056494ece49658c2b3a1409ab8145e0df362d765c4f54b",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
   "src/views/me.js": "957b5aa21c9c5551a489c0ec95dd5f80ff7b1bf182b8bdac7a0992f3665b5737",
-  "src/views/minor-form.js": "fbb00b84d45beb5177866d5bcbea8ce3c8e634759fe2a3bed84c12dfd52e62c7",
+  "src/views/minor-form.js": "78b3aaad5914b177af4ac519c819b419d03f8ccd9c644b20db965cc741a115bb",
   "src/views/minor.js": "faa257f407923986f75c5c889e95756d7c68ff92a6150364899d0f5a8fa86830",
   "src/views/notices.js": "b63e6ed01bb7f480409e6df2beef83fcedce45e4e02b70bce8d1976a67e785cd",
   "src/views/report.js": "b8ac73612a43ff7ffb3d48a9c557aad5baa5411825d0aff12b8fb9d04b9b3b6a",
@@ -78,5 +78,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "d51a3deafad6fd40"
+ "version": "f7d5beeed37dc41e"
 };

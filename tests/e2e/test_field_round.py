@@ -312,3 +312,20 @@ def test_a_blank_answer_that_keeps_a_rule_from_deciding_is_named(phone, rest):
     worker.fill_minor(hukou="农村")
     expect(missing).to_have_count(0)
     expect(page.locator(".hm-live__cats")).to_have_text("农村留守儿童")
+
+
+def test_the_second_child_copies_the_family_answers_of_the_first(phone):
+    tag = uuid4().hex[:6]
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    page = worker.page
+    worker.survey_household(f"兄妹村{tag}号", f"户主{tag}")
+    worker.add_member(f"姐姐{tag}", **LEFT_BEHIND)
+    page.get_by_role("link", name="＋ 添加成员").click()
+    page.get_by_role("button", name=f"沿用姐姐{tag}的家庭情况（户籍、父母、照料人）").click()
+    worker.fill_minor(name=f"弟弟{tag}", gender="男", birth_date=years_ago(7))
+    assert worker.live_assessment() == ("黄", "农村留守儿童")
+    for field, label in (("hukou", "农村"), ("father_status", "外出务工"), ("caregiver", "祖辈")):
+        assert page.locator(f"#in-{field} option:checked").inner_text() == label
+    worker.action("保存")
+    expect(page.locator(".hm-content")).to_contain_text(f"弟弟{tag}")

@@ -43,7 +43,7 @@ export default {
   'minor.no_grade_history': 'No grade changes yet. A supervisor\'s confirmation is recorded here.', 'minor.grade_by': 'graded by {name}',
   'minor.grade_history': 'Grade history', 'minor.visits': 'Visits', 'minor.no_visits': 'No visits yet. Tap "Log a visit".',
   'minor.all_visits': 'Show all {n}', 'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
-  'minor.due_after_sync': 'Set after the next sync', 'minor.undecided': 'Without {fields}, cannot tell whether: {category}', 'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
+  'minor.due_after_sync': 'Set after the next sync', 'minor.undecided': 'Without {fields}, cannot tell whether: {category}', 'minor.copy_family': "Copy {name}'s family answers (hukou, parents, carer)", 'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
   'minor.suggested_pending': 'Suggested {grade}, awaiting confirmation', 'minor.rules_missing': 'Rules not downloaded yet: sync while online.',
   'minor.section.basic': 'Basic', 'minor.section.family': 'Family and guardianship', 'minor.section.school': 'Schooling',
   'minor.section.health': 'Health', 'minor.section.risk': 'Behaviour and risks', 'minor.removed': 'Deleted on the server or moved out of your grid',

@@ -44,7 +44,7 @@ export default {
   'minor.no_grade_history': '还没有等级变更。主管确认等级后会记在这里。', 'minor.grade_by': '{name} 定级',
   'minor.grade_history': '等级记录', 'minor.visits': '走访记录', 'minor.no_visits': '还没有走访记录。点下方「记录走访」。',
   'minor.all_visits': '显示全部 {n} 条', 'minor.measures': '帮扶措施', 'minor.no_measures': '暂无措施', 'minor.log_visit': '记录走访',
-  'minor.due_after_sync': '同步后确定', 'minor.undecided': '缺少{fields}，无法判断是否为{category}', 'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
+  'minor.due_after_sync': '同步后确定', 'minor.undecided': '缺少{fields}，无法判断是否为{category}', 'minor.copy_family': '沿用{name}的家庭情况（户籍、父母、照料人）', 'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
   'minor.suggested_pending': '建议{grade}, 待主管确认', 'minor.rules_missing': '评估规则尚未下载, 联网同步后显示。',
   'minor.section.basic': '基本信息', 'minor.section.family': '家庭与监护', 'minor.section.school': '就学',
   'minor.section.health': '健康', 'minor.section.risk': '行为与风险', 'minor.removed': '此档案已在服务器删除或移出你的网格',

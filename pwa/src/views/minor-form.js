@@ -8,7 +8,8 @@ import { fieldLabel, t } from '../i18n/index.js';
 import { clearPrefill, getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { MINOR_SECTIONS, MISBEHAVIOR_SERIOUS, sectionOf } from '../schema.js';
-import { useAppState } from '../state.js';
+import { listRecords } from '../db.js';
+import { useAppState, useLive } from '../state.js';
 import { validateMinor } from '../validate.js';
 import { useRecordForm } from './forms.js';
 import {
@@ -35,6 +36,25 @@ export function LiveAssessment({ minor }) {
       ${result.reasons.map((r) => html`<li key=${r.code}>${reasonText(r)}</li>`)}
     </ul>`}
   </div>`;
+}
+
+// What siblings share: the family's answers, typed once for the first child.
+export const FAMILY_FIELDS = [
+  'hukou', 'lives_with_parents', 'father_status', 'father_status_since', 'father_evidence', 'mother_status',
+  'mother_status_since', 'mother_evidence', 'caregiver', 'caregiver_capable', 'poverty',
+];
+
+function CopyFamily({ householdId, draft, set }) {
+  const { data: siblings } = useLive(
+    (db) => (householdId ? listRecords(db, 'minor', 'household_id', householdId) : Promise.resolve([])), [householdId],
+  );
+  const source = (siblings ?? []).filter((m) => m.id !== draft.id).at(-1);
+  if (!source || !FAMILY_FIELDS.some((f) => source[f] !== null && source[f] !== undefined)) return null;
+  const copy = () => {
+    for (const f of FAMILY_FIELDS) if (source[f] !== null && source[f] !== undefined) set(f, source[f]);
+  };
+  return html`<div class="hm-buttons hm-copy-family"><button type="button" class="weui-btn weui-btn_default hm-btn-inline"
+    onClick=${copy}>${t('minor.copy_family', { name: source.name })}</button></div>`;
 }
 
 function Field({ field, draft, set, errors }) {
@@ -104,6 +124,7 @@ export function MinorForm({ id, householdId, from }) {
     action=${submit} actionLabel=${t('common.save')} actionDisabled=${form.busy}>
     <${LiveAssessment} minor=${draft} />
     ${prefill && html`<div class="hm-banner hm-banner--warn">${t('cases.register_note')}</div>`}
+    ${!id && html`<${CopyFamily} householdId=${draft.household_id} draft=${draft} set=${set} />`}
     ${rejectedFields.length > 0 && html`<div class="hm-banner hm-banner--error" role="alert">${t('notice.rejected')}
       ${rejectedFields.map((f) => html`<div key=${f}>· ${rejected[f].slice(1)}</div>`)}</div>`}
     ${MINOR_SECTIONS.map(([section, fields]) => html`<section key=${section}
