@@ -211,9 +211,13 @@ def test_a_visit_must_say_something_and_a_concern_offers_its_measures(phone, res
     worker.login("worker1")
     page = worker.page
     worker.go(f"#/minor/{child['id']}/visit/new")
-    expect(page.locator('.hm-finding [role="radio"][aria-checked="true"]')).to_have_count(0)  # nothing pre-marked
+    expect(page.locator('.hm-finding [role="radio"][aria-checked="true"]')).to_have_count(
+        0
+    )  # nothing pre-marked
     worker.action("保存走访")
-    expect(page.locator("#field-summary .hm-error")).to_have_text("请至少标记一项走访发现，或写不少于10个字的小结")
+    expect(page.locator("#field-summary .hm-error")).to_have_text(
+        "请至少标记一项走访发现，或写不少于10个字的小结"
+    )
     assert not worker.outbox()
     mental = page.locator('[id="field-findings.mental"]')
     mental.get_by_role("radio", name="有问题").click()
@@ -244,7 +248,9 @@ def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(
     page.locator('[id="field-findings.health"]').get_by_role("radio", name="正常").click()
     worker.action("保存走访")
     visit_row = page.locator("a.weui-cell", has_text="入户")
-    expect(visit_row.locator(".hm-sync-tag")).to_have_text("未同步")  # not 待审核: the officer has nothing yet
+    expect(visit_row.locator(".hm-sync-tag")).to_have_text(
+        "未同步"
+    )  # not 待审核: the officer has nothing yet
     expect(visit_row).not_to_contain_text("待审核")
     expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("未同步")
     # Offline the page agrees with itself: the categories are the live assessment's.
@@ -281,13 +287,22 @@ def test_a_conflict_between_my_own_two_phones_names_the_child_and_not_me_as_some
     worker.action("保存")
     worker.expect_pending(1)
     # Her other phone changes the same field later, and syncs first.
-    push(rest, "worker1", f"other-phone-{tag}", child, {"school": f"乙校{tag}"}, int(time.time() * 1000) + 60_000)
+    push(
+        rest,
+        "worker1",
+        f"other-phone-{tag}",
+        child,
+        {"school": f"乙校{tag}"},
+        int(time.time() * 1000) + 60_000,
+    )
     worker.context.set_offline(False)
     worker.sync()
     worker.go("#/me")
     notice = worker.page.locator(".hm-notice", has_text="学校")
     expect(notice.locator(".hm-notice__record")).to_have_text(f"儿童 · {child['name']}")
-    expect(notice.locator(".hm-notice__text")).to_contain_text("你在另一台设备上对 学校 的修改替代了这里的修改")
+    expect(notice.locator(".hm-notice__text")).to_contain_text(
+        "你在另一台设备上对 学校 的修改替代了这里的修改"
+    )
     expect(notice).not_to_contain_text("王建国")
 
 
@@ -329,3 +344,78 @@ def test_the_second_child_copies_the_family_answers_of_the_first(phone):
         assert page.locator(f"#in-{field} option:checked").inner_text() == label
     worker.action("保存")
     expect(page.locator(".hm-content")).to_contain_text(f"弟弟{tag}")
+
+
+class Taps:
+    """Drives a phone by touch only and counts the touches: a tap on a button or a field (then
+    typing), two for a choice from a list (open it, pick)."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def tap(self, locator) -> None:
+        locator.click()
+        self.count += 1
+
+    def type(self, selector: str, text: str) -> None:
+        self.tap(self.page.locator(selector))
+        self.page.keyboard.type(text)
+
+    def choose(self, selector: str, label: str) -> None:
+        self.page.select_option(selector, label=label)
+        self.count += 2
+
+
+# Written in the README beside the screens: change both together.
+TAPS_HOUSEHOLD_WITH_TWO_CHILDREN = 30
+TAPS_LOG_A_VISIT = 9
+
+
+def test_tap_counts_of_the_two_commonest_journeys(phone, rest):
+    tag = uuid4().hex[:6]
+    due = registered_child(rest, tag, risk_flags=["abuse_suspected"])  # red: due at once
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    page = worker.page
+    taps = Taps(page)
+    action = page.locator(".hm-action:not(.hm-action--inline) button")
+
+    taps.tap(page.locator(".hm-tabbar a, .weui-tabbar a", has_text="户籍").first)
+    taps.tap(action)  # 摸排新家庭
+    taps.type("#in-address", f"计数村{tag}号")
+    taps.type("#in-head_name", f"户主{tag}")
+    taps.tap(action)  # 保存，下一步
+    taps.tap(page.get_by_role("link", name="＋ 添加成员"))
+    taps.type("#in-name", f"姐姐{tag}")
+    taps.choose("#in-gender", "女")
+    taps.type("#in-birth_date", "")
+    page.fill("#in-birth_date", years_ago(10))  # the date picker's own taps are the phone's, not ours
+    for field, label in (("hukou", "农村"), ("lives_with_parents", "不与父母同住"), ("father_status", "外出务工"),
+                         ("mother_status", "外出务工"), ("caregiver", "祖辈")):  # fmt: skip
+        taps.choose(f"#in-{field}", label)
+    taps.tap(action)  # 保存
+    taps.tap(page.get_by_role("link", name="＋ 添加成员"))
+    taps.tap(page.locator(".hm-copy-family button"))
+    taps.type("#in-name", f"弟弟{tag}")
+    taps.choose("#in-gender", "男")
+    taps.type("#in-birth_date", "")
+    page.fill("#in-birth_date", years_ago(7))
+    taps.tap(action)  # 保存
+    expect(page.locator(".hm-content")).to_contain_text(f"弟弟{tag}")
+    taps.tap(action)  # 下一步
+    taps.tap(action)  # 完成摸排
+    expect(page.locator(".hm-header h1")).to_have_text(f"户主{tag}")
+    members = worker.idb("minors")
+    assert {m["name"] for m in members} >= {f"姐姐{tag}", f"弟弟{tag}"}
+    assert taps.count == TAPS_HOUSEHOLD_WITH_TWO_CHILDREN, taps.count
+
+    visit = Taps(page)
+    worker.go("#/today")  # her home screen
+    visit.tap(page.locator("a.weui-cell", has_text=due["name"]))
+    visit.tap(action)  # 记录走访
+    for area in ("living", "health", "study", "safety", "mental"):
+        visit.tap(page.locator(f'[id="field-findings.{area}"]').get_by_role("radio", name="正常"))
+    visit.type("#in-summary", "孩子在家写作业，奶奶身体尚可")
+    visit.tap(action)  # 保存走访
+    worker.toast_says("已保存")
+    assert visit.count == TAPS_LOG_A_VISIT, visit.count
