@@ -252,7 +252,7 @@ def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(
         "未同步"
     )  # not 待审核: the officer has nothing yet
     expect(visit_row).not_to_contain_text("待审核")
-    expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("未同步")
+    expect(page.locator(".hm-profile .hm-sync-tag")).to_have_text("未同步")
     # Offline the page agrees with itself: the categories are the live assessment's.
     expect(page.locator(".hm-live__cats")).to_have_text("农村留守儿童")
     expect(page.locator(".hm-chips .hm-chip").first).to_have_text("农村留守儿童")
@@ -263,7 +263,7 @@ def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(
     worker.go("#/me")
     outbox = page.locator(".hm-outbox .hm-row-title")
     expect(outbox.filter(has_text=f"家庭 · 户主{tag}（同步村{tag}号）")).to_have_count(1)
-    expect(outbox.filter(has_text=f"儿童 · 童{tag}")).to_have_count(1)
+    expect(outbox.filter(has_text=f"未成年人 · 童{tag}")).to_have_count(1)
     expect(outbox.filter(has_text=f"走访 · 童{tag}")).to_have_count(1)
 
     worker.context.set_offline(False)
@@ -272,7 +272,7 @@ def test_every_record_says_whether_it_is_synced_and_the_pending_list_names_them(
     worker.go(f"#/household/{household_id}")
     expect(page.locator(".hm-content .hm-sync-tag").first).to_have_text("已同步")
     worker.go(f"#/minor/{minor_id}")
-    expect(page.locator(".hm-profile h2 .hm-sync-tag")).to_have_text("已同步")
+    expect(page.locator(".hm-profile .hm-sync-tag")).to_have_text("已同步")
     expect(page.locator("a.weui-cell", has_text="入户")).to_contain_text("待审核")
 
 
@@ -299,7 +299,7 @@ def test_a_conflict_between_my_own_two_phones_names_the_child_and_not_me_as_some
     worker.sync()
     worker.go("#/me")
     notice = worker.page.locator(".hm-notice", has_text="学校")
-    expect(notice.locator(".hm-notice__record")).to_have_text(f"儿童 · {child['name']}")
+    expect(notice.locator(".hm-notice__record")).to_have_text(f"未成年人 · {child['name']}")
     expect(notice.locator(".hm-notice__text")).to_contain_text(
         "你在另一台设备上对 学校 的修改替代了这里的修改"
     )

@@ -26,7 +26,7 @@ export default {
   'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
   'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
 
-  'entity.household': 'Household', 'entity.minor': 'Child', 'entity.visit': 'Visit', 'entity.report': 'Report', 'me.created': 'New', 'me.changed': 'Changed', 'sync.label': 'Sync state', 'sync.pending': 'Not synced', 'sync.synced': 'Synced', 'sync.rejected': 'Not accepted', 'sync.returned': 'Returned', 'sync.conflict': 'Conflict', 'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
+  'me.created': 'New', 'me.changed': 'Changed', 'sync.label': 'Sync state', 'sync.pending': 'Not synced', 'sync.synced': 'Synced', 'sync.rejected': 'Not accepted', 'sync.returned': 'Returned', 'sync.conflict': 'Conflict', 'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
   'hh.empty': 'No households in your grid yet. Tap "Survey a household" to start.',
   'hh.no_match': 'Nothing found for "{q}"', 'hh.members': 'Members',
   'hh.no_members': 'No minors registered yet. Tap "Add member".', 'hh.add_member': 'Add member',
@@ -75,7 +75,7 @@ export default {
   'notice.delete_conflict': 'Not deleted: someone changed the record; a supervisor will review.',
   'notice.rejected': 'This change was not accepted. Fix it and save again:',
 
-  'common.clear': 'Clear', 'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
+  'common.clear': 'Clear', 'common.colon': ': ', 'common.semicolon': '; ', 'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
   'common.back': 'Back', 'common.edit': 'Edit', 'common.delete': 'Delete', 'common.yes': 'Yes', 'common.no': 'No',
   'common.unknown': 'Not given', 'common.loading': 'Loading…', 'common.required': 'Required',
   'common.fix_errors': 'Fix the fields marked in red first', 'common.select': 'Choose',
@@ -151,7 +151,7 @@ export default {
   'cases.do_acknowledged': 'Acknowledge', 'cases.do_resolved': 'Mark resolved', 'cases.do_closed': 'Close',
   'cases.done_acknowledged': 'Acknowledged', 'cases.done_resolved': 'Marked resolved', 'cases.done_closed': 'Closed',
 
-  'referrals.area': 'Area', 'referrals.address': 'Address', 'referrals.child_unnamed': 'Name unknown', 'cases.already_referred': 'already referred', 'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
+  'referrals.area': 'Area', 'referrals.address': 'Address', 'referrals.child_unnamed': 'Name unknown', 'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
   'referrals.empty_sent': 'No referral yet.', 'referrals.case': 'Case (the minimum needed)', 'referrals.village': 'Village',
   'referrals.reason': 'Reason', 'referrals.response': 'Handling', 'referrals.automatic': 'sent automatically (mandatory report)',
   'referrals.system': 'system', 'referrals.history': 'History', 'referrals.answer': 'Answer', 'referrals.open_report': 'Open the report',

@@ -55,6 +55,9 @@ export function valueOptions(group) {
   return Object.keys(zhValues[group] ?? {});
 }
 
+// Punctuation that follows the language: full-width between Chinese words.
+export const paren = (text) => (lang === 'en' ? ` (${text})` : `（${text}）`);
+
 // A value in words, for notices: lists and set operations included.
 export function describe(field, value) {
   if (Array.isArray(value)) return value.map((v) => valueLabel(field, v)).join('、') || t('common.unknown');
@@ -65,8 +68,8 @@ export function describe(field, value) {
   }
   if (field === 'findings' && value && typeof value === 'object') {
     return Object.entries(value)
-      .map(([area, f]) => `${t(`finding.${area}`)}: ${t(`visit.${f?.status ?? 'ok'}`)}${f?.note ? ` (${f.note})` : ''}`)
-      .join('; ');
+      .map(([area, f]) => `${t(`finding.${area}`)}${t('common.colon')}${t(`visit.${f?.status ?? 'ok'}`)}${f?.note ? paren(f.note) : ''}`)
+      .join(t('common.semicolon'));
   }
   if (value && typeof value === 'object') return JSON.stringify(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(value, true);

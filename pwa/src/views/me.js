@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 
 import { outboxCounts, storeOf } from '../db.js';
-import { describe, fieldLabel, formatDate, getLang, LANGUAGES, setLang, t, valueLabel } from '../i18n/index.js';
+import { describe, fieldLabel, formatDate, getLang, LANGUAGES, paren, setLang, t, valueLabel } from '../i18n/index.js';
 import { discardRejected } from '../outbox.js';
 import { changed, confirmDialog, getState, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
@@ -48,14 +48,14 @@ function OutboxRow({ entry, name }) {
   return html`<div class=${`weui-cell hm-outbox${rejected ? ' hm-outbox--rejected' : ''}`}>
     <div class="weui-cell__bd">
       <a class="hm-row-title" href=${recordHref(entry.entity, entry.id)}>
-        ${t(`entity.${entry.entity}`)} · ${name || t('common.unknown')}
+        ${valueLabel('entity', entry.entity)} · ${name || t('common.unknown')}
       </a>
       <p class="hm-row-sub">${entry.op === 'delete' ? t('common.delete')
         : `${t(entry.base_version ? 'me.changed' : 'me.created')}${fields.length && entry.base_version ? `：${fields.slice(0, 4).map(fieldLabel).join('、')}${fields.length > 4 ? '…' : ''}` : ''}`}</p>
       <p class="hm-row-sub">${formatDate(new Date(entry.created_at).toISOString(), true)}
         ${entry.attempts ? ` · ×${entry.attempts}` : ''}</p>
       ${Object.entries(errors).map(([f, msg]) => html`<p class="hm-error" key=${f}>
-        ${fieldLabel(f)}: ${msg}${entry.fields && f in entry.fields ? ` (${describe(f, entry.fields[f])})` : ''}</p>`)}
+        ${fieldLabel(f)}${t('common.colon')}${msg}${entry.fields && f in entry.fields ? paren(describe(f, entry.fields[f])) : ''}</p>`)}
       ${rejected && html`<div class="hm-notice__actions">
         <a class="weui-btn weui-btn_primary weui-btn_mini hm-btn-touch" href=${fixHref(entry.entity, entry.id, Object.keys(errors)[0])}>${t('me.fix')}</a>
         <button type="button" class="weui-btn weui-btn_default weui-btn_mini hm-btn-touch" onClick=${discard}>${t('me.discard')}</button>

@@ -88,7 +88,8 @@ export function MinorProfile({ id }) {
     ${minor._removed && html`<div class="hm-banner hm-banner--warn">${t('minor.removed')}</div>`}
     <div class=${`hm-profile hm-stripe--${grade ?? 'none'}`}>
       <div class="hm-profile__main">
-        <h2>${minor.name}<${SyncTag} state=${stateOf('minor', minor)} /></h2>
+        <h2>${minor.name}</h2>
+        <${SyncTag} state=${stateOf('minor', minor)} />
         <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${t('minor.age', { n: age })}` : ''}
           ${minor.id_number_masked ? ` · ${minor.id_number_masked}` : ''}</p>
         ${household && html`<a class="hm-row-sub hm-accent" href=${`#/household/${household.id}`}>${household.address}</a>`}

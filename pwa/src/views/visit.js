@@ -92,7 +92,7 @@ export function VisitForm({ id, minorId }) {
     action=${editable ? submit : undefined} actionLabel=${t('visit.save')} actionDisabled=${form.busy}>
     ${id && html`<${RecordNotices} entity="visit" id=${id} />`}
     ${minor && html`<div class="hm-profile hm-profile--small">
-      <div class="hm-profile__main"><h2>${minor.name}${id && html`<${SyncTag} state=${stateOf('visit', draft)} />`}</h2></div>
+      <div class="hm-profile__main"><h2>${minor.name}</h2>${id && html`<${SyncTag} state=${stateOf('visit', draft)} />`}</div>
       <div class="hm-profile__grade"><${GradeBadge} grade=${grade} suggested=${!minor.grade} /></div>
     </div>`}
     ${status === 'returned' && html`<div class="hm-banner hm-banner--warn">${t('visit.returned', { comment: draft.review_comment ?? '' })}</div>`}
