@@ -84,7 +84,7 @@ def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
     from tests.e2e.desk import DESK, Desk
 
     tag = uuid4().hex[:6]
-    household, minor = _household_with_a_child(rest, tag)
+    _household, minor = _household_with_a_child(rest, tag)
     village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
     report = rest.post("/api/reports", "sentinel1", {
         "area_id": village["id"], "kind": "injury_malnutrition_abuse", "description": f"学生手臂多处淤青{tag}",
