@@ -2,7 +2,7 @@
 // street settings cached by GET /api/rules. The server's values stay authoritative; these
 // are what the worker sees while she is still typing, offline.
 import { evaluate, GRADES, nextVisitDue } from './rules.js';
-import { fieldLabel, getLang, t, valueLabel } from './i18n/index.js';
+import { fieldLabel, getLang, listJoin, t, valueLabel } from './i18n/index.js';
 import { undecided } from './missing.js';
 import { naturalCompare } from './search.js';
 import { todayISO } from './validate.js';
@@ -23,7 +23,7 @@ export function assess(minor, bundle, today = todayISO()) {
 export function undecidedText(minor, bundle, today = todayISO()) {
   if (!bundle?.rules) return [];
   return undecided(bundle.rules, minor, today, bundle.settings).map(({ category, fields }) =>
-    t('minor.undecided', { fields: fields.map(fieldLabel).join('、'), category: categoryLabel(category, bundle) }));
+    t('minor.undecided', { fields: listJoin(fields.map(fieldLabel)), category: categoryLabel(category, bundle) }));
 }
 
 export function reasonText(reason) {

@@ -99,6 +99,7 @@ def test_statistics_call_an_unanswered_report_past_its_limit_overdue_and_show_it
     admin = Desk.open(desk())
     admin.login("admin")
     admin.open_route("#/stats", ".hm-kpis")
+    expect(admin.page.locator(".hm-periods .hm-month")).not_to_have_value("")  # no "--------- ----"
     link = admin.page.locator(f'a[href="#/reports/{late["id"]}"]')
     row = admin.page.locator("#stats-reports tr", has=link)
     expect(row).to_be_visible()
@@ -419,3 +420,53 @@ def test_tap_counts_of_the_two_commonest_journeys(phone, rest):
     visit.tap(action)  # 保存走访
     worker.toast_says("已保存")
     assert visit.count == TAPS_LOG_A_VISIT, visit.count
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])  # fmt: skip
+
+
+def test_finishing_touches_on_the_phone(phone, rest):
+    tag = uuid4().hex[:6]
+    infant = registered_child(rest, f"婴{tag}", birth_date=(date.today() - timedelta(days=150)).isoformat())
+    graded = registered_child(rest, f"定{tag}", risk_flags=["neglect"])
+    reason = f"入户核实后确认为橙色{tag}"
+    rest.post(f"/api/minors/{graded['id']}/grade", "admin", {"grade": "orange", "reason": reason})
+    worker = Phone.open(phone())
+    worker.login("worker1")
+    page = worker.page
+    worker.go(f"#/minor/{infant['id']}")
+    expect(page.locator(".hm-profile")).to_contain_text("4个月")  # 月龄, not 0岁
+    expect(page.locator(".hm-profile")).not_to_contain_text("0岁")
+    worker.go(f"#/minor/{graded['id']}")
+    expect(page.get_by_text(reason)).to_have_count(1)  # in the grade history only
+
+    worker.go(f"#/minor/{graded['id']}/edit")
+    expect(page.locator("#in-name")).to_be_visible()
+    page.fill("#in-name", "")
+    worker.action("保存")
+    toast = page.locator(".hm-toast--error")
+    expect(toast).to_be_visible()
+    assert not _overlap(toast.bounding_box(), page.locator(".hm-live").bounding_box()), (
+        "the toast hides the assessment"
+    )
+
+
+def test_a_sentinel_is_told_what_happens_after_a_mandatory_report(phone):
+    tag = uuid4().hex[:6]
+    sentinel = Phone.open(phone())
+    sentinel.login("sentinel1")
+    page = sentinel.page
+    sentinel.go("#/report/new")
+    page.locator("label.hm-kind", has_text="被组织乞讨").click()
+    call = page.locator("a.hm-call").first
+    expect(call.locator("svg")).to_have_count(1)
+    expect(call).not_to_contain_text("📞")
+    expect(page.locator("#in-area_id option")).not_to_have_count(1)
+    page.select_option("#in-area_id", index=2)
+    page.fill("#in-description", f"路口有成年人带儿童乞讨{tag}")
+    sentinel.action("提交上报")
+    steps = page.locator(".hm-next-steps")
+    expect(steps).to_contain_text("系统自动转交派出所")
+    expect(steps.locator('a[href="tel:110"]')).to_be_visible()

@@ -44,7 +44,7 @@ export default {
   'minor.no_grade_history': '还没有等级变更。主管确认等级后会记在这里。', 'minor.grade_by': '{name} 定级',
   'minor.grade_history': '等级记录', 'minor.visits': '走访记录', 'minor.no_visits': '还没有走访记录。点下方「记录走访」。',
   'minor.all_visits': '显示全部 {n} 条', 'minor.measures': '帮扶措施', 'minor.no_measures': '暂无措施', 'minor.log_visit': '记录走访',
-  'minor.due_after_sync': '同步后确定', 'minor.undecided': '缺少{fields}，无法判断是否为{category}', 'minor.copy_family': '沿用{name}的家庭情况（户籍、父母、照料人）', 'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
+  'minor.due_after_sync': '同步后确定', 'minor.undecided': '缺少{fields}，无法判断是否为{category}', 'minor.copy_family': '沿用{name}的家庭情况（户籍、父母、照料人）', 'minor.age_months': '{n}个月', 'minor.age': '{n}岁', 'minor.not_found': '找不到这名儿童', 'minor.next_due': '下次走访',
   'minor.suggested_pending': '建议{grade}，待主管确认', 'minor.rules_missing': '评估规则尚未下载，联网同步后显示。',
   'minor.section.basic': '基本信息', 'minor.section.family': '家庭与监护', 'minor.section.school': '就学',
   'minor.section.health': '健康', 'minor.section.risk': '行为与风险', 'minor.removed': '此档案已在服务器删除或移出你的网格',
@@ -57,7 +57,7 @@ export default {
   'visit.next_due': '按{grade}等级，下次走访应在 {date} 前', 'visit.save': '保存走访',
   'visit.returned': '被退回：{comment}', 'visit.locked': '已提交的走访只能在被退回后修改',
 
-  'report.child': '涉及的儿童', 'report.contact': '联系方式（便于派出所和街道回访）', 'report.place_hint': '村（社区）、门牌或学校', 'report.class_hint': '如：红旗小学四年级二班', 'report.contact_hint': '您的姓名', 'err.child_age': '年龄应为0到17之间的整数', 'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
+  'report.next_pending': '强制报告已保存在本机，联网后立即发送；送达后系统自动转交派出所，街道在24小时内响应。情况紧急请立即拨打110。', 'report.next_sent': '强制报告已送达：系统已自动转交派出所，街道在24小时内响应，处理进度显示在下方。情况紧急请立即拨打110。', 'report.child': '涉及的儿童', 'report.contact': '联系方式（便于派出所和街道回访）', 'report.place_hint': '村（社区）、门牌或学校', 'report.class_hint': '如：红旗小学四年级二班', 'report.contact_hint': '您的姓名', 'err.child_age': '年龄应为0到17之间的整数', 'report.title': '上报', 'report.new': '强制报告 / 预警上报', 'report.list': '我的上报',
   'report.empty': '还没有上报。发现侵害情况，点下方按钮立即上报。', 'report.mandatory': '强制报告',
   'report.mandatory_hint': '强制报告情形须立即向公安机关报告（110），并在此登记。',
   'report.others': '其他情形', 'report.submit': '提交上报', 'report.minor_optional': '涉及儿童（可不选）',

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 
 import { outboxCounts, storeOf } from '../db.js';
-import { describe, fieldLabel, formatDate, getLang, LANGUAGES, paren, setLang, t, valueLabel } from '../i18n/index.js';
+import { describe, fieldLabel, formatDate, getLang, LANGUAGES, listJoin, paren, setLang, t, valueLabel } from '../i18n/index.js';
 import { discardRejected } from '../outbox.js';
 import { changed, confirmDialog, getState, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
@@ -51,7 +51,7 @@ function OutboxRow({ entry, name }) {
         ${valueLabel('entity', entry.entity)} · ${name || t('common.unknown')}
       </a>
       <p class="hm-row-sub">${entry.op === 'delete' ? t('common.delete')
-        : `${t(entry.base_version ? 'me.changed' : 'me.created')}${fields.length && entry.base_version ? `：${fields.slice(0, 4).map(fieldLabel).join('、')}${fields.length > 4 ? '…' : ''}` : ''}`}</p>
+        : `${t(entry.base_version ? 'me.changed' : 'me.created')}${fields.length && entry.base_version ? `：${listJoin(fields.slice(0, 4).map(fieldLabel))}${fields.length > 4 ? '…' : ''}` : ''}`}</p>
       <p class="hm-row-sub">${formatDate(new Date(entry.created_at).toISOString(), true)}
         ${entry.attempts ? ` · ×${entry.attempts}` : ''}</p>
       ${Object.entries(errors).map(([f, msg]) => html`<p class="hm-error" key=${f}>

@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
 import { assess, categoryLabel, reasonText, undecidedText } from '../classify.js';
-import { fieldLabel, t } from '../i18n/index.js';
+import { fieldLabel, listJoin, t } from '../i18n/index.js';
 import { clearPrefill, getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { MINOR_SECTIONS, MISBEHAVIOR_SERIOUS, sectionOf } from '../schema.js';
@@ -27,7 +27,7 @@ export function LiveAssessment({ minor }) {
       <span class="hm-live__label">${t('minor.live')}</span>
       <${GradeBadge} grade=${result.grade_suggested} suggested />
       <span class="hm-live__cats">
-        ${result.categories.length ? result.categories.map((c) => categoryLabel(c, rules)).join('、') : t('minor.no_category')}
+        ${result.categories.length ? listJoin(result.categories.map((c) => categoryLabel(c, rules))) : t('minor.no_category')}
       </span>
       <span class="hm-live__toggle">${open ? '▲' : '▼'}</span>
     </button>

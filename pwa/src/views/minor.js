@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { assess, categoryLabel, displayGrade, effectiveDue, localDay, reasonText, undecidedText } from '../classify.js';
 import { listRecords, outboxFor } from '../db.js';
-import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
+import { ageText, fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { useLazy } from '../lazy.js';
 import { isSupervisor } from '../roles.js';
 import { navigate } from '../router.js';
@@ -90,7 +90,7 @@ export function MinorProfile({ id }) {
       <div class="hm-profile__main">
         <h2>${minor.name}</h2>
         <${SyncTag} state=${stateOf('minor', minor)} />
-        <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${t('minor.age', { n: age })}` : ''}
+        <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${ageText(minor.birth_date)}` : ''}
           ${minor.id_number_masked ? ` · ${minor.id_number_masked}` : ''}</p>
         ${household && html`<a class="hm-row-sub hm-accent" href=${`#/household/${household.id}`}>${household.address}</a>`}
       </div>
@@ -107,7 +107,7 @@ export function MinorProfile({ id }) {
     </div>
     ${!live && undecidedText(minor, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
     ${!live && (minor.grade_reason || minor.category_reasons?.length) && html`<ul class="hm-reasons">
-      ${minor.grade_reason && html`<li>${minor.grade_reason}</li>`}
+      ${minor.grade_reason && !grades.some((g) => g.reason === minor.grade_reason) && html`<li>${minor.grade_reason}</li>`}
       ${(minor.category_reasons ?? []).map((r, i) => html`<li key=${i}>${r.zh ? reasonText(r) : JSON.stringify(r)}</li>`)}
     </ul>`}
     <div class="weui-cells">

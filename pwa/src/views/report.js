@@ -16,6 +16,21 @@ import { Cells, Empty, Page, SelectField, TextArea, TextField, Title } from './u
 
 const isMandatory = (kind) => MANDATORY_KINDS.includes(kind);
 
+// A handset drawn, not an emoji: phones without an emoji font showed "📞" as a box.
+export const PhoneIcon = () => html`<svg class="hm-icon-phone" viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
+
+// After a mandatory report: what happens next, and the 110 line (a sentinel saw only "已保存").
+function NextSteps({ report }) {
+  if (!report || !isMandatory(report.kind)) return null;
+  const filed = Date.parse(report.reported_at ?? '') || report._saved_at || Date.now();
+  if (Date.now() - filed > 24 * 3600 * 1000) return null;
+  return html`<div class="hm-banner hm-banner--warn hm-next-steps" role="status">
+    <p>${t(report._v ? 'report.next_sent' : 'report.next_pending')}</p>
+    <a class="hm-call" href="tel:110"><${PhoneIcon} />${t('report.call')}</a>
+  </div>`;
+}
+
 export function ReportList() {
   const { data } = useLive(async (db) => {
     const reports = await listRecords(db, 'report');
@@ -24,6 +39,7 @@ export function ReportList() {
       || String(b.reported_at ?? '').localeCompare(String(a.reported_at ?? '')));
   });
   return html`<${Page} title=${t('report.title')} action=${() => navigate('/report/new')} actionLabel=${t('report.new')} danger>
+    <${NextSteps} report=${data?.[0]} />
     <${Title}>${t('report.list')}</${Title}>
     ${data && data.length === 0 && html`<${Empty} text=${t('report.empty')} />`}
     <div class="weui-cells">
@@ -107,7 +123,7 @@ export function ReportForm({ id, minorId }) {
   return html`<${Page} title=${t('report.new')} backable action=${submit} actionLabel=${t('report.submit')}
     actionDisabled=${form.busy} danger>
     ${id && html`<${RecordNotices} entity="report" id=${id} />`}
-    ${isMandatory(draft.kind) && html`<a class="hm-banner hm-banner--error hm-call" href="tel:110">📞 ${t('report.call')}</a>`}
+    ${isMandatory(draft.kind) && html`<a class="hm-banner hm-banner--error hm-call" href="tel:110"><${PhoneIcon} />${t('report.call')}</a>`}
     <${KindPicker} value=${draft.kind} onChange=${set} error=${errors.kind} />
     <${Cells} form>
       <${SelectField} name="area_id" required value=${draft.area_id} options=${areaOptions} onChange=${set} error=${errors.area_id} />

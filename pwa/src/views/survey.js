@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { displayGrade } from '../classify.js';
 import { listRecords } from '../db.js';
-import { fieldLabel, t, valueLabel } from '../i18n/index.js';
+import { fieldLabel, listJoin, t, valueLabel } from '../i18n/index.js';
 import { getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
@@ -124,7 +124,7 @@ function FinishStep({ id }) {
     <div class="weui-cells">
       ${['address', 'head_name', 'phone', 'notes'].map((f) => html`<${InfoCell} key=${f} label=${fieldLabel(f)}>
         ${draft[f] || t('common.unknown')}</${InfoCell}>`)}
-      <${InfoCell} label=${t('hh.members')}>${(minors ?? []).map((m) => m.name).join('、') || '—'}</${InfoCell}>
+      <${InfoCell} label=${t('hh.members')}>${listJoin((minors ?? []).map((m) => m.name)) || '—'}</${InfoCell}>
     </div>
   </${Page}>`;
 }

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { fieldLabel, formatDate, t, valueLabel } from '../../i18n/index.js';
+import { fieldLabel, formatDate, listJoin, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { confirmDialog } from '../../state.js';
 import { GradeBadge, Page, Title } from '../ui.js';
@@ -16,7 +16,7 @@ const FIELDS = [
   ['birth_date', (r) => r.birth_date],
   ['id_number', (r) => r.id_number_masked ?? '—'],
   ['address', (r) => r.household_address ?? '—'],
-  ['categories', (r) => (r.categories ?? []).map((c) => valueLabel('categories', c)).join('、') || '—'],
+  ['categories', (r) => listJoin((r.categories ?? []).map((c) => valueLabel('categories', c))) || '—'],
   ['visits', (r) => String(r.visit_count ?? 0)],
   ['created', (r) => `${r.created_by_name ?? ''} ${formatDate(r.created_at)}`],
 ];
@@ -42,7 +42,7 @@ function Pair({ pair, onDone }) {
     return null;
   }
   return html`<div class="hm-card hm-dup">
-    <p class="hm-row-sub">${t('dups.matched', { on: (pair.matched_on ?? []).map((m) => fieldLabel(m)).join('、') })}</p>
+    <p class="hm-row-sub">${t('dups.matched', { on: listJoin((pair.matched_on ?? []).map((m) => fieldLabel(m))) })}</p>
     <div class="hm-dup__grid" role="table">
       <div role="row" class="hm-dup__row hm-dup__row--head">
         <span role="columnheader"></span>

@@ -70,7 +70,7 @@ function Toolbar({ query, areaId, preset, period }) {
     <div class="hm-periods" role="group" aria-label=${t('stats.period')}>
       ${PRESETS.map((p) => html`<button type="button" key=${p} aria-pressed=${preset === p}
         class=${`hm-chip hm-chip--btn${preset === p ? ' hm-chip--on' : ''}`} onClick=${() => go({ period: p, from: null, to: null })}>${t(`stats.p_${p}`)}</button>`)}
-      <input type="month" class="hm-month" aria-label=${t('stats.p_pick')} value=${preset === 'custom' ? (period.from ?? '').slice(0, 7) : ''}
+      <input type="month" class="hm-month" aria-label=${t('stats.p_pick')} value=${(period.from ?? '').slice(0, 7)}
         onChange=${(e) => e.currentTarget.value && go({ period: 'custom', ...monthPeriod(e.currentTarget.value) })} />
       <span class="hm-hint">${formatDate(period.from)} – ${formatDate(period.to)}</span>
     </div>

@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
 import { codesOf } from '../../codes.js';
-import { t, valueLabel } from '../../i18n/index.js';
+import { listJoin, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
 import { confirmDialog } from '../../state.js';
@@ -43,7 +43,7 @@ export function Users({ query }) {
           <div class="weui-cell__bd">
             <p class="hm-row-title">${u.display_name} <small class="hm-row-sub">${u.username}</small></p>
             <p class="hm-row-sub">${valueLabel('role', u.role)}${u.unit ? ` · ${valueLabel('unit', u.unit)}` : ''}${u.sentinel_kind ? ` · ${valueLabel('report_source', u.sentinel_kind)}` : ''}
-              ${(u.area_ids ?? []).length ? ` · ${u.area_ids.map((id) => names.get(id) ?? id).join('、')}` : ''}</p>
+              ${(u.area_ids ?? []).length ? ` · ${listJoin(u.area_ids.map((id) => names.get(id) ?? id))}` : ''}</p>
           </div>
           <div class="weui-cell__ft">${u.active ? '' : t('users.inactive')}</div>
         </a>`)}</div>`;
@@ -139,7 +139,7 @@ export function UserPage({ id }) {
         <${InfoCell} label=${t('users.name')}>${u.display_name}</${InfoCell}>
         <${InfoCell} label=${t('login.username')}>${u.username}</${InfoCell}>
         <${InfoCell} label=${t('users.role')}>${valueLabel('role', u.role)}${u.unit ? ` · ${valueLabel('unit', u.unit)}` : ''}${u.sentinel_kind ? ` · ${valueLabel('report_source', u.sentinel_kind)}` : ''}</${InfoCell}>
-        <${InfoCell} label=${t('users.areas')}>${(u.area_ids ?? []).map((a) => names.get(a) ?? a).join('、') || '—'}</${InfoCell}>
+        <${InfoCell} label=${t('users.areas')}>${listJoin((u.area_ids ?? []).map((a) => names.get(a) ?? a)) || '—'}</${InfoCell}>
         <${InfoCell} label=${t('users.phone')}>${u.phone ?? '—'}</${InfoCell}>
         <${InfoCell} label=${t('users.state')}>${u.active ? t('users.active') : t('users.inactive')}</${InfoCell}>
       </div>
