@@ -40,7 +40,7 @@ self.PRECACHE = {
   "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
   "src/views/households.js": "f95399a2bc216ace0d056494ece49658c2b3a1409ab8145e0df362d765c4f54b",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
-  "src/views/me.js": "c7aeaec2054f73236004ea8365c8cfbe779057abaf709e1dc015b3c60ff5bb88",
+  "src/views/me.js": "06229ee49df7ae680cd9d7ea59ebdd5f31a2bc85d878544127a57cf2e6f50291",
   "src/views/minor-form.js": "3af1eb522659a44d19efd4f19abb7ae9ec72f46626ff80128cb615bbbcfaa5e6",
   "src/views/minor.js": "cf3b2fe1f35e631ba958cb6fde1c1fa1ec26234cdd524392986d01ea66bce7ce",
   "src/views/notices.js": "605db4c0e60f1ad70ad859b79ff426ddcc1a074ea193b6ece14b0ab0c4584abf",
@@ -78,5 +78,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "83247a94ffeda92b"
+ "version": "b2d84995ec816bd9"
 };

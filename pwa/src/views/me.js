@@ -81,7 +81,8 @@ export function Me({ onSync, onLogout }) {
 
   return html`<${Page} title=${t('me.title')} action=${logout} actionLabel=${t('me.logout')} danger>
     <div class="weui-cells">
-      <${InfoCell} label=${t('login.username')}>${user?.display_name ?? user?.username}</${InfoCell}>
+      <${InfoCell} label=${t('users.name')}>${user?.display_name ?? user?.username}</${InfoCell}>
+      ${user?.display_name && html`<${InfoCell} label=${t('login.username')}>${user.username}</${InfoCell}>`}
       ${user?.unit && html`<${InfoCell} label="">${user.unit}</${InfoCell}>`}
     </div>
     <div class="weui-cells">
