@@ -8,7 +8,7 @@ self.PRECACHE = {
   "icons/maskable-512.png": "c355fc8737adbaf6b1b2070fee520b1b774b28c9cb63cfd93c2c3f1ba8dbcf33",
   "index.html": "56fba86eb5aff2190e879ff6db5abbe9401f197e72d526f3e9f9dcaac4315b34",
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
-  "src/api.js": "4035483ab3867ee14acdbd8e36face2a9f1eb878070b4015fd7529ecb027f89b",
+  "src/api.js": "3cc559d5f7754c4dafd3410f55db3d87de7f94e80af1dfe457f92ccfe60751e9",
   "src/app.js": "a9e24b9df08e94cab88679b7be0b5d6b591c5194b6cad0efd268d136446e91fc",
   "src/classify.js": "2c68c4c4aec44b0f6d320936acad39db22376bc22a26805e61fb09759642d642",
   "src/codes.js": "daa79bf959cb2937860f7ddfff951749b9bca2d54b41b52cd5b828e560fb2c9f",
@@ -78,5 +78,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "b2d84995ec816bd9"
+ "version": "5f09ef88dafd00a4"
 };

@@ -443,7 +443,9 @@ def test_finishing_touches_on_the_phone(phone, rest):
     expect(page.get_by_text(reason)).to_have_count(1)  # in the grade history only
 
     worker.go("#/me")
-    expect(page.locator(".weui-cell", has_text="王建国").locator(".hm-info-label")).to_have_text("姓名")  # not 用户名
+    expect(page.locator(".weui-cell", has_text="王建国").locator(".hm-info-label")).to_have_text(
+        "姓名"
+    )  # not 用户名
     worker.go(f"#/minor/{graded['id']}/edit")
     expect(page.locator("#in-name")).to_be_visible()
     page.fill("#in-name", "")

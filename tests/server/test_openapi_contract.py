@@ -226,8 +226,9 @@ class Records:
 
     @cached_property
     def referral(self) -> str:
-        body = {"report_id": self.report, "to_unit": "police", "reason": "疑似家暴，请派出所核实"}
-        return self.made(self.post("/api/referrals", "village1", body))["id"]
+        """The mandatory report's automatic referral to the police (a second one is refused)."""
+        rows = self.made(self.get(f"/api/referrals?report_id={self.report}", "village1"), 200)
+        return next(r["id"] for r in rows if r["to_unit"] == "police")
 
     @cached_property
     def measure(self) -> str:
@@ -502,7 +503,7 @@ CALLS: dict[tuple[str, str], Callable[[Records], object]] = {
     ),
     ("GET /api/referrals/{referral_id}", "200"): lambda r: r.get(f"/api/referrals/{r.referral}", "police1"),
     ("PATCH /api/referrals/{referral_id}", "200"): lambda r: r.patch(
-        f"/api/referrals/{r.referral}", "police1", {"status": "accepted", "note": "已派民警核实"}
+        f"/api/referrals/{r.referral}", "police1", {"status": "accepted", "response": "已派民警核实"}
     ),
     ("GET /api/referrals/{referral_id}/events", "200"): lambda r: r.get(
         f"/api/referrals/{r.referral}/events", "village1"
