@@ -40,6 +40,10 @@ class ReferralQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
+    q = fields.String(
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "the child's name, the place, the reason or the report's text"},
+    )
     status = fields.String(validate=one_of(REFERRAL_STATUSES))
     to_unit = fields.String(validate=one_of(UNITS))
     report_id = fields.String(validate=uuid_string)

@@ -14,6 +14,7 @@ from server.core.events import presenting_reports, report_mandatory
 from server.core.extensions import db
 from server.core.roles import SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
+from server.core.search import search
 from server.notifications import labels
 from server.notifications.service import liaisons_of, notify, supervisors_of
 from server.referrals.models import NEXT_STATUSES, STEP_TIMESTAMPS, Referral, ReferralEvent
@@ -50,6 +51,19 @@ def referral_query(scope: Scope, **filters) -> sa.Select:
     for name in ("status", "to_unit", "report_id", "minor_id"):
         if filters.get(name):
             stmt = stmt.where(getattr(Referral, name) == filters[name])
+    if filters.get("q"):
+        stmt = stmt.outerjoin(Report, Report.id == Referral.report_id).outerjoin(
+            Minor, Minor.id == Referral.minor_id
+        )
+        stmt = search(
+            stmt,
+            filters["q"],
+            Minor.name,
+            Report.child_name,
+            Report.place,
+            Referral.reason,
+            Report.description,
+        )
     waiting = sa.case((Referral.status.in_(OPEN), 0), else_=1)
     return stmt.order_by(waiting, Referral.sent_at.desc(), Referral.id)
 

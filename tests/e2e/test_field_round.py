@@ -474,3 +474,29 @@ def test_a_sentinel_is_told_what_happens_after_a_mandatory_report(phone):
     steps = page.locator(".hm-next-steps")
     expect(steps).to_contain_text("系统自动转交派出所")
     expect(steps.locator('a[href="tel:110"]')).to_be_visible()
+
+
+def test_supervisors_search_reports_and_referrals_on_the_server(desk, rest):
+    tag = uuid4().hex[:6]
+    mine = _sentinel_report(
+        rest, tag, kind="bullying", urgent=False, child_name=f"搜{tag}", place=f"搜索路{tag}号"
+    )
+    other = _sentinel_report(rest, f"{tag}x", kind="bullying", urgent=False)
+    admin = Desk.open(desk())
+    admin.login("admin")
+    page = admin.page
+    admin.open_route("#/cases?tab=reports&scope=all", "#search-reports")
+    rows = page.locator(".hm-content a.weui-cell")
+    expect(rows.first).to_be_visible()
+    page.locator("#search-reports").fill(f"搜索路{tag}")
+    expect(rows).to_have_count(1)
+    expect(page.locator(f'a[href="#/reports/{mine["id"]}"]')).to_be_visible()
+    expect(page.locator(f'a[href="#/reports/{other["id"]}"]')).to_have_count(0)
+    rest.post(
+        "/api/referrals",
+        "admin",
+        {"report_id": mine["id"], "to_unit": "school", "reason": f"请学校关注{tag}"},
+    )
+    admin.open_route("#/cases?tab=referrals", "#search-referrals")
+    page.locator("#search-referrals").fill(f"搜{tag}")
+    expect(page.locator(".hm-content a.weui-cell")).to_have_count(1)

@@ -138,7 +138,7 @@ export default {
   'conflicts.dismiss_confirm': 'Keep the current “{field}” and close this conflict. Sure?',
   'conflicts.done_restore': 'Restored', 'conflicts.done_dismiss': 'Kept',
 
-  'cases.link_title': "Link the child's file", 'cases.link_hint': "Find the child in the registry and link the file; if there is none, register the child.", 'cases.link_search': 'Search name, address or school', 'cases.link_none': 'No "{q}" in the registry', 'cases.link': 'Link', 'cases.linked': "Linked to {name}'s file", 'cases.register_child': 'Register the child', 'cases.register_note': 'From a report: after the sync, link this file on the report.', 'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
+  'cases.search': "Search the child's name, place, reporter or text", 'cases.link_title': "Link the child's file", 'cases.link_hint': "Find the child in the registry and link the file; if there is none, register the child.", 'cases.link_search': 'Search name, address or school', 'cases.link_none': 'No "{q}" in the registry', 'cases.link': 'Link', 'cases.linked': "Linked to {name}'s file", 'cases.register_child': 'Register the child', 'cases.register_note': 'From a report: after the sync, link this file on the report.', 'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
   'cases.empty': 'No reports.', 'cases.show_closed': 'Show resolved and closed', 'cases.urgent': 'Urgent',
   'cases.hotline': 'Log a hotline call', 'cases.hotline_hint': '12355 hotline calls or walk-ins; mandatory situations also go to the police (110).',
   'cases.filed': 'Logged', 'cases.source': 'Source', 'cases.kind': 'Situation', 'cases.caller': 'Reported by',

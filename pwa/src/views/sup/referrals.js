@@ -8,7 +8,7 @@ import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { confirmDialog, useAppState } from '../../state.js';
 import { serverText } from '../../sup/format.js';
-import { InfoCell, Page, Title } from '../ui.js';
+import { InfoCell, Page, SearchBar, Title } from '../ui.js';
 import { Remote, ReasonField } from './common.js';
 
 export const statusTag = (status) => html`<span class=${`hm-status-tag hm-status-tag--${status}`}>${valueLabel('referral_status', status)}</span>`;
@@ -147,8 +147,11 @@ export function ReferralPage({ id }) {
 // A liaison's first screen: the referrals sent to her unit, open ones first.
 export function LiaisonReferrals({ query }) {
   const status = query.get('status');
-  const remote = useRemote(`/api/referrals?page_size=100${status ? `&status=${status}` : ''}`);
+  const [q, setQ] = useState('');
+  const param = q.trim() ? `&q=${encodeURIComponent(q.trim())}` : '';
+  const remote = useRemote(`/api/referrals?page_size=100${status ? `&status=${status}` : ''}${param}`);
   return html`<${Page} title=${t('referrals.mine')}>
+    <${SearchBar} id="search-referrals" value=${q} onInput=${setQ} placeholder=${t('cases.search')} />
     <${Remote} remote=${remote}>${(rows) => html`
       ${rows.length === 0 && html`<div class="hm-empty"><p>${t('referrals.empty')}</p></div>`}
       <div class="weui-cells">${rows.map((r) => html`<${ReferralRow} key=${r.id} referral=${r} />`)}</div>`}
