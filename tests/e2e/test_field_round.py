@@ -299,7 +299,7 @@ def test_a_conflict_between_my_own_two_phones_names_the_child_and_not_me_as_some
     worker.context.set_offline(False)
     worker.sync()
     worker.go("#/me")
-    notice = worker.page.locator(".hm-notice", has_text="学校")
+    notice = worker.page.locator(".hm-notice", has_text=child["name"])
     expect(notice.locator(".hm-notice__record")).to_have_text(f"未成年人 · {child['name']}")
     expect(notice.locator(".hm-notice__text")).to_contain_text(
         "你在另一台设备上对 学校 的修改替代了这里的修改"
