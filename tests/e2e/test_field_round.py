@@ -6,6 +6,7 @@ Each test walks one journey at the size its user holds it (a phone at 390x844, a
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 from uuid import uuid4
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from server.core.extensions import db
 from server.reports.models import Report
-from tests.e2e.desk import DESK, Desk, push, registered_child
+from tests.e2e.desk import DESK, Desk, logged_visit, push, registered_child
 from tests.e2e.phone import LEFT_BEHIND, Phone, years_ago
 
 pytestmark = pytest.mark.e2e
@@ -500,3 +501,19 @@ def test_supervisors_search_reports_and_referrals_on_the_server(desk, rest):
     admin.open_route("#/cases?tab=referrals", "#search-referrals")
     page.locator("#search-referrals").fill(f"搜{tag}")
     expect(page.locator(".hm-content a.weui-cell")).to_have_count(1)
+
+
+def test_the_review_queue_counts_what_waits_beyond_its_first_100(desk, rest):
+    tag = uuid4().hex[:6]
+    child = registered_child(rest, tag)
+    visits = [logged_visit(rest, child, f"第{i}次走访，一切正常{tag}") for i in range(101)]
+    admin = Desk.open(desk())
+    admin.login("admin")
+    admin.open_route("#/review", ".hm-content .weui-cells__title")
+    title = admin.page.locator(".hm-content .weui-cells__title").first
+    expect(title).to_contain_text("先显示100条")
+    waiting = int(re.search(r"待审核 (\d+) 条", title.inner_text()).group(1))
+    assert waiting >= 101, title.inner_text()
+    # They leave the queue again: the other browser tests share this database.
+    for visit in visits:
+        rest.patch(f"/api/visits/{visit['id']}", "admin", {"review_status": "approved"})

@@ -115,7 +115,7 @@ export default {
 
   'filter.all': 'All', 'filter.age': 'Age', 'filter.min_age': 'Minimum age', 'filter.max_age': 'Maximum age',
 
-  'review.title': 'Review a visit', 'review.count_one': '1 visit waiting for review', 'review.count': '{n} waiting for review', 'review.empty': 'No visit waits for review. Visits appear here once grid workers submit them.',
+  'review.shown': 'showing {n} (red first, longest waiting first); more appear as you review, or filter by area or worker', 'review.title': 'Review a visit', 'review.count_one': '1 visit waiting for review', 'review.count': '{n} waiting for review', 'review.empty': 'No visit waits for review. Visits appear here once grid workers submit them.',
   'review.empty_filtered': 'No visit matches these filters.', 'review.visitor': 'Visitor', 'review.status': 'Review',
   'review.profile': 'Open the profile', 'review.decision': 'Your comment', 'review.comment': 'Comment (required to return)',
   'review.comment_hint': 'e.g. say more about how school is going', 'review.comment_required': 'Say why the visit is returned: the grid worker will read it',

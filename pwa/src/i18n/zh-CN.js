@@ -117,7 +117,7 @@ export default {
 
   'filter.all': '全部', 'filter.age': '年龄', 'filter.min_age': '最小年龄', 'filter.max_age': '最大年龄',
 
-  'review.title': '审核走访', 'review.count': '待审核 {n} 条', 'review.empty': '没有待审核的走访。网格员提交走访后会出现在这里。',
+  'review.shown': '先显示{n}条（红色优先、等得最久的在前），审核后自动补上；可按区域、网格员筛选', 'review.title': '审核走访', 'review.count': '待审核 {n} 条', 'review.empty': '没有待审核的走访。网格员提交走访后会出现在这里。',
   'review.empty_filtered': '没有符合筛选条件的走访，换个条件试试。', 'review.visitor': '走访人', 'review.status': '审核状态',
   'review.profile': '查看档案', 'review.decision': '审核意见', 'review.comment': '审核意见（退回时必填）',
   'review.comment_hint': '例如：请补充学习情况的具体说明', 'review.comment_required': '退回时请写明原因，网格员会看到',
