@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "9f809551f0d24be3e5ae498740578b0d0fd075d4f2a8e9132c1a7cbb71e6314f",
+  "src/i18n/en.js": "3b5f94bca27b806e26b6b12dec1acfbed245b1dbf26b171a53e74b0b59fef0ec",
   "src/i18n/index.js": "8b41599ab01c060edc6e363a1f41db1c7c8b27d073ce5a1ec1ab116b43677380",
-  "src/i18n/zh-CN.js": "5cfb2ff4c817fb7f8b8ed5640420d21005011986fd99c7c2f368a3bae8410b4a",
+  "src/i18n/zh-CN.js": "0481efb3acb2770e82bdeabae5c66f1268fd12249e6c475b6ba19fb0cc9112c8",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -64,7 +64,7 @@ self.PRECACHE = {
   "src/views/sup/review.js": "9a0a26693d1d8c0ce2a31dd8af0cb0f30173791f161a856fae9cb5a40a4e983d",
   "src/views/sup/screens.js": "287a07ab6b2c030410dee824195e82f1538884ac0e12533df36071bd7672979a",
   "src/views/sup/stats.js": "db45c75239c7fd30b75719cb515979b3b5aacbe0540c5c2991521c6cc2ae74cc",
-  "src/views/sup/users.js": "f4a04961adfbb6842973a1fccaea7e8a9b51a3541085f8f33294c7f6f047445a",
+  "src/views/sup/users.js": "65b233439fda3bff30ee6a29837e2a5a932e1ef1baa2d505a9df3850d6bb482a",
   "src/views/sup/workbench.js": "ec5391511aaf0d85e69eadf956d0f2e40603f1f63208097136305889e640f171",
   "src/views/survey.js": "3a959465564840fee5fae67056264a00a7f8c739c371a71385c986595468c2f7",
   "src/views/syncstate.js": "3be6d90521473a4bb301a7cee997fb476fecfedcdccee37fb329b5f23f329c40",
@@ -78,5 +78,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "7f3628d3ce32a721"
+ "version": "4bb4925463df0163"
 };

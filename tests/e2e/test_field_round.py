@@ -517,3 +517,24 @@ def test_the_review_queue_counts_what_waits_beyond_its_first_100(desk, rest):
     # They leave the queue again: the other browser tests share this database.
     for visit in visits:
         rest.patch(f"/api/visits/{visit['id']}", "admin", {"review_status": "approved"})
+
+
+def test_an_admin_changes_an_accounts_role_and_areas(desk, rest):
+    tag = uuid4().hex[:6]
+    grid = rest.get("/api/auth/me", "worker1")["area_ids"][0]
+    user = rest.post("/api/users", "admin", {
+        "username": f"mover{tag}", "display_name": f"调岗{tag}", "role": "grid_worker", "areas": [grid],
+        "password": "a-long-password-1",
+    })  # fmt: skip
+    admin = Desk.open(desk())
+    admin.login("admin")
+    page = admin.page
+    admin.open_route(f"#/users/{user['id']}", "#in-edit-role")
+    page.select_option("#in-edit-role", label="村（社）儿童主任")
+    expect(page.locator("#field-areas label").first).to_be_visible(timeout=20_000)
+    page.locator("#field-areas label").first.click()
+    page.get_by_role("button", name="保存角色和区域").click()
+    admin.toast_says("已保存")
+    after = rest.get(f"/api/users/{user['id']}", "admin")
+    assert after["role"] == "village_officer" and len(after["area_ids"]) == 1 and after["area_ids"][0] != grid
+    expect(page.locator(".weui-cell:not(.hm-field)", has_text="角色")).to_contain_text("村（社）儿童主任")

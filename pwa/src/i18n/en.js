@@ -215,7 +215,7 @@ export default {
   'ledger.result_dry': 'Checked, nothing written: {accepted} rows can be imported; {rejected} have errors; {dups} are duplicates.',
   'ledger.rejected': 'Rejected rows', 'ledger.duplicates': 'Duplicate rows', 'ledger.row': 'Row', 'ledger.errors': 'Problems', 'ledger.why': 'Why',
 
-  'users.title': 'User', 'users.new': 'New user', 'users.count_one': '1 user', 'users.count': '{n} users', 'users.role': 'Role', 'users.name': 'Name',
+  'users.edit_access': 'Change role and areas', 'users.save_access': 'Save role and areas', 'users.access_saved': 'Saved: their devices update at the next sync', 'users.title': 'User', 'users.new': 'New user', 'users.count_one': '1 user', 'users.count': '{n} users', 'users.role': 'Role', 'users.name': 'Name',
   'users.areas': 'Areas', 'users.unit': 'Member unit', 'users.sentinel_kind': 'Kind of sentinel', 'users.phone': 'Mobile',
   'users.state': 'State', 'users.active': 'Active', 'users.inactive': 'Deactivated',
   'users.password_hint': 'At least 10 characters; hand it over in person or by phone.', 'users.created': 'User created',

@@ -217,7 +217,7 @@ export default {
   'ledger.result_dry': '检查完成（未写入）：可导入 {accepted} 行；有错 {rejected} 行；重复 {dups} 行。',
   'ledger.rejected': '被拒的行', 'ledger.duplicates': '重复的行', 'ledger.row': '行号', 'ledger.errors': '问题', 'ledger.why': '原因',
 
-  'users.title': '用户', 'users.new': '新建用户', 'users.count': '{n} 个用户', 'users.role': '角色', 'users.name': '姓名',
+  'users.edit_access': '修改角色和负责区域', 'users.save_access': '保存角色和区域', 'users.access_saved': '已保存，对方设备下次同步时更新', 'users.title': '用户', 'users.new': '新建用户', 'users.count': '{n} 个用户', 'users.role': '角色', 'users.name': '姓名',
   'users.areas': '负责区域', 'users.unit': '成员单位', 'users.sentinel_kind': '哨点类型', 'users.phone': '手机号',
   'users.state': '状态', 'users.active': '启用', 'users.inactive': '已停用',
   'users.password_hint': '至少10位；请当面或电话告知本人。', 'users.created': '用户已创建',
