@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "e8bc4af6e3db8e9f35754b91f76e2a08864e68aa12245969c7158fa44285c607",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "3b5f94bca27b806e26b6b12dec1acfbed245b1dbf26b171a53e74b0b59fef0ec",
+  "src/i18n/en.js": "7df0c7ee4a5230aa0616b7cf2be2ac164f43aed5905a5240e65f844df1eff6e0",
   "src/i18n/index.js": "8b41599ab01c060edc6e363a1f41db1c7c8b27d073ce5a1ec1ab116b43677380",
-  "src/i18n/zh-CN.js": "0481efb3acb2770e82bdeabae5c66f1268fd12249e6c475b6ba19fb0cc9112c8",
+  "src/i18n/zh-CN.js": "daff54b42dfc0d08e4121c06a02cb0329772083462e1214892adba70b3a9c5af",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -51,7 +51,7 @@ self.PRECACHE = {
   "src/views/sup/chart.js": "db6fe80e63dcf94844e266894fa84873541ef76fe5395101b43cc93fd35bf5c3",
   "src/views/sup/common.js": "7bde649fd4e241bd3c2873c90cb5da9394a9d3cecca9bc7dc300a3102e6f4e82",
   "src/views/sup/conflicts.js": "d707acc4564646cfa6a88e361731863adf3aecf809a63d00569533bed12b4591",
-  "src/views/sup/duplicates.js": "e089dba648b31e71059776d7a47bca736dea75c56187e49fc182d38810563ecb",
+  "src/views/sup/duplicates.js": "505ce6f9c8d572f13548ba05d7401dfa81d87659c6f2f100e3d6f95b73c07292",
   "src/views/sup/filters.js": "1f69b7c91f4d0a2c8ee03d92ed03d9ffb74303b58707eda4b49ad3aab10a99de",
   "src/views/sup/grades.js": "cacb3aa698c5d879612c92cfd791699a205ed9d31766d349631fbd7ca171d8d6",
   "src/views/sup/ledger.js": "f37d12ca247f1b5bcaec2ef2920f1f46673bb72e6c232b44402f84462949e60b",
@@ -78,5 +78,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "4bb4925463df0163"
+ "version": "cb0510fee9fa160f"
 };

@@ -538,3 +538,24 @@ def test_an_admin_changes_an_accounts_role_and_areas(desk, rest):
     after = rest.get(f"/api/users/{user['id']}", "admin")
     assert after["role"] == "village_officer" and len(after["area_ids"]) == 1 and after["area_ids"][0] != grid
     expect(page.locator(".weui-cell:not(.hm-field)", has_text="角色")).to_contain_text("村（社）儿童主任")
+
+
+def test_a_pair_that_is_not_one_child_is_dismissed_with_a_reason(desk, rest):
+    tag = uuid4().hex[:6]
+    first = registered_child(rest, tag)
+    second = rest.post("/api/minors", "worker1", {
+        "household_id": first["household_id"], "name": first["name"], "gender": "female", "birth_date": first["birth_date"],
+    })  # fmt: skip
+    officer = Desk.open(desk())
+    officer.login("village1")
+    page = officer.page
+    officer.open_route("#/duplicates", ".hm-hint")
+    pair = page.locator(".hm-dup").filter(has_text=f"童{tag}")
+    pair.get_by_role("button", name="不是同一人").click()
+    expect(pair.locator(".hm-error")).to_have_text("请写明为什么不是同一人")
+    pair.locator("textarea").fill(f"双胞胎姐妹，同名登记{tag}")
+    pair.get_by_role("button", name="不是同一人").click()
+    officer.toast_says("已标记为不是同一人")
+    expect(page.locator(".hm-dup").filter(has_text=f"童{tag}")).to_have_count(0)
+    pairs = rest.get("/api/minors/duplicates", "village1")
+    assert not [p for p in pairs if {r["id"] for r in p["records"]} == {first["id"], second["id"]}]

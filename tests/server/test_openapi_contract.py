@@ -430,6 +430,11 @@ CALLS: dict[tuple[str, str], Callable[[Records], object]] = {
     ),
     ("DELETE /api/minors/{minor_id}", "204"): lambda r: r.delete(f"/api/minors/{r.minor}", "worker1"),
     ("GET /api/minors/duplicates", "200"): lambda r: r.twin and r.get("/api/minors/duplicates", "village1"),
+    ("POST /api/minors/duplicates/dismissals", "201"): lambda r: r.post(
+        "/api/minors/duplicates/dismissals",
+        "village1",
+        {"first": r.minor, "second": r.twin, "reason": "双胞胎，不是同一人"},
+    ),
     ("POST /api/minors/merge", "200"): _merge,
     ("GET /api/minors/{minor_id}/merges", "200"): _merges,
     ("POST /api/minors/{minor_id}/grade", "200"): lambda r: r.post(

@@ -171,8 +171,8 @@ export default {
   'measures.cancel_confirm': 'Cancel this measure?', 'minor.measures_in_visits': 'Measures noted in visits',
 
   'dups.intro': 'Records with the same ID number, or the same name, birth date and address. Choose the one to keep; the other merges into it.',
-  'dups.count_one': '1 possible duplicate', 'dups.count': '{n} possible duplicates', 'dups.empty': 'No possible duplicates.', 'dups.matched': 'Same: {on}',
-  'dups.keep': 'Keep', 'dups.drop': 'Merge away', 'dups.reason': 'Reason for merging', 'dups.reason_required': 'Give the reason for merging',
+  'dups.count_one': '1 possible duplicate', 'dups.not_one': 'Not the same child', 'dups.dismissed': 'Marked as not the same child', 'dups.count': '{n} possible duplicates', 'dups.empty': 'No possible duplicates.', 'dups.matched': 'Same: {on}',
+  'dups.keep': 'Keep', 'dups.drop': 'Merge away', 'dups.not_one_reason': 'Say why they are not the same child', 'dups.reason': 'Reason (for merging, or why they are not the same child)', 'dups.reason_required': 'Give the reason for merging',
   'dups.merge': 'Merge', 'dups.confirm': 'Everything of “{drop}” moves to “{keep}”; a merge cannot be undone. Sure?',
   'dups.done': 'Merged', 'dups.f_name': 'Name', 'dups.f_gender': 'Gender', 'dups.f_birth_date': 'Birth date',
   'dups.f_id_number': 'ID number', 'dups.f_address': 'Address', 'dups.f_categories': 'Categories', 'dups.f_visits': 'Visits',

@@ -173,8 +173,8 @@ export default {
   'measures.cancel_confirm': '取消这项措施吗？', 'minor.measures_in_visits': '走访中记录的措施',
 
   'dups.intro': '身份证号相同，或姓名、出生日期和地址相同的档案。选择保留哪一条，另一条的走访和记录将并入。',
-  'dups.count': '疑似重复 {n} 对', 'dups.empty': '没有疑似重复的档案。', 'dups.matched': '相同：{on}',
-  'dups.keep': '保留', 'dups.drop': '并入后删除', 'dups.reason': '合并理由', 'dups.reason_required': '请写明合并理由',
+  'dups.not_one': '不是同一人', 'dups.dismissed': '已标记为不是同一人', 'dups.count': '疑似重复 {n} 对', 'dups.empty': '没有疑似重复的档案。', 'dups.matched': '相同：{on}',
+  'dups.keep': '保留', 'dups.drop': '并入后删除', 'dups.reason': '理由（合并，或为什么不是同一人）', 'dups.not_one_reason': '请写明为什么不是同一人', 'dups.reason_required': '请写明合并理由',
   'dups.merge': '合并档案', 'dups.confirm': '「{drop}」的全部记录将并入「{keep}」，合并后不能撤销。确定吗？',
   'dups.done': '已合并', 'dups.f_name': '姓名', 'dups.f_gender': '性别', 'dups.f_birth_date': '出生日期',
   'dups.f_id_number': '身份证号', 'dups.f_address': '地址', 'dups.f_categories': '类别', 'dups.f_visits': '走访次数',

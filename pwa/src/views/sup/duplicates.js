@@ -41,6 +41,15 @@ function Pair({ pair, onDone }) {
     if (ok) onDone();
     return null;
   }
+  // Twins, or two children of one name: the pair leaves the list, the reason is kept.
+  async function notOne() {
+    if (!reason.trim()) return setError(t('dups.not_one_reason'));
+    const ok = await act('POST', '/api/minors/duplicates/dismissals', { first: a.id, second: b.id, reason: reason.trim() }, {
+      done: t('dups.dismissed'), onError: (err) => setError(Object.values(err.body?.errors?.json ?? {})[0]?.[0] ?? err.message),
+    });
+    if (ok) onDone();
+    return null;
+  }
   return html`<div class="hm-card hm-dup">
     <p class="hm-row-sub">${t('dups.matched', { on: listJoin((pair.matched_on ?? []).map((m) => fieldLabel(m))) })}</p>
     <div class="hm-dup__grid" role="table">
@@ -61,7 +70,10 @@ function Pair({ pair, onDone }) {
     </div>
     <${ReasonField} id=${`merge-${a.id}`} label=${t('dups.reason')} value=${reason} error=${error}
       onInput=${(v) => { setReason(v); setError(null); }} />
-    <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_warn hm-btn-inline" onClick=${merge}>${t('dups.merge')}</button></div>
+    <div class="hm-buttons">
+      <button type="button" class="weui-btn weui-btn_default hm-btn-inline" onClick=${notOne}>${t('dups.not_one')}</button>
+      <button type="button" class="weui-btn weui-btn_warn hm-btn-inline" onClick=${merge}>${t('dups.merge')}</button>
+    </div>
   </div>`;
 }
 
