@@ -4,6 +4,7 @@ from server.accounts.models import RevokedToken, User, user_area
 from server.areas.models import Area
 from server.audit.models import AuditEvent
 from server.core.changes import ScopeExit, SyncClock
+from server.duplicates.models import DuplicateDismissal
 from server.ledger.models import ImportJob
 from server.measures.models import Measure
 from server.notifications.models import Notification, WebhookDelivery
@@ -22,6 +23,7 @@ __all__ = [
     "CategoryChange",
     "ConflictRecord",
     "Device",
+    "DuplicateDismissal",
     "GradeChange",
     "Household",
     "ImportJob",

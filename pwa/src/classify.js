@@ -2,7 +2,9 @@
 // street settings cached by GET /api/rules. The server's values stay authoritative; these
 // are what the worker sees while she is still typing, offline.
 import { evaluate, GRADES, nextVisitDue } from './rules.js';
-import { getLang, valueLabel } from './i18n/index.js';
+import { fieldLabel, getLang, listJoin, t, valueLabel } from './i18n/index.js';
+import { undecided } from './missing.js';
+import { naturalCompare } from './search.js';
 import { todayISO } from './validate.js';
 
 export { GRADES };
@@ -15,6 +17,13 @@ export function assess(minor, bundle, today = todayISO()) {
   } catch {
     return null; // a half-typed form must never break the screen
   }
+}
+
+// "缺少户籍类型，无法判断是否为农村留守儿童": one sentence per category the blanks leave open.
+export function undecidedText(minor, bundle, today = todayISO()) {
+  if (!bundle?.rules) return [];
+  return undecided(bundle.rules, minor, today, bundle.settings).map(({ category, fields }) =>
+    t('minor.undecided', { fields: listJoin(fields.map(fieldLabel)), category: categoryLabel(category, bundle) }));
 }
 
 export function reasonText(reason) {
@@ -93,8 +102,11 @@ export function dueList(minors, visits, bundle, today = todayISO(), horizonDays 
     if (days > horizonDays) continue;
     rows.push({ minor, due, days, grade: gradeOf(minor) });
   }
-  return rows.sort((a, b) =>
-    (RANK[a.grade] ?? 9) - (RANK[b.grade] ?? 9) || a.days - b.days || a.minor.name.localeCompare(b.minor.name));
+  // Overdue first (a blue child 14 days late waits longer than a yellow one due next week),
+  // then due today, then the rest of the week; within each, red first, then the most urgent.
+  const band = (r) => (r.days < 0 ? 0 : r.days === 0 ? 1 : 2);
+  return rows.sort((a, b) => band(a) - band(b) || (RANK[a.grade] ?? 9) - (RANK[b.grade] ?? 9) || a.days - b.days
+    || naturalCompare(a.minor.name, b.minor.name));
 }
 
 export function countByGrade(minors) {

@@ -135,12 +135,23 @@ export function validateVisit(v, { today = todayISO() } = {}) {
   for (const [area, finding] of Object.entries(v.findings ?? {})) {
     if (finding?.status === 'concern' && blank(finding.note)) errors[`findings.${area}`] = 'concern_note';
   }
+  // A visit says something: a finding marked, or a summary worth reading (nothing is
+  // "normal" by default, so an empty visit cannot be three taps).
+  const marked = Object.values(v.findings ?? {}).some((f) => f?.status === 'ok' || f?.status === 'concern');
+  if (!marked && String(v.summary ?? '').trim().length < SUMMARY_MIN) errors.summary = 'visit_empty';
   return errors;
 }
+
+export const SUMMARY_MIN = 10;
 
 export function validateReport(r) {
   const errors = {};
   required(r, ['area_id', 'kind', 'description'], errors);
+  const age = r.child_age;
+  if (age !== null && age !== undefined && age !== '' && !(Number.isInteger(age) && age >= 0 && age <= 17)) {
+    errors.child_age = 'child_age';
+  }
+  if (!blank(r.reporter_phone) && checkPhone(r.reporter_phone)) errors.reporter_phone = 'phone';
   return errors;
 }
 

@@ -10,7 +10,7 @@ const TODAY = '2025-06-10';
 
 const minor = (id, grade, due, extra = {}) => ({ id, name: id, grade, next_visit_due: due, ...extra });
 
-test('due list: overdue and due within a week, red first, then the most urgent', () => {
+test('due list: overdue first, then due today, then the week; red first within each', () => {
   const rows = dueList([
     minor('blue-late', 'blue', '2025-06-01'),
     minor('yellow-soon', 'yellow', '2025-06-15'),
@@ -20,8 +20,8 @@ test('due list: overdue and due within a week, red first, then the most urgent',
     minor('no-date', 'red', null),
     minor('gone', 'red', '2025-06-01', { _deleted: true }),
   ], [], bundle, TODAY);
-  assert.deepEqual(rows.map((r) => r.minor.id), ['red-today', 'yellow-late', 'yellow-soon', 'blue-late']);
-  assert.deepEqual(rows.map((r) => r.days), [0, -5, 5, -9]);
+  assert.deepEqual(rows.map((r) => r.minor.id), ['yellow-late', 'blue-late', 'red-today', 'yellow-soon']);
+  assert.deepEqual(rows.map((r) => r.days), [-5, -9, 0, 5]);
 });
 
 test('a visit logged on the phone moves the due date before the server knows of it', () => {

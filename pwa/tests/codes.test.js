@@ -34,3 +34,10 @@ test('the service worker precaches codes.js', () => {
   new Function('self', readFileSync(new URL('../precache-manifest.js', import.meta.url), 'utf8'))(self);
   assert.ok(self.PRECACHE.files['src/codes.js']);
 });
+
+test('dates carry their year unless it is the current one', async () => {
+  const { formatDate } = await import('../src/i18n/index.js');
+  const now = new Date('2026-03-01T12:00:00');
+  assert.equal(formatDate('2025-12-14', false, now), '2025年12月14日');
+  assert.equal(formatDate('2026-02-03', false, now), '2月3日');
+});

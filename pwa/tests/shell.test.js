@@ -91,6 +91,21 @@ test('the service worker never handles the API and never skips waiting on its ow
   assert.ok(existsSync(join(PWA, 'precache-manifest.js')));
 });
 
-test('English has every key of Chinese and no extra ones', () => {
-  assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
+test('English has every key of Chinese and no extra ones (besides its singulars, `_one`)', () => {
+  const singular = (k) => k.endsWith('_one') && !(k in zh);
+  assert.deepEqual(Object.keys(en).filter((k) => !singular(k)).sort(), Object.keys(zh).sort());
+  for (const k of Object.keys(en).filter(singular)) assert.ok(k.slice(0, -4) in en, `${k} without its plural`);
+});
+
+test('English says 1 day, 2 days', async () => {
+  const { setLang, t, listJoin } = await import('../src/i18n/index.js');
+  setLang('en');
+  try {
+    assert.equal(t('today.days_overdue', { n: 1 }), '1 day overdue');
+    assert.equal(t('today.days_overdue', { n: 14 }), '14 days overdue');
+    assert.equal(listJoin(['left-behind child', 'orphan']), 'left-behind child, orphan');
+  } finally {
+    setLang('zh-CN');
+  }
+  assert.equal(listJoin(['农村留守儿童', '孤儿']), '农村留守儿童、孤儿');
 });

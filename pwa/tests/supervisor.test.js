@@ -57,8 +57,8 @@ test('first-response timer: running, overdue (red), answered in time or late', (
   assert.equal(slaText(late, NOW), '已超首次响应时限 6:00:00');
   const answered = { ...base, acknowledged_at: at(NOW - HOUR), response_seconds: 3600, overdue: false };
   assert.equal(slaState(answered, NOW).state, 'answered');
-  assert.equal(slaText(answered, NOW), '已响应, 用时 1小时');
-  assert.equal(slaText({ ...answered, overdue: true }, NOW), '已响应 (超时), 用时 1小时');
+  assert.equal(slaText(answered, NOW), '已响应，用时 1小时');
+  assert.equal(slaText({ ...answered, overdue: true }, NOW), '已响应（超时），用时 1小时');
 });
 
 test('reports: unanswered first, mandatory then urgent, closest deadline first; closed last', () => {

@@ -85,9 +85,16 @@ test('visit: a concern needs a note; not in the future', () => {
   const v = { minor_id: 'm', visited_at: '2025-05-30T10:00:00Z', kind: 'home',
     findings: { living: { status: 'concern', note: '' }, health: { status: 'ok' } } };
   assert.deepEqual(validateVisit(v, { today: TODAY }), { 'findings.living': 'concern_note' });
-  assert.deepEqual(validateVisit({ ...v, findings: {}, visited_at: '2025-07-01T00:00:00Z' }, { today: TODAY }), {
-    visited_at: 'future_time',
-  });
+  assert.deepEqual(validateVisit({ ...v, findings: {}, summary: '家中一切正常，学习良好', visited_at: '2025-07-01T00:00:00Z' },
+    { today: TODAY }), { visited_at: 'future_time' });
+});
+
+test('visit: a visit says something (a finding marked, or a summary of 10 characters)', () => {
+  const v = { minor_id: 'm', visited_at: '2025-05-30T10:00:00Z', kind: 'home', findings: {} };
+  assert.deepEqual(validateVisit(v, { today: TODAY }), { summary: 'visit_empty' });
+  assert.deepEqual(validateVisit({ ...v, summary: '正常' }, { today: TODAY }), { summary: 'visit_empty' });
+  assert.deepEqual(validateVisit({ ...v, summary: '孩子在家写作业，奶奶在做饭' }, { today: TODAY }), {});
+  assert.deepEqual(validateVisit({ ...v, findings: { health: { status: 'ok' } } }, { today: TODAY }), {});
 });
 
 test('server errors in marshmallow shape flatten to one message per field', () => {

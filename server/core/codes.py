@@ -28,7 +28,7 @@ _DATA: dict[str, Labels] = {
     # DESIGN §1: who uses the system.
     "role": {
         "grid_worker": {"zh": "网格员", "en": "grid worker"},
-        "village_officer": {"zh": "村(社)儿童主任", "en": "village child director"},
+        "village_officer": {"zh": "村（社）儿童主任", "en": "village child director"},
         "street_admin": {"zh": "街道管理员", "en": "street admin"},
         "unit_liaison": {"zh": "成员单位联络员", "en": "unit liaison"},
         "sentinel": {"zh": "哨点监测员", "en": "sentinel"},
@@ -46,7 +46,7 @@ _DATA: dict[str, Labels] = {
     },
     "level": {
         "street": {"zh": "街道", "en": "street"},
-        "village": {"zh": "村(社区)", "en": "village"},
+        "village": {"zh": "村（社区）", "en": "village"},
         "group": {"zh": "组", "en": "group"},
         "grid": {"zh": "网格", "en": "grid"},
     },
@@ -91,7 +91,7 @@ _DATA: dict[str, Labels] = {
         "severe_disability": {"zh": "重残", "en": "severe disability"},
         "severe_illness": {"zh": "重病", "en": "severe illness"},
         "guardianship_revoked": {"zh": "被撤销监护资格", "en": "guardianship revoked"},
-        "deported": {"zh": "被遣送(驱逐)出境", "en": "deported"},
+        "deported": {"zh": "被遣送（驱逐）出境", "en": "deported"},
         "divorced_away": {"zh": "离异不在身边", "en": "divorced, away"},
         "unknown": {"zh": "不清楚", "en": "unknown", "written": {"zh": "情况不明"}},
     },
@@ -130,7 +130,7 @@ _DATA: dict[str, Labels] = {
         "obscene_material": {"zh": "传播淫秽物品", "en": "obscene material"},
         "prostitution": {"zh": "卖淫嫖娼", "en": "prostitution"},
         "drugs": {"zh": "吸毒", "en": "drugs"},
-        "large_gambling": {"zh": "参与赌博(数额较大)", "en": "large-scale gambling"},
+        "large_gambling": {"zh": "参与赌博（数额较大）", "en": "large-scale gambling"},
         "criminal_act_underage": {"zh": "未达刑责年龄的犯罪行为", "en": "criminal act under age of responsibility"},
         "other_serious": {"zh": "其他严重不良行为", "en": "other serious"},
     },
@@ -241,7 +241,7 @@ _DATA: dict[str, Labels] = {
         "pregnancy_from_assault": {"zh": "十四周岁以上女性遭受或疑似遭受性侵害所致怀孕、流产",
                                    "en": "Pregnancy of an older girl from assault",
                                    "written": {"zh": "遭受性侵害所致怀孕", "en": "pregnancy from assault"}},
-        "injury_malnutrition_abuse": {"zh": "身体多处损伤、严重营养不良、意识不清, 疑似遭受暴力、欺凌、虐待",
+        "injury_malnutrition_abuse": {"zh": "身体多处损伤、严重营养不良、意识不清，疑似遭受暴力、欺凌、虐待",
                                       "en": "Injuries, malnutrition or impaired consciousness suspected from abuse",
                                       "written": {"zh": "疑似遭受暴力、虐待",
                                                   "en": "injuries or malnutrition from abuse"}},
@@ -283,7 +283,7 @@ _DATA: dict[str, Labels] = {
     # nothing from the server; a test holds the two equal).
     "conflict_kind": {
         "field": {"zh": "同一项被两处修改", "en": "the same field changed twice"},
-        "stale_delete": {"zh": "删除未生效 (记录已被修改)", "en": "delete not applied (record changed)"},
+        "stale_delete": {"zh": "删除未生效（记录已被修改）", "en": "delete not applied (record changed)"},
         "edit_deleted": {"zh": "修改了已删除的记录", "en": "edit of a deleted record"},
     },
     "entity": {

@@ -6,7 +6,7 @@ from server.core.extensions import db
 from server.core.roles import SUPERVISOR_ROLES
 from server.core.scope import current_scope, roles_required
 from server.duplicates import service
-from server.duplicates.schemas import DuplicatePair, MergeIn, MergeOut
+from server.duplicates.schemas import DismissalOut, DismissIn, DuplicatePair, MergeIn, MergeOut
 from server.registry import schemas
 from server.registry.routes import minors_blp
 
@@ -19,6 +19,17 @@ supervisors = roles_required(SUPERVISOR_ROLES)
 def duplicates_view():
     """Pairs of records of my area that look like one child: same resident ID, or same name, birth date and address."""
     return service.candidate_pairs(current_scope())
+
+
+@minors_blp.route("/duplicates/dismissals", methods=["POST"])
+@supervisors
+@minors_blp.arguments(DismissIn)
+@minors_blp.response(201, DismissalOut)
+def dismiss_view(data):
+    """Not one child (不是同一人): the pair leaves the duplicates list, with the reason kept."""
+    dismissal = service.dismiss(current_scope(), data["first"], data["second"], data["reason"])
+    db.session.commit()
+    return dismissal
 
 
 @minors_blp.route("/merge", methods=["POST"])

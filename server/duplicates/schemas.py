@@ -14,6 +14,20 @@ class MergeIn(StrictSchema):
     reason = fields.String(required=True, validate=not_blank_length(500))
 
 
+class DismissIn(StrictSchema):
+    first = fields.String(required=True, validate=uuid_string)
+    second = fields.String(required=True, validate=uuid_string)
+    reason = fields.String(required=True, validate=not_blank_length(500))
+
+
+class DismissalOut(ma.Schema):
+    minor_a = fields.String()
+    minor_b = fields.String()
+    reason = fields.String()
+    dismissed_by = fields.Integer(allow_none=True)
+    dismissed_at = fields.DateTime()
+
+
 class DuplicateRecord(ma.Schema):
     id = fields.String()
     name = fields.String()

@@ -22,6 +22,7 @@ from server.core.errors import FieldErrors, NotFound
 from server.core.extensions import db
 from server.core.pagination import by_id
 from server.core.scope import Scope
+from server.duplicates.models import DuplicateDismissal
 from server.measures.models import Measure
 from server.referrals.models import Referral
 from server.registry import schemas
@@ -50,12 +51,18 @@ def candidate_pairs(scope: Scope, limit: int = PAIR_LIMIT) -> list[dict]:
     """Pairs of live records of my area that look like one child, with what matched."""
     a, b = so.aliased(Minor), so.aliased(Minor)
     ha, hb = so.aliased(Household), so.aliased(Household)
+    judged = (
+        sa.select(DuplicateDismissal.id)
+        .where(DuplicateDismissal.minor_a == a.id, DuplicateDismissal.minor_b == b.id)
+        .exists()
+    )
     live = sa.and_(
         a.id < b.id,
         a.deleted_at.is_(None),
         b.deleted_at.is_(None),
         scope.filter(a.area_path),
         scope.filter(b.area_path),
+        ~judged,
     )
     by_id_number = sa.select(a.id, b.id).where(
         live, a.id_number_hash.is_not(None), a.id_number_hash == b.id_number_hash
@@ -75,6 +82,29 @@ def candidate_pairs(scope: Scope, limit: int = PAIR_LIMIT) -> list[dict]:
     pairs = sorted(matched.items())[:limit]
     records = summaries({i for pair, _ in pairs for i in pair})
     return [{"matched_on": on, "records": [records[x], records[y]]} for (x, y), on in pairs]
+
+
+def dismiss(scope: Scope, first_id: str, second_id: str, reason: str) -> DuplicateDismissal:
+    """A supervisor judges two records of her area not to be one child; the pair leaves the list."""
+    if first_id == second_id:
+        raise FieldErrors({"second": ["请选择两条不同的档案 / Choose two different records."]})
+    if not reason.strip():
+        raise FieldErrors({"reason": ["请说明为什么不是同一人 / Say why they are not one child."]})
+    minor_a, minor_b = sorted((get_minor(scope, first_id).id, get_minor(scope, second_id).id))
+    known = db.session.scalar(
+        sa.select(DuplicateDismissal).where(
+            DuplicateDismissal.minor_a == minor_a, DuplicateDismissal.minor_b == minor_b
+        )
+    )
+    if known is not None:
+        return known
+    dismissal = DuplicateDismissal(
+        minor_a=minor_a, minor_b=minor_b, reason=reason.strip(), dismissed_by=scope.user.id
+    )
+    db.session.add(dismissal)
+    db.session.flush()
+    audit("dismiss", "duplicate", f"{minor_a}/{minor_b}", fields=["reason"], user_id=scope.user.id)
+    return dismissal
 
 
 def summaries(ids) -> dict[str, dict]:

@@ -59,10 +59,10 @@ class ReferralItem(MethodView):
     @blp.arguments(schemas.ReferralStep)
     @blp.response(200, schemas.ReferralOut)
     def patch(self, data, referral_id):
-        """The unit's next step: accepted, in_progress (a progress note), done (the outcome), declined (why)."""
+        """The unit's next step: accepted, in_progress (progress), done (the outcome), declined (why), in `response`."""
         scope = current_scope()
         referral = service.get_referral(scope, str(referral_id))
-        service.respond(scope, referral, data["status"], data.get("note"))
+        service.respond(scope, referral, data["status"], data.get("response") or data.get("note"))
         db.session.commit()
         return _one(scope, referral)
 

@@ -24,14 +24,26 @@ class ReferralCreate(StrictSchema):
 
 
 class ReferralStep(StrictSchema):
+    """The unit's answer is ``response`` (DESIGN §3); ``note`` is its older name, still accepted."""
+
     status = fields.String(required=True, validate=one_of(codes.of("referral_status", without=("sent",))))
-    note = text(2000, allow_none=True)
+    response = text(2000, allow_none=True)
+    note = text(2000, allow_none=True, metadata={"deprecated": True, "description": "old name of response"})
+
+    @validates_schema
+    def _one_answer(self, data: dict, **_kwargs) -> None:
+        if data.get("response") and data.get("note") and data["response"] != data["note"]:
+            raise ValidationError("请只填写 response / Send the answer once, as response.", "note")
 
 
 class ReferralQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
+    q = fields.String(
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "the child's name, the place, the reason or the report's text"},
+    )
     status = fields.String(validate=one_of(REFERRAL_STATUSES))
     to_unit = fields.String(validate=one_of(UNITS))
     report_id = fields.String(validate=uuid_string)
@@ -39,9 +51,21 @@ class ReferralQuery(BoundedSchema):
 
 
 class CaseMinor(ma.Schema):
-    name = fields.String()
-    gender = fields.String()
-    age = fields.Integer()
+    """The minimum a unit needs to find the child: no ID number, no registry ids."""
+
+    name = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    age = fields.Integer(allow_none=True)
+    school_class = fields.String(allow_none=True, metadata={"description": "school and class, as reported"})
+    registered = fields.Boolean(metadata={"description": "the child has a file in the registry"})
+
+
+class CaseReporter(ma.Schema):
+    source = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "who filed it (account) or who called"})
+    organisation = fields.String(allow_none=True)
+    contact_name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
 
 
 class CaseReport(ma.Schema):
@@ -50,11 +74,17 @@ class CaseReport(ma.Schema):
     urgent = fields.Boolean()
     description = fields.String()
     reported_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    reporter = fields.Nested(CaseReporter)
 
 
 class Case(ma.Schema):
     minor = fields.Nested(CaseMinor, allow_none=True)
     village = fields.String(allow_none=True)
+    area = fields.String(allow_none=True, metadata={"description": "street › village › … of the case"})
+    address = fields.String(
+        allow_none=True, metadata={"description": "the household's address, or the place reported"}
+    )
     report = fields.Nested(CaseReport, allow_none=True)
 
 

@@ -14,6 +14,7 @@ from server.core.events import presenting_reports, report_mandatory
 from server.core.extensions import db
 from server.core.roles import SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
+from server.core.search import search
 from server.notifications import labels
 from server.notifications.service import liaisons_of, notify, supervisors_of
 from server.referrals.models import NEXT_STATUSES, STEP_TIMESTAMPS, Referral, ReferralEvent
@@ -50,6 +51,19 @@ def referral_query(scope: Scope, **filters) -> sa.Select:
     for name in ("status", "to_unit", "report_id", "minor_id"):
         if filters.get(name):
             stmt = stmt.where(getattr(Referral, name) == filters[name])
+    if filters.get("q"):
+        stmt = stmt.outerjoin(Report, Report.id == Referral.report_id).outerjoin(
+            Minor, Minor.id == Referral.minor_id
+        )
+        stmt = search(
+            stmt,
+            filters["q"],
+            Minor.name,
+            Report.child_name,
+            Report.place,
+            Referral.reason,
+            Report.description,
+        )
     waiting = sa.case((Referral.status.in_(OPEN), 0), else_=1)
     return stmt.order_by(waiting, Referral.sent_at.desc(), Referral.id)
 
@@ -77,6 +91,7 @@ def send_referral(scope: Scope, data: dict) -> Referral:
     if report and report.minor_id and minor_id != report.minor_id:
         raise FieldErrors({"minor_id": ["与报告所涉未成年人不一致 / Not the minor of the report."]})
     minor = _minor_for(scope, minor_id) if minor_id else None
+    _not_twice(report, minor, data["to_unit"])
     referral = _create(
         report,
         minor,
@@ -88,6 +103,27 @@ def send_referral(scope: Scope, data: dict) -> Referral:
     if report is not None and report.status in ("new", "acknowledged"):
         update_report(scope, report, {"status": "referred"})
     return referral
+
+
+def _not_twice(report: Report | None, minor: Minor | None, unit: str) -> None:
+    """One case goes to one unit once: a report's referral that the unit has not declined (the
+    automatic one to the police included), or a minor's open referral without a report."""
+    stmt = sa.select(Referral.id).where(Referral.to_unit == unit)
+    if report is not None:
+        stmt = stmt.where(Referral.report_id == report.id, Referral.status != "declined")
+    else:
+        stmt = stmt.where(
+            Referral.report_id.is_(None), Referral.minor_id == minor.id, Referral.status.in_(OPEN)
+        )
+    if db.session.scalar(stmt.limit(1)) is not None:
+        unit_zh, unit_en = labels.zh(labels.UNITS, unit), labels.en(labels.UNITS, unit)
+        raise FieldErrors(
+            {
+                "to_unit": [
+                    f"已转介给{unit_zh}，请在原转介中跟进 / Already referred to the {unit_en}: follow that referral."
+                ]
+            }
+        )
 
 
 @report_mandatory.connect
@@ -185,7 +221,7 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
             }
         )
     if status in NOTE_REQUIRED and not note:
-        raise FieldErrors({"note": [NOTE_REQUIRED[status]]})
+        raise FieldErrors({"response": [NOTE_REQUIRED[status]]})
     now = utcnow()
     stamp = STEP_TIMESTAMPS[status]
     if getattr(referral, stamp) is None:

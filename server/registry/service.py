@@ -17,6 +17,7 @@ from server.core.events import minors_moved
 from server.core.extensions import db
 from server.core.localtime import local_today
 from server.core.scope import Scope
+from server.core.search import search
 from server.registry import idnumber
 from server.registry.models import GRADES, Household, Minor, awaiting_grade_decision
 from server.registry.schemas import minor_consistency
@@ -24,13 +25,6 @@ from server.registry.schemas import minor_consistency
 
 def cipher() -> idnumber.FieldCipher:
     return current_app.extensions["humiao.cipher"]
-
-
-def search(stmt: sa.Select, q: str | None, *columns) -> sa.Select:
-    if not q:
-        return stmt
-    pattern = f"%{q.strip()}%"
-    return stmt.where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)))
 
 
 def grid_in_scope(scope: Scope, grid_id: int) -> Area:
@@ -111,7 +105,8 @@ def minor_query(scope: Scope, q: str | None = None, **filters) -> sa.Select:
         stmt = stmt.where(sa.cast(Minor.categories, sa.Text).contains(f'"{filters["category"]}"'))
     if q:
         stmt = stmt.join(Household, Minor.household_id == Household.id)
-        stmt = search(stmt, q, Minor.name, Household.address, Minor.school)
+        # The masked ID keeps its last digits: a query of them finds the child (身份证尾号).
+        stmt = search(stmt, q, Minor.name, Household.address, Minor.school, Minor.id_number_masked)
     return stmt.order_by(Minor.name, Minor.id)
 
 

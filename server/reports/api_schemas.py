@@ -31,6 +31,10 @@ class ReportQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
+    q = fields.String(
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "the child's name (reported or on file), the place, the reporter, the text"},
+    )
     status = fields.String(validate=one_of(REPORT_STATUSES))
     kind = fields.String(validate=one_of(REPORT_KINDS))
     source = fields.String(validate=one_of(REPORT_SOURCES))

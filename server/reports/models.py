@@ -33,6 +33,12 @@ class Report(Synced, Base):
     mandatory: so.Mapped[bool] = so.mapped_column(default=False)
     urgent: so.Mapped[bool] = so.mapped_column(default=False)
     description: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Who and where, as the reporter knows them before the child has a file (a sentinel
+    # cannot see the registry): the name, class and age of the child, the place.
+    child_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    child_class: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    child_age: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    place: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     status: so.Mapped[str] = so.mapped_column(sa.String(14), default="new", index=True)
     reported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -18,6 +18,10 @@ class ReportFields(StrictSchema):
     description = fields.String(required=True, validate=not_blank_length(4000))
     reporter_name = text(50, allow_none=True)
     reporter_phone = fields.String(allow_none=True, validate=phone_number)
+    child_name = text(50, allow_none=True)
+    child_class = text(50, allow_none=True)
+    child_age = fields.Integer(allow_none=True, strict=True, validate=ma.validate.Range(0, 17))
+    place = text(200, allow_none=True)
     status = fields.String(validate=one_of(REPORT_STATUSES))
 
 
@@ -37,6 +41,10 @@ class ReportOut(ma.Schema):
     mandatory = fields.Boolean()
     urgent = fields.Boolean()
     description = fields.String()
+    child_name = fields.String(allow_none=True)
+    child_class = fields.String(allow_none=True)
+    child_age = fields.Integer(allow_none=True)
+    place = fields.String(allow_none=True)
     status = fields.String()
     reported_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)

@@ -17,6 +17,7 @@ from server.core.events import report_mandatory
 from server.core.extensions import db
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
+from server.core.search import search
 from server.registry.models import Minor
 from server.reports import notify
 from server.reports.models import MANDATORY_KINDS, REPORT_STATUSES, Report
@@ -156,6 +157,17 @@ def report_query(scope: Scope, now: datetime | None = None, **filters) -> sa.Sel
         stmt = stmt.where(Report.area_path.startswith(area.path, autoescape=True))
     if filters.get("open"):
         stmt = stmt.where(Report.status.in_(OPEN_STATUSES))
+    if filters.get("q") and scope.role != Role.sentinel:
+        stmt = stmt.outerjoin(Minor, Minor.id == Report.minor_id)
+        stmt = search(
+            stmt,
+            filters["q"],
+            Report.child_name,
+            Minor.name,
+            Report.place,
+            Report.reporter_name,
+            Report.description,
+        )
     if filters.get("overdue"):
         hours = response_hours(scope.paths[0] if scope.paths else None)
         stmt = stmt.where(

@@ -117,12 +117,15 @@ def report_stats(target: Target, period: Period, now: datetime | None = None) ->
         "by_source": by_source,
         "first_response": _response_block(*everything, overall_median[1] if overall_median else None),
         "urgent_first_response": _response_block(*blocks[True], medians.get(True)),
-        "urgent_reports": urgent_reports(where, sla),
+        "urgent_reports": urgent_reports(where, sla, now),
     }
 
 
-def urgent_reports(where, sla: int) -> list[dict]:
-    """The latest urgent reports of the period with their response times (no names, no text)."""
+def urgent_reports(where, sla: int, now: datetime) -> list[dict]:
+    """The latest urgent reports of the period with their response times (no names, no text).
+
+    A report still waiting for its first response is over its SLA once the limit has passed,
+    as the workbench says."""
     seconds = response_seconds()
     rows = db.session.execute(
         sa.select(Report, Area.name, first_response_at(), seconds)
@@ -142,7 +145,10 @@ def urgent_reports(where, sla: int) -> list[dict]:
             "reported_at": report.reported_at.isoformat(),
             "first_response_at": first.isoformat() if first else None,
             "response_hours": hours(spent),
-            "over_sla": spent is not None and spent > sla * 3600,
+            "first_response_due": (report.reported_at + timedelta(hours=sla)).isoformat(),
+            "over_sla": spent > sla * 3600
+            if spent is not None
+            else report.reported_at + timedelta(hours=sla) < now,
         }
         for report, area_name, first, spent in rows
     ]

@@ -186,7 +186,8 @@ class StatsUrgentReport(ma.Schema):
     reported_at = fields.String(metadata={"format": "date-time"})
     first_response_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     response_hours = hours("time to the first response")
-    over_sla = fields.Boolean()
+    first_response_due = fields.String(metadata={"format": "date-time"})
+    over_sla = fields.Boolean(metadata={"description": "answered after the limit, or unanswered and past it"})
 
 
 class StatsReportFigures(ma.Schema):

@@ -198,7 +198,7 @@ class Phone:
         self.page.fill("#in-head_name", head_name)
         if phone:
             self.page.fill("#in-phone", phone)
-        self.action("保存, 下一步")
+        self.action("保存，下一步")
         expect(self.page.locator(".hm-steps__on")).to_contain_text("家庭成员")
         return re.search(r"#/survey/([^?]+)", self.page.url).group(1)
 

@@ -66,10 +66,10 @@ def test_concurrent_offline_edits_later_wins_and_the_loser_can_reapply(phone, re
 
     notice = worker.page.locator(".hm-notice")
     expect(notice.locator(".hm-notice__text")).to_have_text(
-        re.compile(r"^你对 学校 的修改已被 李秀英 的修改替代, \d+月\d+日$")
+        re.compile(r"^你对 学校 的修改已被 李秀英 的修改替代，\d+月\d+日$")
     )
-    expect(notice).to_contain_text(f"我的: {mine}")
-    expect(notice).to_contain_text(f"现在: {theirs}")
+    expect(notice).to_contain_text(f"我的：{mine}")
+    expect(notice).to_contain_text(f"现在：{theirs}")
     expect(worker.page.locator(".hm-tabbar .hm-tab-dot")).to_be_visible()
     worker.page.screenshot(path=results_dir / "conflict-notice.png")
     expect(officer.page.locator(".hm-notice")).to_have_count(0)

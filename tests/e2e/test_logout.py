@@ -34,7 +34,7 @@ def test_logout_warns_about_unsynced_work_then_wipes_the_phone(phone):
     worker.go("#/me")
     worker.action("退出登录")
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("还有 1 条修改未同步, 退出会永久丢失它们")
+    expect(dialog).to_contain_text("还有 1 条修改未同步，退出会永久丢失它们")
     dialog.get_by_role("button", name="取消").click()
     expect(dialog).to_have_count(0)
     worker.expect_pending(1)
@@ -71,7 +71,7 @@ def test_a_deactivated_user_is_wiped_at_the_next_sync(phone, rest):
     rest.patch(f"/api/users/{user['id']}", "admin", {"active": False})
     worker.sync_button.click()
     expect(page.locator("#username")).to_be_visible()
-    expect(page.get_by_role("alert")).to_have_text("账号已被停用, 本机数据已清除 (含 1 条未同步的修改)。")
+    expect(page.get_by_role("alert")).to_have_text("账号已被停用，本机数据已清除（含 1 条未同步的修改）。")
     _assert_wiped(worker)
     households = rest.get(f"/api/households?q={tag}", "worker1")
     assert households == [], "nothing reached the server after the deactivation"

@@ -38,7 +38,7 @@ def test_offline_survey_and_visit_survive_a_reload_and_sync(phone, rest, results
     members = page.locator(".hm-content .weui-cells a.weui-cell")
     expect(members.filter(has_text=f"留守{tag}").locator(".hm-grade")).to_have_text("黄")
     expect(members.filter(has_text=f"危险{tag}").locator(".hm-grade")).to_have_text("红")
-    worker.action("保存, 下一步")
+    worker.action("保存，下一步")
     review = page.locator(".weui-cell", has_text="家庭成员")
     expect(review).to_contain_text(f"留守{tag}")
     expect(review).to_contain_text(f"危险{tag}")

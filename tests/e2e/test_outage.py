@@ -14,7 +14,7 @@ from tests.e2e.rest import Rest
 
 pytestmark = pytest.mark.e2e
 
-GAVE_UP = "同步未完成, 稍后自动重试"
+GAVE_UP = "同步未完成，稍后自动重试"
 
 
 def _until_the_sync_gives_up(worker: Phone) -> None:
@@ -46,7 +46,7 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     # 在线) and counts down to the next try, then says the sync did not get through.
     expect(worker.net).to_have_text("无法连接服务器")
     expect(worker.sync_button).to_have_text(
-        re.compile(r"^(\d+ 秒后重试|正在同步…|同步未完成, 稍后自动重试)$")
+        re.compile(r"^(\d+ 秒后重试|正在同步…|同步未完成，稍后自动重试)$")
     )
     _until_the_sync_gives_up(worker)
 

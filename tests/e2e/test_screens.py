@@ -70,3 +70,63 @@ def test_every_worker_screen_at_390(phone, rest, results_dir):
         assert worker.scroll_width() <= 390, f"{name} ({route}) overflows: {worker.scroll_width()} px"
         # What the phone shows (a full-page capture would paint the fixed bars mid-page).
         page.screenshot(path=shots / f"{name}.png")
+
+
+def _settled(page) -> None:
+    """The screen has its heading and nothing still loading."""
+    expect(page.locator(".hm-header h1")).to_be_visible()
+    expect(page.locator(".hm-loading")).to_have_count(0, timeout=15_000)
+
+
+def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
+    browser, live_server, phone, rest, results_dir
+):
+    from tests.e2e.desk import DESK, Desk
+
+    tag = uuid4().hex[:6]
+    _household, minor = _household_with_a_child(rest, tag)
+    village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
+    report = rest.post("/api/reports", "sentinel1", {
+        "area_id": village["id"], "kind": "injury_malnutrition_abuse", "description": f"学生手臂多处淤青{tag}",
+        "child_name": f"截图{tag}", "child_class": "四年级二班", "child_age": 10, "place": f"截图村{tag}号",
+        "reporter_name": "王老师", "reporter_phone": "13900000001",
+    })  # fmt: skip
+    referral = next(r for r in rest.get(f"/api/referrals?report_id={report['id']}", "admin"))
+    shots = results_dir / "screens"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    context = browser.new_context(base_url=live_server, **DESK)
+    context.set_default_timeout(10_000)
+    admin = Desk.open(context)
+    admin.login("admin")
+    for name, route in (
+        ("sup-work", "#/work"), ("sup-review", "#/review"), ("sup-grades", "#/grades"),
+        ("sup-conflicts", "#/conflicts"), ("sup-cases", "#/cases"), ("sup-report", f"#/reports/{report['id']}"),
+        ("sup-referral", f"#/referrals/{referral['id']}"), ("sup-flags", "#/flags"), ("sup-duplicates", "#/duplicates"),
+        ("sup-devices", "#/devices"), ("sup-stats", "#/stats"), ("sup-users", "#/users"), ("sup-areas", "#/areas"),
+        ("sup-settings", "#/settings"), ("sup-households", "#/households"), ("sup-minor", f"#/minor/{minor['id']}"),
+        ("sup-notifications", "#/notifications"),
+    ):  # fmt: skip
+        admin.go(route)
+        _settled(admin.page)
+        admin.page.screenshot(path=shots / f"{name}.png")
+    context.close()
+
+    for username, screens in (
+        (
+            "police1",
+            (("police-referrals", "#/referrals"), ("police-referral", f"#/referrals/{referral['id']}")),
+        ),
+        ("sentinel1", (("sentinel-reports", "#/reports"), ("sentinel-report-new", "#/report/new"))),
+    ):
+        user = Desk.open(phone())
+        user.page.goto("/")
+        user.page.fill("#username", username)
+        user.page.fill("#password", "demo-password-1")
+        user.page.click("button[type=submit]")
+        expect(user.page.locator(".hm-header h1")).to_be_visible()
+        for name, route in screens:
+            user.go(route)
+            _settled(user.page)
+            assert user.scroll_width() <= 390, f"{name} ({route}) overflows"
+            user.page.screenshot(path=shots / f"{name}.png", full_page=name.endswith("referral"))

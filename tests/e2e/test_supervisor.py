@@ -59,7 +59,7 @@ def test_a_returned_visit_goes_back_to_the_worker_and_comes_back_amended(desk, p
     expect(page.locator(".hm-content")).to_contain_text(f"第一次走访{tag}")
 
     page.get_by_role("button", name="退回修改").click()  # a return needs a comment
-    expect(page.locator("#field-comment .hm-error")).to_have_text("退回时请写明原因, 网格员会看到")
+    expect(page.locator("#field-comment .hm-error")).to_have_text("退回时请写明原因，网格员会看到")
     assert rest.get(f"/api/visits/{visit['id']}", "village1")["review_status"] == "submitted"
     comment = f"请补充学习情况{tag}"
     page.fill("#in-comment", comment)
@@ -236,7 +236,7 @@ def test_an_urgent_report_from_a_sentinel_reaches_the_admin_workbench_with_its_t
     admin.action("受理")
     admin.toast_says("已受理")
     expect(page.locator(".hm-steps__on")).to_contain_text("已受理")
-    expect(page.locator(".hm-timer")).to_have_text(re.compile(r"^已响应, 用时"))
+    expect(page.locator(".hm-timer")).to_have_text(re.compile(r"^已响应，用时"))
     assert rest.get(f"/api/reports/{report['id']}", "admin")["status"] == "acknowledged"
 
 
@@ -283,10 +283,10 @@ def test_a_referral_is_answered_step_by_step_by_the_unit(desk, phone, rest):
     liaison.page.get_by_role("button", name="接收").click()
     liaison.toast_says("已接收")
     liaison.page.get_by_role("button", name="办结").click()
-    liaison.page.get_by_role("button", name="提交: 办结").click()
+    liaison.page.get_by_role("button", name="提交：办结").click()
     expect(liaison.page.locator(".hm-error")).to_have_text("请填写后再提交")
     liaison.page.fill("#in-referral-note", f"已安排护学岗, 联系家长{tag}")
-    liaison.page.get_by_role("button", name="提交: 办结").click()
+    liaison.page.get_by_role("button", name="提交：办结").click()
     liaison.toast_says("已办结")
 
     page.reload()
@@ -324,7 +324,7 @@ def test_the_statistics_dashboard_draws_every_chart_with_its_table(size, desk, p
     expect(page.locator("#stats-grades tbody tr").first).to_contain_text("红")
     expect(page.locator("#stats-areas tbody tr")).not_to_have_count(0)
     expect(page.locator("#stats-scoreboard tbody tr").first).to_contain_text("1")
-    expect(page.locator("#stats-ledger").get_by_role("button", name="导出台账 (Excel)")).to_be_visible()
+    expect(page.locator("#stats-ledger").get_by_role("button", name="导出台账（Excel）")).to_be_visible()
     assert no_sideways_scroll(page)
     page.screenshot(path=results_dir / f"stats-{'1280' if size == 'desk' else '390'}.png", full_page=True)
 
@@ -409,7 +409,7 @@ def test_ledger_import_reports_rows_and_the_monthly_report_opens_for_print(desk,
     admin.open_route("#/stats", "#stats-ledger")
     ledger = page.locator("#stats-ledger")
     with page.expect_download() as download:
-        ledger.get_by_role("button", name="导出台账 (Excel)").click()
+        ledger.get_by_role("button", name="导出台账（Excel）").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     with page.expect_download() as download:
         ledger.get_by_role("button", name="下载导入模板").click()
@@ -419,9 +419,9 @@ def test_ledger_import_reports_rows_and_the_monthly_report_opens_for_print(desk,
     ledger.get_by_role("button", name="开始导入").click()
     expect(ledger.locator(".hm-error")).to_have_text("请先选择文件")
     ledger.locator(".hm-file input").set_input_files(template)
-    ledger.get_by_label("只检查, 不写入").check()
+    ledger.get_by_label("只检查，不写入").check()
     ledger.get_by_role("button", name="开始导入").click()
-    expect(ledger.locator(".hm-import-result")).to_contain_text("检查完成 (未写入): 可导入 0 行")
+    expect(ledger.locator(".hm-import-result")).to_contain_text("检查完成（未写入）：可导入 0 行")
 
     with page.expect_popup() as popup:
         ledger.get_by_role("button", name="打开可打印月报").click()
@@ -492,7 +492,7 @@ def test_duplicate_records_are_merged_side_by_side_with_a_reason(desk, rest):
     page = officer.page
     officer.open_route("#/duplicates", ".hm-hint")
     pair = page.locator(".hm-dup").filter(has_text=f"童{tag}")
-    expect(pair).to_contain_text("相同: 姓名、出生日期、地址")
+    expect(pair).to_contain_text("相同：姓名、出生日期、地址")
     expect(pair.locator(".hm-dup__row", has_text="走访次数")).to_contain_text("1")
     # The record with the visit is kept by default.
     expect(pair.locator(".hm-dup__pick--on")).to_contain_text("保留")

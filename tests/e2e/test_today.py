@@ -54,7 +54,7 @@ def _due_children(rest, tag: str) -> tuple[dict, dict]:
     return red, rest.get(f"/api/minors/{blue['id']}", "worker1")
 
 
-def test_today_shows_the_sync_state_and_the_due_list_red_first(phone, rest, results_dir):
+def test_today_shows_the_sync_state_and_the_due_list_overdue_and_red_first(phone, rest, results_dir):
     tag = uuid4().hex[:6]
     red, blue = _due_children(rest, tag)
     assert red["grade_suggested"] == "red" and blue["grade_suggested"] == "blue"
@@ -80,8 +80,15 @@ def test_today_shows_the_sync_state_and_the_due_list_red_first(phone, rest, resu
     expect(blue_row).to_contain_text(f"逾期 {overdue_days} 天")
     expect(blue_row.locator(".hm-grade")).to_have_text("蓝")
     expect(blue_row).to_contain_text(f"今日测试{tag}号")
+    # Overdue first (issue 14: a blue child 14 days late above yellow ones not yet due), red
+    # first within the overdue and within the rest.
+    texts = rows.all_inner_texts()
+    late = [("逾期" in text) for text in texts]
+    assert late == sorted(late, reverse=True), f"overdue first: {texts}"
     grades = rows.locator(".hm-grade").all_inner_texts()
-    assert grades == sorted(grades, key=lambda g: RANK.get(g, 9)), f"red first: {grades}"
+    for band in (True, False):
+        part = [g for g, is_late in zip(grades, late, strict=True) if is_late is band]
+        assert part == sorted(part, key=lambda g: RANK.get(g, 9)), f"red first: {grades}"
     expect(page.locator(".hm-grade-count").first).to_contain_text("红")
     page.screenshot(path=results_dir / "today-390.png", full_page=True)
 

@@ -123,7 +123,7 @@ def test_a_rejected_edit_opens_the_form_at_its_field_and_syncs_once_fixed(phone,
     expect(page.locator(".hm-status__rejected")).to_have_text("1 条需修正")
     banner = page.locator(".hm-content a.hm-banner--error")
     expect(banner).to_contain_text("这条修改未被接受")
-    expect(banner).to_contain_text("出生日期: 出生日期与身份证号码不一致")
+    expect(banner).to_contain_text("出生日期：出生日期与身份证号码不一致")
     assert rest.get(f"/api/minors/{minor['id']}", "worker1")["school"] == "红旗村小学", "nothing half applied"
     page.screenshot(path=results_dir / "rejected-banner.png")
 

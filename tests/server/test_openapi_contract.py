@@ -226,8 +226,9 @@ class Records:
 
     @cached_property
     def referral(self) -> str:
-        body = {"report_id": self.report, "to_unit": "police", "reason": "疑似家暴，请派出所核实"}
-        return self.made(self.post("/api/referrals", "village1", body))["id"]
+        """The mandatory report's automatic referral to the police (a second one is refused)."""
+        rows = self.made(self.get(f"/api/referrals?report_id={self.report}", "village1"), 200)
+        return next(r["id"] for r in rows if r["to_unit"] == "police")
 
     @cached_property
     def measure(self) -> str:
@@ -429,6 +430,11 @@ CALLS: dict[tuple[str, str], Callable[[Records], object]] = {
     ),
     ("DELETE /api/minors/{minor_id}", "204"): lambda r: r.delete(f"/api/minors/{r.minor}", "worker1"),
     ("GET /api/minors/duplicates", "200"): lambda r: r.twin and r.get("/api/minors/duplicates", "village1"),
+    ("POST /api/minors/duplicates/dismissals", "201"): lambda r: r.post(
+        "/api/minors/duplicates/dismissals",
+        "village1",
+        {"first": r.minor, "second": r.twin, "reason": "双胞胎，不是同一人"},
+    ),
     ("POST /api/minors/merge", "200"): _merge,
     ("GET /api/minors/{minor_id}/merges", "200"): _merges,
     ("POST /api/minors/{minor_id}/grade", "200"): lambda r: r.post(
@@ -502,7 +508,7 @@ CALLS: dict[tuple[str, str], Callable[[Records], object]] = {
     ),
     ("GET /api/referrals/{referral_id}", "200"): lambda r: r.get(f"/api/referrals/{r.referral}", "police1"),
     ("PATCH /api/referrals/{referral_id}", "200"): lambda r: r.patch(
-        f"/api/referrals/{r.referral}", "police1", {"status": "accepted", "note": "已派民警核实"}
+        f"/api/referrals/{r.referral}", "police1", {"status": "accepted", "response": "已派民警核实"}
     ),
     ("GET /api/referrals/{referral_id}/events", "200"): lambda r: r.get(
         f"/api/referrals/{r.referral}/events", "village1"

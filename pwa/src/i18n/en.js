@@ -7,8 +7,8 @@ export default {
   'tab.today': 'Today', 'tab.households': 'Households', 'tab.reports': 'Report', 'tab.me': 'Me',
 
   'status.unreachable': 'Server unreachable', 'status.retry_in': 'Retrying in {n} s',
-  'status.online': 'Online', 'status.offline': 'Offline', 'status.pending': '{n} to sync',
-  'status.rejected': '{n} to fix', 'status.last': 'Synced {time}', 'status.never': 'Never synced',
+  'status.online': 'Online', 'status.offline': 'Offline', 'status.pending_one': '1 to sync', 'status.pending': '{n} to sync',
+  'status.rejected_one': '1 to fix', 'status.rejected': '{n} to fix', 'status.last': 'Synced {time}', 'status.never': 'Never synced',
   'status.syncing': 'Syncing…', 'status.first': 'First sync: {n} records',
   'status.failed': 'Sync incomplete, will retry',
 
@@ -17,20 +17,20 @@ export default {
   'login.hint': 'The first login needs a network; after that the app works without signal.',
   'login.failed': 'Wrong username or password', 'login.offline': 'No network: log in where there is signal',
   'login.revoked': 'Your account was deactivated; the data on this phone was erased.',
-  'login.revoked_pending': 'Your account was deactivated; the data on this phone was erased (including {n} unsynced changes).',
+  'login.revoked_pending_one': 'Your account was deactivated; the data on this phone was erased (including 1 unsynced change).', 'login.revoked_pending': 'Your account was deactivated; the data on this phone was erased (including {n} unsynced changes).',
   'login.expired': 'Your session expired: log in again. Unsynced changes are still on this phone.',
   'login.other_user': 'This phone holds the data of {name}, {n} changes not yet synced. Logging in as someone else erases them.',
 
   'today.to_visit': 'To visit', 'today.title': 'Today', 'today.overdue': 'Overdue', 'today.due': 'Due today', 'today.soon': 'Due within 7 days',
   'today.by_grade': 'Children by grade', 'today.empty': 'No visits due soon. Survey new households under "Households".',
-  'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
-  'today.fix': '{n} changes were rejected: please fix them', 'today.notices': '{n} of your changes were replaced',
+  'today.days_overdue_one': '1 day overdue', 'today.days_overdue': '{n} days overdue', 'today.due_on': 'due {date}',
+  'today.fix_one': '1 change was rejected: please fix it', 'today.fix': '{n} changes were rejected: please fix them', 'today.notices_one': '1 of your changes was replaced', 'today.notices': '{n} of your changes were replaced',
 
-  'hh.title': 'Households', 'hh.search': 'Search head of household or address', 'hh.new': 'Survey a household',
+  'me.created': 'New', 'me.changed': 'Changed', 'sync.label': 'Sync state', 'sync.pending': 'Not synced', 'sync.synced': 'Synced', 'sync.rejected': 'Not accepted', 'sync.returned': 'Returned', 'sync.conflict': 'Conflict', 'hh.title': 'Households', 'hh.search': 'Search names, pinyin initials, address or ID tail', 'hh.new': 'Survey a household',
   'hh.empty': 'No households in your grid yet. Tap "Survey a household" to start.',
   'hh.no_match': 'Nothing found for "{q}"', 'hh.members': 'Members',
   'hh.no_members': 'No minors registered yet. Tap "Add member".', 'hh.add_member': 'Add member',
-  'hh.edit': 'Edit household', 'hh.minors_n': '{n} minors', 'hh.not_found': 'Household not found',
+  'hh.edit': 'Edit household', 'hh.minors_n_one': '1 minor', 'hh.minors_n': '{n} minors', 'hh.not_found': 'Household not found',
   'hh.locate': 'Use my location', 'hh.located': 'Location set',
 
   'survey.title': 'Household survey', 'survey.step1': 'Household', 'survey.step2': 'Members', 'survey.step3': 'Done',
@@ -43,7 +43,7 @@ export default {
   'minor.no_grade_history': 'No grade changes yet. A supervisor\'s confirmation is recorded here.', 'minor.grade_by': 'graded by {name}',
   'minor.grade_history': 'Grade history', 'minor.visits': 'Visits', 'minor.no_visits': 'No visits yet. Tap "Log a visit".',
   'minor.all_visits': 'Show all {n}', 'minor.measures': 'Measures', 'minor.no_measures': 'No measures', 'minor.log_visit': 'Log a visit',
-  'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
+  'minor.due_after_sync': 'Set after the next sync', 'minor.undecided': 'Without {fields}, cannot tell whether: {category}', 'minor.copy_family': "Copy {name}'s family answers (hukou, parents, carer)", 'minor.age_months': 'aged {n} months', 'minor.age_months_one': 'aged 1 month', 'minor.age': 'aged {n}', 'minor.not_found': 'Minor not found', 'minor.next_due': 'Next visit',
   'minor.suggested_pending': 'Suggested {grade}, awaiting confirmation', 'minor.rules_missing': 'Rules not downloaded yet: sync while online.',
   'minor.section.basic': 'Basic', 'minor.section.family': 'Family and guardianship', 'minor.section.school': 'Schooling',
   'minor.section.health': 'Health', 'minor.section.risk': 'Behaviour and risks', 'minor.removed': 'Deleted on the server or moved out of your grid',
@@ -51,12 +51,12 @@ export default {
   'minor.misbehavior_serious': 'Serious misbehaviour (Art. 38)',
   'minor.id_hint': '18-character resident ID; only part of it is shown after saving',
 
-  'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings',
+  'visit.suggested': ' (suggested)', 'visit.unmarked': 'Not recorded', 'visit.summary_hint': 'What you saw (at least {n} characters when no finding is marked)', 'err.visit_empty': 'Mark at least one finding, or write a summary of 10 characters or more', 'visit.title': 'Log a visit', 'visit.view': 'Visit', 'visit.findings': 'Findings',
   'visit.note': 'Note', 'visit.measures': 'Measures', 'visit.summary': 'Summary',
   'visit.next_due': 'Grade {grade}: next visit by {date}', 'visit.save': 'Save visit',
   'visit.returned': 'Returned: {comment}', 'visit.locked': 'A submitted visit can be changed only once returned',
 
-  'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
+  'report.next_pending': 'The mandatory report is saved on this phone and goes out as soon as there is a network; the police get it automatically and the street answers within 24 hours. In an emergency call 110 now.', 'report.next_sent': 'The mandatory report has arrived: the police got it automatically and the street answers within 24 hours; its progress shows below. In an emergency call 110 now.', 'report.child': 'The child', 'report.contact': 'Contact (so that the police and the street can call back)', 'report.place_hint': 'Village, house number or school', 'report.class_hint': 'e.g. Hongqi Primary, grade 4 class 2', 'report.contact_hint': 'Your name', 'err.child_age': 'Age is a whole number from 0 to 17', 'report.title': 'Report', 'report.new': 'File a mandatory report / alert', 'report.list': 'My reports',
   'report.empty': 'No reports yet. If a child is being harmed, report it now.', 'report.mandatory': 'Mandatory',
   'report.mandatory_hint': 'Mandatory situations must be reported to the police at once (110), then recorded here.',
   'report.others': 'Other situations', 'report.submit': 'Submit report', 'report.minor_optional': 'Child concerned (optional)',
@@ -64,18 +64,18 @@ export default {
 
   'me.title': 'Me', 'me.language': 'Language / 语言', 'me.sync_now': 'Sync now',
   'me.logout': 'Log out', 'me.logout_confirm': 'Logging out erases the data on this phone.',
-  'me.logout_pending': '{n} changes are not synced yet and will be lost. Sync while online first.',
+  'me.logout_pending_one': '1 change is not synced yet and will be lost. Sync while online first.', 'me.logout_pending': '{n} changes are not synced yet and will be lost. Sync while online first.',
   'me.outbox': 'Changes waiting to sync', 'me.outbox_empty': 'Everything is synced', 'me.rejected': 'Rejected changes',
   'me.fix': 'Fix', 'me.discard': 'Give up this change', 'me.discard_confirm': 'This change will not be submitted. Sure?',
   'me.version': 'Version', 'me.device': 'Device',
 
   'notice.superseded': 'Your change to {field} was replaced by {who}, {date}',
-  'notice.someone': 'someone else', 'notice.mine': 'Mine: {value}', 'notice.theirs': 'Now: {value}',
+  'notice.superseded_self': 'Your edit of {field} on another device replaced the one made here, {date}', 'notice.someone': 'someone else', 'notice.mine': 'Mine: {value}', 'notice.theirs': 'Now: {value}',
   'notice.reapply': 'Re-apply my change', 'notice.dismiss': 'OK',
   'notice.delete_conflict': 'Not deleted: someone changed the record; a supervisor will review.',
   'notice.rejected': 'This change was not accepted. Fix it and save again:',
 
-  'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
+  'common.clear': 'Clear', 'common.colon': ': ', 'common.semicolon': '; ', 'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
   'common.back': 'Back', 'common.edit': 'Edit', 'common.delete': 'Delete', 'common.yes': 'Yes', 'common.no': 'No',
   'common.unknown': 'Not given', 'common.loading': 'Loading…', 'common.required': 'Required',
   'common.fix_errors': 'Fix the fields marked in red first', 'common.select': 'Choose',
@@ -115,7 +115,7 @@ export default {
 
   'filter.all': 'All', 'filter.age': 'Age', 'filter.min_age': 'Minimum age', 'filter.max_age': 'Maximum age',
 
-  'review.title': 'Review a visit', 'review.count': '{n} waiting for review', 'review.empty': 'No visit waits for review. Visits appear here once grid workers submit them.',
+  'review.shown': 'showing {n} (red first, longest waiting first); more appear as you review, or filter by area or worker', 'review.title': 'Review a visit', 'review.count_one': '1 visit waiting for review', 'review.count': '{n} waiting for review', 'review.empty': 'No visit waits for review. Visits appear here once grid workers submit them.',
   'review.empty_filtered': 'No visit matches these filters.', 'review.visitor': 'Visitor', 'review.status': 'Review',
   'review.profile': 'Open the profile', 'review.decision': 'Your comment', 'review.comment': 'Comment (required to return)',
   'review.comment_hint': 'e.g. say more about how school is going', 'review.comment_required': 'Say why the visit is returned: the grid worker will read it',
@@ -124,21 +124,21 @@ export default {
   'review.pending': 'Waiting', 'review.approved': 'Approved', 'review.returned': 'Returned',
   'visit.when': 'Visited',
 
-  'grades.count': '{n} grades to confirm', 'grades.empty': 'No grade waits for confirmation.', 'grades.suggested': 'Rules suggest',
+  'grades.count_one': '1 grade to confirm', 'grades.count': '{n} grades to confirm', 'grades.empty': 'No grade waits for confirmation.', 'grades.suggested': 'Rules suggest',
   'grades.current': 'Grade now', 'grades.no_reasons': 'The rules gave no reason', 'grades.decide': 'Confirm or change',
   'grades.rule': 'suggested', 'grades.pick': 'Choose a grade', 'grades.reason': 'Reason', 'grades.reason_override': 'Reason (differs from the rules)',
   'grades.reason_hint': 'e.g. checked at home, as registered', 'grades.reason_required': 'Give the reason for the grade',
   'grades.set_reason': 'Grade set because: {reason}', 'grades.confirm': 'Confirm the suggestion', 'grades.override_to': 'Set to {grade}', 'grades.done': '{name}: {grade}',
 
   'conflicts.intro': 'Two devices changed the same field offline; the later change is in force. Restore the one set aside, or keep the current value.',
-  'conflicts.count': '{n} open conflicts', 'conflicts.empty': 'No open conflict.',
+  'conflicts.count_one': '1 open conflict', 'conflicts.count': '{n} open conflicts', 'conflicts.empty': 'No open conflict.',
   'conflicts.kept': 'Current (in force)', 'conflicts.discarded': 'Set aside', 'conflicts.delete': 'Delete this record',
   'conflicts.whole_record': 'whole record', 'conflicts.restore': 'Restore the value set aside', 'conflicts.dismiss': 'Keep current',
   'conflicts.restore_confirm': 'Put “{field}” back to the value set aside, on every device. Sure?',
   'conflicts.dismiss_confirm': 'Keep the current “{field}” and close this conflict. Sure?',
   'conflicts.done_restore': 'Restored', 'conflicts.done_dismiss': 'Kept',
 
-  'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
+  'cases.search': "Search the child's name, place, reporter or text", 'cases.link_title': "Link the child's file", 'cases.link_hint': "Find the child in the registry and link the file; if there is none, register the child.", 'cases.link_search': 'Search name, address or school', 'cases.link_none': 'No "{q}" in the registry', 'cases.link': 'Link', 'cases.linked': "Linked to {name}'s file", 'cases.register_child': 'Register the child', 'cases.register_note': 'From a report: after the sync, link this file on the report.', 'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
   'cases.empty': 'No reports.', 'cases.show_closed': 'Show resolved and closed', 'cases.urgent': 'Urgent',
   'cases.hotline': 'Log a hotline call', 'cases.hotline_hint': '12355 hotline calls or walk-ins; mandatory situations also go to the police (110).',
   'cases.filed': 'Logged', 'cases.source': 'Source', 'cases.kind': 'Situation', 'cases.caller': 'Reported by',
@@ -151,7 +151,7 @@ export default {
   'cases.do_acknowledged': 'Acknowledge', 'cases.do_resolved': 'Mark resolved', 'cases.do_closed': 'Close',
   'cases.done_acknowledged': 'Acknowledged', 'cases.done_resolved': 'Marked resolved', 'cases.done_closed': 'Closed',
 
-  'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
+  'referrals.area': 'Area', 'referrals.address': 'Address', 'referrals.child_unnamed': 'Name unknown', 'referrals.title': 'Referral', 'referrals.mine': 'Referrals to my unit', 'referrals.empty': 'No case has been referred to your unit.',
   'referrals.empty_sent': 'No referral yet.', 'referrals.case': 'Case (the minimum needed)', 'referrals.village': 'Village',
   'referrals.reason': 'Reason', 'referrals.response': 'Handling', 'referrals.automatic': 'sent automatically (mandatory report)',
   'referrals.system': 'system', 'referrals.history': 'History', 'referrals.answer': 'Answer', 'referrals.open_report': 'Open the report',
@@ -171,8 +171,8 @@ export default {
   'measures.cancel_confirm': 'Cancel this measure?', 'minor.measures_in_visits': 'Measures noted in visits',
 
   'dups.intro': 'Records with the same ID number, or the same name, birth date and address. Choose the one to keep; the other merges into it.',
-  'dups.count': '{n} possible duplicates', 'dups.empty': 'No possible duplicates.', 'dups.matched': 'Same: {on}',
-  'dups.keep': 'Keep', 'dups.drop': 'Merge away', 'dups.reason': 'Reason for merging', 'dups.reason_required': 'Give the reason for merging',
+  'dups.count_one': '1 possible duplicate', 'dups.not_one': 'Not the same child', 'dups.dismissed': 'Marked as not the same child', 'dups.count': '{n} possible duplicates', 'dups.empty': 'No possible duplicates.', 'dups.matched': 'Same: {on}',
+  'dups.keep': 'Keep', 'dups.drop': 'Merge away', 'dups.not_one_reason': 'Say why they are not the same child', 'dups.reason': 'Reason (for merging, or why they are not the same child)', 'dups.reason_required': 'Give the reason for merging',
   'dups.merge': 'Merge', 'dups.confirm': 'Everything of “{drop}” moves to “{keep}”; a merge cannot be undone. Sure?',
   'dups.done': 'Merged', 'dups.f_name': 'Name', 'dups.f_gender': 'Gender', 'dups.f_birth_date': 'Birth date',
   'dups.f_id_number': 'ID number', 'dups.f_address': 'Address', 'dups.f_categories': 'Categories', 'dups.f_visits': 'Visits',
@@ -203,7 +203,7 @@ export default {
   'stats.drill_hint': 'Tap an area to see the level below.', 'stats.no_children': 'This is the lowest level (a grid); see the grid workers below.',
   'stats.referral_times': 'Median time to accept {answer}, to done {done}; units should accept within {sla} h.',
   'stats.urgent_list': 'Urgent reports of the period', 'stats.response': 'First response', 'stats.sla': 'Limit',
-  'stats.unanswered': 'Unanswered', 'stats.in_time': 'In time', 'stats.chart_failed': 'The chart could not load (needs a network); the table has the figures.',
+  'stats.unanswered': 'Unanswered', 'stats.in_time': 'In time', 'stats.within_limit': 'Due by {date}', 'stats.chart_failed': 'The chart could not load (needs a network); the table has the figures.',
 
   'ledger.title': 'Ledgers and reports', 'ledger.export': 'Export the ledger (Excel)', 'ledger.template': 'Import template',
   'ledger.monthly': 'Monthly report', 'ledger.month': 'Month', 'ledger.open_monthly': 'Open the printable report', 'ledger.monthly_xlsx': 'Monthly report (Excel)',
@@ -215,7 +215,7 @@ export default {
   'ledger.result_dry': 'Checked, nothing written: {accepted} rows can be imported; {rejected} have errors; {dups} are duplicates.',
   'ledger.rejected': 'Rejected rows', 'ledger.duplicates': 'Duplicate rows', 'ledger.row': 'Row', 'ledger.errors': 'Problems', 'ledger.why': 'Why',
 
-  'users.title': 'User', 'users.new': 'New user', 'users.count': '{n} users', 'users.role': 'Role', 'users.name': 'Name',
+  'users.edit_access': 'Change role and areas', 'users.save_access': 'Save role and areas', 'users.access_saved': 'Saved: their devices update at the next sync', 'users.title': 'User', 'users.new': 'New user', 'users.count_one': '1 user', 'users.count': '{n} users', 'users.role': 'Role', 'users.name': 'Name',
   'users.areas': 'Areas', 'users.unit': 'Member unit', 'users.sentinel_kind': 'Kind of sentinel', 'users.phone': 'Mobile',
   'users.state': 'State', 'users.active': 'Active', 'users.inactive': 'Deactivated',
   'users.password_hint': 'At least 10 characters; hand it over in person or by phone.', 'users.created': 'User created',
@@ -234,7 +234,7 @@ export default {
   'settings.red_first_response_hours': 'Urgent reports: first response within (hours)',
   'settings.left_behind_requires_rural_hukou': 'Left-behind needs a rural hukou', 'settings.in_difficulty_serious_illness': 'Serious illness counts as in difficulty',
 
-  'today.returned': '{n} visits returned: amend and resubmit', 'today.returned_why': 'Why: {comment}',
+  'today.returned_one': '1 visit returned: amend and resubmit', 'today.returned': '{n} visits returned: amend and resubmit', 'today.returned_why': 'Why: {comment}',
 };
 
 // Labels of the code lists (DESIGN §3), from server/core/codes.py.
@@ -257,4 +257,5 @@ export const fields = {
   next_visit_due: 'Next visit', minor_id: 'Child', visited_at: 'Visited at', kind: 'Kind', findings: 'Findings',
   measures: 'Measures', summary: 'Summary', review_status: 'Review', review_comment: 'Review comment',
   source: 'Source', area_id: 'Area', urgent: 'Urgent', description: 'Description', status: 'Status',
+  child_name: "Child's name", child_class: 'School and class', child_age: 'Age', place: 'Place or address', reporter_name: 'Contact person', reporter_phone: 'Contact phone',
 };

@@ -31,10 +31,15 @@ export function onLangChange(fn) {
 const fill = (text, params) =>
   text.replace(/\{(\w+)\}/g, (m, k) => (params?.[k] !== undefined ? String(params[k]) : m));
 
+// English counts: a key `k_one` holds the singular ("1 day overdue"); Chinese needs none.
 export function t(key, params) {
-  const text = LANGS[lang].text[key] ?? zh[key] ?? key;
+  const one = Number(params?.n) === 1 ? LANGS[lang].text[`${key}_one`] : undefined;
+  const text = one ?? LANGS[lang].text[key] ?? zh[key] ?? key;
   return params ? fill(text, params) : text;
 }
+
+// Lists: 、 between Chinese words, a comma between English ones.
+export const listJoin = (items) => items.join(lang === 'en' ? ', ' : '、');
 
 export function fieldLabel(field) {
   const base = field.split('.').at(-1);
@@ -55,9 +60,12 @@ export function valueOptions(group) {
   return Object.keys(zhValues[group] ?? {});
 }
 
+// Punctuation that follows the language: full-width between Chinese words.
+export const paren = (text) => (lang === 'en' ? ` (${text})` : `（${text}）`);
+
 // A value in words, for notices: lists and set operations included.
 export function describe(field, value) {
-  if (Array.isArray(value)) return value.map((v) => valueLabel(field, v)).join('、') || t('common.unknown');
+  if (Array.isArray(value)) return listJoin(value.map((v) => valueLabel(field, v))) || t('common.unknown');
   if (value && typeof value === 'object' && ('add' in value || 'remove' in value)) {
     const add = (value.add ?? []).map((v) => `+${valueLabel(field, v)}`);
     const remove = (value.remove ?? []).map((v) => `−${valueLabel(field, v)}`);
@@ -65,22 +73,34 @@ export function describe(field, value) {
   }
   if (field === 'findings' && value && typeof value === 'object') {
     return Object.entries(value)
-      .map(([area, f]) => `${t(`finding.${area}`)}: ${t(`visit.${f?.status ?? 'ok'}`)}${f?.note ? ` (${f.note})` : ''}`)
-      .join('; ');
+      .map(([area, f]) => `${t(`finding.${area}`)}${t('common.colon')}${t(`visit.${f?.status ?? 'ok'}`)}${f?.note ? paren(f.note) : ''}`)
+      .join(t('common.semicolon'));
   }
   if (value && typeof value === 'object') return JSON.stringify(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(value, true);
   return valueLabel(field, value);
 }
 
-export function formatDate(iso, withTime = false) {
+// "12月14日" this year; "2025年12月14日" any other year, so that last December does not read
+// as the coming one.
+export function formatDate(iso, withTime = false, now = new Date()) {
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   const p = (n) => String(n).padStart(2, '0');
   const time = withTime ? ` ${p(d.getHours())}:${p(d.getMinutes())}` : '';
   if (lang === 'en') return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}${time}`;
-  return `${d.getMonth() + 1}月${d.getDate()}日${time}`;
+  const year = d.getFullYear() === now.getFullYear() ? '' : `${d.getFullYear()}年`;
+  return `${year}${d.getMonth() + 1}月${d.getDate()}日${time}`;
+}
+
+// Under one year a child's age is said in months (月龄), never "0岁".
+export function ageText(birth, now = new Date()) {
+  if (!birth) return null;
+  const [y, m, d] = birth.split('-').map(Number);
+  let months = (now.getFullYear() - y) * 12 + (now.getMonth() + 1 - m) - (now.getDate() < d ? 1 : 0);
+  if (months < 0) months = 0;
+  return months < 12 ? t('minor.age_months', { n: months }) : t('minor.age', { n: Math.floor(months / 12) });
 }
 
 export function formatTime(iso) {

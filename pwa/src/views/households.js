@@ -2,13 +2,15 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { displayGrade, GRADES } from '../classify.js';
+import { displayGrade, GRADES, undecidedText } from '../classify.js';
 import { listRecords } from '../db.js';
 import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { matches, naturalCompare, searchText } from '../search.js';
 import { useAppState, useLive } from '../state.js';
 import { RecordNotices } from './notices.js';
-import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
+import { Empty, GradeBadge, InfoCell, LinkCell, Page, SearchBar, Title } from './ui.js';
 
 const worst = (minors, rules) => minors.map((m) => displayGrade(m, rules).grade).filter(Boolean)
   .sort((a, b) => GRADES.indexOf(a) - GRADES.indexOf(b))[0] ?? null;
@@ -21,36 +23,32 @@ async function loadList(db) {
   for (const m of minors) byHousehold.set(m.household_id, [...(byHousehold.get(m.household_id) ?? []), m]);
   const areaName = new Map(areas.map((a) => [a.id, a.name]));
   return households
-    .map((h) => ({ h, minors: byHousehold.get(h.id) ?? [], grid: areaName.get(h.grid_id) }))
-    .sort((a, b) => (a.h.address ?? '').localeCompare(b.h.address ?? '', 'zh-CN'));
+    .map((h) => {
+      const members = byHousehold.get(h.id) ?? [];
+      const text = searchText({
+        names: [h.head_name, ...members.map((m) => m.name)],
+        texts: [h.address, h.phone],
+        idTails: members.map((m) => m.id_number_masked?.slice(-4)),
+      });
+      return { h, minors: members, grid: areaName.get(h.grid_id), text };
+    })
+    .sort((a, b) => naturalCompare(a.h.address, b.h.address));
 }
-
-const matches = (row, q) => {
-  const text = `${row.h.head_name ?? ''} ${row.h.address ?? ''} ${row.minors.map((m) => m.name).join(' ')}`;
-  return text.toLowerCase().includes(q.toLowerCase());
-};
 
 export function HouseholdList() {
   const { rules } = useAppState();
   const [q, setQ] = useState('');
   const { data } = useLive(loadList);
-  const rows = (data ?? []).filter((r) => !q.trim() || matches(r, q.trim()));
+  const stateOf = useSyncStates();
+  const rows = (data ?? []).filter((r) => matches(r.text, q));
   return html`<${Page} title=${t('hh.title')} action=${() => navigate('/survey')} actionLabel=${t('hh.new')}>
-    <div class="weui-search-bar hm-search">
-      <div class="weui-search-bar__form">
-        <div class="weui-search-bar__box">
-          <i class="weui-icon-search"></i>
-          <input type="search" class="weui-search-bar__input" placeholder=${t('hh.search')} value=${q}
-            aria-label=${t('hh.search')} onInput=${(e) => setQ(e.currentTarget.value)} />
-        </div>
-      </div>
-    </div>
+    <${SearchBar} value=${q} onInput=${setQ} placeholder=${t('hh.search')} />
     ${data && data.length === 0 && html`<${Empty} text=${t('hh.empty')} />`}
     ${data && data.length > 0 && rows.length === 0 && html`<${Empty} text=${t('hh.no_match', { q })} />`}
     <div class="weui-cells">
       ${rows.map(({ h, minors, grid }) => html`<${LinkCell} key=${h.id} href=${`#/household/${h.id}`}
         stripe=${worst(minors, rules) ?? 'none'} ft=${worst(minors, rules) && html`<${GradeBadge} grade=${worst(minors, rules)} />`}>
-        <p class="hm-row-title">${h.head_name || t('common.unknown')}${h._removed ? ' ⚠' : ''}</p>
+        <p class="hm-row-title">${h.head_name || t('common.unknown')}${h._removed ? ' ⚠' : ''}<${SyncTag} quiet state=${stateOf('household', h)} /></p>
         <p class="hm-row-sub">${h.address}${grid ? ` · ${grid}` : ''} · ${t('hh.minors_n', { n: minors.length })}</p>
       </${LinkCell}>`)}
     </div>
@@ -71,12 +69,14 @@ async function loadOne(db, id) {
 export function HouseholdPage({ id }) {
   const { rules } = useAppState();
   const { data, loading } = useLive((db) => loadOne(db, id), [id]);
+  const stateOf = useSyncStates();
   if (loading) return html`<${Page} title=${t('hh.title')} backable />`;
   if (!data) return html`<${Page} title=${t('hh.title')} backable><${Empty} text=${t('hh.not_found')} /></${Page}>`;
   const { h, minors, area } = data;
   return html`<${Page} title=${h.head_name || t('hh.title')} backable
     action=${() => navigate(`/household/${id}/minor/new`)} actionLabel=${t('hh.add_member')}>
     <${RecordNotices} entity="household" id=${id} />
+    <p class="hm-para hm-row-sub">${t('sync.label')}<${SyncTag} state=${stateOf('household', h)} /></p>
     ${h._removed && html`<div class="hm-banner hm-banner--warn">${t('minor.removed')}</div>`}
     <div class="weui-cells">
       <${InfoCell} label=${fieldLabel('address')}>${h.address}</${InfoCell}>
@@ -91,8 +91,9 @@ export function HouseholdPage({ id }) {
     <div class="weui-cells">
       ${minors.map((m) => html`<${LinkCell} key=${m.id} href=${`#/minor/${m.id}`}
         stripe=${displayGrade(m, rules).grade ?? 'none'} ft=${html`<${GradeBadge} ...${displayGrade(m, rules)} />`}>
-        <p class="hm-row-title">${m.name}</p>
+        <p class="hm-row-title">${m.name}<${SyncTag} quiet state=${stateOf('minor', m)} /></p>
         <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${m.birth_date ?? ''}</p>
+        ${undecidedText(m, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
       </${LinkCell}>`)}
     </div>
   </${Page}>`;

@@ -2,8 +2,8 @@
 // phone, after saying what would be lost).
 import { html } from 'htm/preact';
 
-import { outboxCounts } from '../db.js';
-import { describe, fieldLabel, formatDate, getLang, LANGUAGES, setLang, t } from '../i18n/index.js';
+import { outboxCounts, storeOf } from '../db.js';
+import { describe, fieldLabel, formatDate, getLang, LANGUAGES, listJoin, paren, setLang, t, valueLabel } from '../i18n/index.js';
 import { discardRejected } from '../outbox.js';
 import { changed, confirmDialog, getState, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
@@ -11,12 +11,32 @@ import { fixHref, Notice, recordHref } from './notices.js';
 import { isAdmin, isSupervisor, syncs } from '../roles.js';
 import { InfoCell, LinkCell, Page, Title } from './ui.js';
 
-async function load(db) {
-  const [outbox, notices] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
-  return { outbox, notices };
+// What an entry is, in the worker's words: "家庭 · 王建国（李庄村3号）", "儿童 · 王小雨",
+// "走访 · 王小雨 12月3日", "上报 · 离家出走".
+async function nameOf(db, entity, id) {
+  const record = await db.get(storeOf(entity), id);
+  if (!record) return '';
+  if (entity === 'household') return `${record.head_name ?? ''}${record.address ? `（${record.address}）` : ''}`;
+  if (entity === 'minor') return record.name ?? '';
+  if (entity === 'visit') {
+    const minor = record.minor_id ? await db.get('minors', record.minor_id) : null;
+    return `${minor?.name ?? ''} ${formatDate(record.visited_at)}`.trim();
+  }
+  if (entity === 'report') return valueLabel('report_kind', record.kind);
+  return '';
 }
 
-function OutboxRow({ entry }) {
+async function load(db) {
+  const [outbox, notices] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
+  const names = new Map();
+  for (const e of [...outbox, ...notices.map((n) => ({ entity: n.entity, id: n.record_id }))]) {
+    const k = `${e.entity}:${e.id}`;
+    if (!names.has(k)) names.set(k, await nameOf(db, e.entity, e.id));
+  }
+  return { outbox, notices, names };
+}
+
+function OutboxRow({ entry, name }) {
   const rejected = entry.status === 'rejected';
   const errors = rejected ? serverErrors(entry.errors) : {};
   const fields = Object.keys(entry.fields ?? {});
@@ -28,13 +48,14 @@ function OutboxRow({ entry }) {
   return html`<div class=${`weui-cell hm-outbox${rejected ? ' hm-outbox--rejected' : ''}`}>
     <div class="weui-cell__bd">
       <a class="hm-row-title" href=${recordHref(entry.entity, entry.id)}>
-        ${t(`tab.${entry.entity === 'report' ? 'reports' : 'households'}`)} · ${entry.op === 'delete' ? t('common.delete')
-          : fields.slice(0, 4).map(fieldLabel).join('、')}${fields.length > 4 ? '…' : ''}
+        ${valueLabel('entity', entry.entity)} · ${name || t('common.unknown')}
       </a>
+      <p class="hm-row-sub">${entry.op === 'delete' ? t('common.delete')
+        : `${t(entry.base_version ? 'me.changed' : 'me.created')}${fields.length && entry.base_version ? `：${listJoin(fields.slice(0, 4).map(fieldLabel))}${fields.length > 4 ? '…' : ''}` : ''}`}</p>
       <p class="hm-row-sub">${formatDate(new Date(entry.created_at).toISOString(), true)}
         ${entry.attempts ? ` · ×${entry.attempts}` : ''}</p>
       ${Object.entries(errors).map(([f, msg]) => html`<p class="hm-error" key=${f}>
-        ${fieldLabel(f)}: ${msg}${entry.fields && f in entry.fields ? ` (${describe(f, entry.fields[f])})` : ''}</p>`)}
+        ${fieldLabel(f)}${t('common.colon')}${msg}${entry.fields && f in entry.fields ? paren(describe(f, entry.fields[f])) : ''}</p>`)}
       ${rejected && html`<div class="hm-notice__actions">
         <a class="weui-btn weui-btn_primary weui-btn_mini hm-btn-touch" href=${fixHref(entry.entity, entry.id, Object.keys(errors)[0])}>${t('me.fix')}</a>
         <button type="button" class="weui-btn weui-btn_default weui-btn_mini hm-btn-touch" onClick=${discard}>${t('me.discard')}</button>
@@ -60,7 +81,8 @@ export function Me({ onSync, onLogout }) {
 
   return html`<${Page} title=${t('me.title')} action=${logout} actionLabel=${t('me.logout')} danger>
     <div class="weui-cells">
-      <${InfoCell} label=${t('login.username')}>${user?.display_name ?? user?.username}</${InfoCell}>
+      <${InfoCell} label=${t('users.name')}>${user?.display_name ?? user?.username}</${InfoCell}>
+      ${user?.display_name && html`<${InfoCell} label=${t('login.username')}>${user.username}</${InfoCell}>`}
       ${user?.unit && html`<${InfoCell} label="">${user.unit}</${InfoCell}>`}
     </div>
     <div class="weui-cells">
@@ -81,13 +103,13 @@ export function Me({ onSync, onLogout }) {
       </button>
     </div>`}
     ${data?.notices.length > 0 && html`<${Title}>${t('today.notices', { n: data.notices.length })}</${Title}>
-      ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink />`)}`}
+      ${data.notices.map((n) => html`<${Notice} key=${n.id} notice=${n} showLink name=${data.names.get(`${n.entity}:${n.record_id}`)} />`)}`}
     ${rejected.length > 0 && html`<${Title}>${t('me.rejected')} (${rejected.length})</${Title}>
-      <div class="weui-cells">${rejected.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}</div>`}
+      <div class="weui-cells">${rejected.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} name=${data.names.get(`${e.entity}:${e.id}`)} />`)}</div>`}
     ${syncs(user) && html`<${Title}>${t('me.outbox')} (${pending.length})</${Title}>
     <div class="weui-cells">
       ${pending.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('me.outbox_empty')}</span></div>`}
-      ${pending.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} />`)}
+      ${pending.map((e) => html`<${OutboxRow} key=${e.seq} entry=${e} name=${data.names.get(`${e.entity}:${e.id}`)} />`)}
     </div>`}
   </${Page}>`;
 }

@@ -3,11 +3,13 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { assess, categoryLabel, reasonText } from '../classify.js';
-import { fieldLabel, t } from '../i18n/index.js';
+import { assess, categoryLabel, reasonText, undecidedText } from '../classify.js';
+import { fieldLabel, listJoin, t } from '../i18n/index.js';
+import { clearPrefill, getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { MINOR_SECTIONS, MISBEHAVIOR_SERIOUS, sectionOf } from '../schema.js';
-import { useAppState } from '../state.js';
+import { listRecords } from '../db.js';
+import { useAppState, useLive } from '../state.js';
 import { validateMinor } from '../validate.js';
 import { useRecordForm } from './forms.js';
 import {
@@ -19,19 +21,40 @@ export function LiveAssessment({ minor }) {
   const [open, setOpen] = useState(false);
   const result = assess(minor, rules);
   if (!result) return html`<div class="hm-live"><p class="hm-hint">${t('minor.rules_missing')}</p></div>`;
+  const open_ = undecidedText(minor, rules);
   return html`<div class="hm-live" aria-live="polite">
     <button type="button" class="hm-live__head" onClick=${() => setOpen(!open)} aria-expanded=${open}>
       <span class="hm-live__label">${t('minor.live')}</span>
       <${GradeBadge} grade=${result.grade_suggested} suggested />
       <span class="hm-live__cats">
-        ${result.categories.length ? result.categories.map((c) => categoryLabel(c, rules)).join('、') : t('minor.no_category')}
+        ${result.categories.length ? listJoin(result.categories.map((c) => categoryLabel(c, rules))) : t('minor.no_category')}
       </span>
       <span class="hm-live__toggle">${open ? '▲' : '▼'}</span>
     </button>
+    ${open_.length > 0 && html`<ul class="hm-live__missing">${open_.map((text) => html`<li key=${text}>${text}</li>`)}</ul>`}
     ${open && html`<ul class="hm-live__reasons">
       ${result.reasons.map((r) => html`<li key=${r.code}>${reasonText(r)}</li>`)}
     </ul>`}
   </div>`;
+}
+
+// What siblings share: the family's answers, typed once for the first child.
+export const FAMILY_FIELDS = [
+  'hukou', 'lives_with_parents', 'father_status', 'father_status_since', 'father_evidence', 'mother_status',
+  'mother_status_since', 'mother_evidence', 'caregiver', 'caregiver_capable', 'poverty',
+];
+
+function CopyFamily({ householdId, draft, set }) {
+  const { data: siblings } = useLive(
+    (db) => (householdId ? listRecords(db, 'minor', 'household_id', householdId) : Promise.resolve([])), [householdId],
+  );
+  const source = (siblings ?? []).filter((m) => m.id !== draft.id).at(-1);
+  if (!source || !FAMILY_FIELDS.some((f) => source[f] !== null && source[f] !== undefined)) return null;
+  const copy = () => {
+    for (const f of FAMILY_FIELDS) if (source[f] !== null && source[f] !== undefined) set(f, source[f]);
+  };
+  return html`<div class="hm-buttons hm-copy-family"><button type="button" class="weui-btn weui-btn_default hm-btn-inline"
+    onClick=${copy}>${t('minor.copy_family', { name: source.name })}</button></div>`;
 }
 
 function Field({ field, draft, set, errors }) {
@@ -71,8 +94,12 @@ function SetField({ field, draft, set }) {
 }
 
 export function MinorForm({ id, householdId, from }) {
+  const prefill = id ? null : getPrefill();
   const form = useRecordForm('minor', id, {
-    defaults: { household_id: householdId, misbehavior: [], risk_flags: [], crime_victim: false },
+    defaults: {
+      household_id: householdId, misbehavior: [], risk_flags: [], crime_victim: false,
+      ...(prefill ? { name: prefill.name ?? undefined, school: prefill.school ?? undefined } : {}),
+    },
     validate: (m) => validateMinor(m),
   });
   const { draft, set, errors, rejected } = form;
@@ -88,6 +115,7 @@ export function MinorForm({ id, householdId, from }) {
       ...(r.id_number ? { id_number: r.id_number.trim().toUpperCase() } : {}),
     }));
     if (!saved) return;
+    if (prefill) clearPrefill();
     if (from === 'survey') navigate(`/survey/${saved.household_id}?step=2`, { replace: true });
     else navigate(`/minor/${saved.id}`, { replace: true });
   }
@@ -95,6 +123,8 @@ export function MinorForm({ id, householdId, from }) {
   return html`<${Page} title=${id ? t('minor.edit') : t('minor.new')} backable
     action=${submit} actionLabel=${t('common.save')} actionDisabled=${form.busy}>
     <${LiveAssessment} minor=${draft} />
+    ${prefill && html`<div class="hm-banner hm-banner--warn">${t('cases.register_note')}</div>`}
+    ${!id && html`<${CopyFamily} householdId=${draft.household_id} draft=${draft} set=${set} />`}
     ${rejectedFields.length > 0 && html`<div class="hm-banner hm-banner--error" role="alert">${t('notice.rejected')}
       ${rejectedFields.map((f) => html`<div key=${f}>· ${rejected[f].slice(1)}</div>`)}</div>`}
     ${MINOR_SECTIONS.map(([section, fields]) => html`<section key=${section}

@@ -3,15 +3,16 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { categoryLabel, displayGrade, effectiveDue, localDay, reasonText } from '../classify.js';
+import { assess, categoryLabel, displayGrade, effectiveDue, localDay, reasonText, undecidedText } from '../classify.js';
 import { listRecords, outboxFor } from '../db.js';
-import { fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
+import { ageText, fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { useLazy } from '../lazy.js';
 import { isSupervisor } from '../roles.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
 import { LiveAssessment } from './minor-form.js';
 import { RecordNotices } from './notices.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
 import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
 
 async function load(db, id) {
@@ -53,10 +54,18 @@ const INFO = ['school_status', 'lives_with_parents', 'father_status', 'mother_st
 
 const VISITS_SHOWN = 10;
 
+// A visit still on the phone is 未同步, not 待审核: the officer does not have it yet.
+function VisitState({ visit, state }) {
+  if (state === 'pending' || state === 'rejected' || state === 'conflict') return html`<${SyncTag} state=${state} />`;
+  const review = visit.review_status ?? 'submitted';
+  return html`<span class=${`hm-review hm-review--${review}`}>${valueLabel('review_status', review)}</span>`;
+}
+
 export function MinorProfile({ id }) {
   const { rules, user } = useAppState();
   const [allVisits, setAllVisits] = useState(false);
   const { data, loading } = useLive((db) => load(db, id), [id]);
+  const stateOf = useSyncStates();
   // Supervisors also see the measures (online), and a child this device does not hold.
   const online = useLazy('minor-online', () => import('./sup/minor-online.js'), isSupervisor(user));
   if (loading) return html`<${Page} title=${t('minor.title')} backable />`;
@@ -69,6 +78,10 @@ export function MinorProfile({ id }) {
   const age = ageOf(minor.birth_date);
   const measures = measureCounts(visits);
   const grades = history(minor);
+  // Edits still on the phone: the categories are the live assessment's, as the bar above says
+  // (the server's come with the next sync), so the page does not contradict itself.
+  const live = pending.length > 0 ? assess(minor, rules) : null;
+  const categories = live ? live.categories : minor.categories ?? [];
   return html`<${Page} title=${minor.name} backable
     action=${() => navigate(`/minor/${id}/visit/new`)} actionLabel=${t('minor.log_visit')}>
     <${RecordNotices} entity="minor" id=${id} />
@@ -76,7 +89,8 @@ export function MinorProfile({ id }) {
     <div class=${`hm-profile hm-stripe--${grade ?? 'none'}`}>
       <div class="hm-profile__main">
         <h2>${minor.name}</h2>
-        <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${t('minor.age', { n: age })}` : ''}
+        <${SyncTag} state=${stateOf('minor', minor)} />
+        <p class="hm-row-sub">${valueLabel('gender', minor.gender)}${age !== null ? ` · ${ageText(minor.birth_date)}` : ''}
           ${minor.id_number_masked ? ` · ${minor.id_number_masked}` : ''}</p>
         ${household && html`<a class="hm-row-sub hm-accent" href=${`#/household/${household.id}`}>${household.address}</a>`}
       </div>
@@ -88,15 +102,16 @@ export function MinorProfile({ id }) {
     ${pending.length > 0 && html`<${LiveAssessment} minor=${minor} />`}
     <${Title}>${t('minor.categories')}</${Title}>
     <div class="hm-chips">
-      ${(minor.categories ?? []).length === 0 && html`<span class="hm-hint">${t('minor.no_category')}</span>`}
-      ${(minor.categories ?? []).map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}
+      ${categories.length === 0 && html`<span class="hm-hint">${t('minor.no_category')}</span>`}
+      ${categories.map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}
     </div>
-    ${(minor.grade_reason || minor.category_reasons?.length) && html`<ul class="hm-reasons">
-      ${minor.grade_reason && html`<li>${minor.grade_reason}</li>`}
+    ${!live && undecidedText(minor, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
+    ${!live && (minor.grade_reason || minor.category_reasons?.length) && html`<ul class="hm-reasons">
+      ${minor.grade_reason && !grades.some((g) => g.reason === minor.grade_reason) && html`<li>${minor.grade_reason}</li>`}
       ${(minor.category_reasons ?? []).map((r, i) => html`<li key=${i}>${r.zh ? reasonText(r) : JSON.stringify(r)}</li>`)}
     </ul>`}
     <div class="weui-cells">
-      <${InfoCell} label=${t('minor.next_due')}>${due ? formatDate(due) : '—'}</${InfoCell}>
+      <${InfoCell} label=${t('minor.next_due')}>${due ? formatDate(due) : live ? t('minor.due_after_sync') : '—'}</${InfoCell}>
       ${INFO.filter((f) => minor[f]).map((f) => html`<${InfoCell} key=${f} label=${fieldLabel(f)}>${valueLabel(f, minor[f])}</${InfoCell}>`)}
       <${LinkCell} href=${`#/minor/${id}/edit`}>${t('minor.edit')}</${LinkCell}>
     </div>
@@ -122,7 +137,7 @@ export function MinorProfile({ id }) {
     ${visits.length === 0 && html`<${Empty} text=${t('minor.no_visits')} />`}
     <div class="weui-cells">
       ${(allVisits ? visits : visits.slice(0, VISITS_SHOWN)).map((v) => html`<${LinkCell} key=${v.id} href=${`#/visit/${v.id}`}
-        ft=${html`<span class=${`hm-review hm-review--${v.review_status ?? 'submitted'}`}>${valueLabel('review_status', v.review_status ?? 'submitted')}</span>`}>
+        ft=${html`<${VisitState} visit=${v} state=${stateOf('visit', v)} />`}>
         <p class="hm-row-title">${formatDate(localDay(v.visited_at))} · ${valueLabel('kind', v.kind)}</p>
         <p class="hm-row-sub">${v.summary ?? ''}</p>
       </${LinkCell}>`)}

@@ -3,9 +3,9 @@
 import { html } from 'htm/preact';
 
 import { noticesFor, outboxFor } from '../db.js';
-import { describe, fieldLabel, formatDate, t } from '../i18n/index.js';
+import { describe, fieldLabel, formatDate, t, valueLabel } from '../i18n/index.js';
 import { dismissNotice, reapplyNotice } from '../outbox.js';
-import { changed, getState, toast, useLive } from '../state.js';
+import { changed, getState, toast, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
 
 export const recordHref = (entity, id) =>
@@ -18,7 +18,11 @@ export const fixHref = (entity, id, field) =>
     visit: `#/visit/${id}`, report: `#/report/${id}`,
   })[entity] ?? '#/me';
 
-export function Notice({ notice, showLink = false }) {
+// `name`: which record (on 我的, where notices of every record are listed together).
+export function Notice({ notice, showLink = false, name }) {
+  const { user } = useAppState();
+  // Her own other phone is not "someone else": say so, and do not name her as the culprit.
+  const self = Boolean(notice.by) && notice.by === (user?.display_name ?? user?.username);
   async function reapply() {
     await reapplyNotice(getState().db, notice.id);
     await changed();
@@ -30,6 +34,7 @@ export function Notice({ notice, showLink = false }) {
   }
   if (notice.kind === 'delete_conflict') {
     return html`<div class="hm-notice">
+      ${name && html`<p class="hm-notice__record">${valueLabel('entity', notice.entity)} · ${name}</p>`}
       <p>${t('notice.delete_conflict')}</p>
       <div class="hm-notice__actions">
         <button type="button" class="weui-btn weui-btn_default weui-btn_mini hm-btn-touch" onClick=${dismiss}>${t('notice.dismiss')}</button>
@@ -37,7 +42,8 @@ export function Notice({ notice, showLink = false }) {
     </div>`;
   }
   return html`<div class="hm-notice" role="note">
-    <p class="hm-notice__text">${t('notice.superseded', {
+    ${name && html`<p class="hm-notice__record">${valueLabel('entity', notice.entity)} · ${name}</p>`}
+    <p class="hm-notice__text">${t(self ? 'notice.superseded_self' : 'notice.superseded', {
       field: fieldLabel(notice.field), who: notice.by ?? t('notice.someone'), date: formatDate(notice.at),
     })}</p>
     <p class="hm-notice__values">
@@ -65,7 +71,7 @@ export function RecordNotices({ entity, id }) {
       const first = Object.keys(errors)[0];
       return html`<a key=${e.seq} class="hm-banner hm-banner--error" href=${fixHref(entity, id, first)}>
         ${t('notice.rejected')}
-        ${Object.entries(errors).map(([f, msg]) => html`<div key=${f}>· ${fieldLabel(f)}: ${msg}</div>`)}
+        ${Object.entries(errors).map(([f, msg]) => html`<div key=${f}>· ${fieldLabel(f)}${t('common.colon')}${msg}</div>`)}
         <strong>${t('me.fix')} ›</strong>
       </a>`;
     })}

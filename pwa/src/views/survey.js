@@ -5,11 +5,13 @@ import { useState } from 'preact/hooks';
 
 import { displayGrade } from '../classify.js';
 import { listRecords } from '../db.js';
-import { fieldLabel, t, valueLabel } from '../i18n/index.js';
+import { fieldLabel, listJoin, t, valueLabel } from '../i18n/index.js';
+import { getPrefill } from '../prefill.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
 import { validateHousehold } from '../validate.js';
 import { toNumberOrNull, useRecordForm } from './forms.js';
+import { SyncTag, useSyncStates } from './syncstate.js';
 import {
   Cells, Empty, GradeBadge, InfoCell, LinkCell, Page, SelectField, TextArea, TextField, Title,
 } from './ui.js';
@@ -34,7 +36,7 @@ function HouseholdStep({ id, onSaved }) {
   const { data: areas } = useLive((db) => db.getAll('areas'));
   const options = gridOptions(areas ?? [], user);
   const form = useRecordForm('household', id, {
-    defaults: { grid_id: options.length === 1 ? options[0][0] : null },
+    defaults: { grid_id: options.length === 1 ? options[0][0] : null, address: id ? undefined : getPrefill()?.address ?? undefined },
     validate: (h) => validateHousehold(h),
     ready: Boolean(areas),
   });
@@ -87,6 +89,7 @@ function HouseholdStep({ id, onSaved }) {
 function MembersStep({ id }) {
   const { rules } = useAppState();
   const { data: minors } = useLive((db) => listRecords(db, 'minor', 'household_id', id), [id]);
+  const stateOf = useSyncStates();
   return html`<${Page} title=${t('survey.title')} backable
     action=${() => navigate(`/survey/${id}?step=3`)} actionLabel=${t('survey.next')}>
     <${Steps} step=${2} />
@@ -95,7 +98,7 @@ function MembersStep({ id }) {
     <div class="weui-cells">
       ${(minors ?? []).map((m) => html`<${LinkCell} key=${m.id} href=${`#/minor/${m.id}/edit?from=survey`}
         ft=${html`<${GradeBadge} ...${displayGrade(m, rules)} />`}>
-        <p class="hm-row-title">${m.name}</p>
+        <p class="hm-row-title">${m.name}<${SyncTag} quiet state=${stateOf('minor', m)} /></p>
         <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${m.birth_date ?? ''}</p>
       </${LinkCell}>`)}
       <${LinkCell} href=${`#/household/${id}/minor/new?from=survey`}>
@@ -121,7 +124,7 @@ function FinishStep({ id }) {
     <div class="weui-cells">
       ${['address', 'head_name', 'phone', 'notes'].map((f) => html`<${InfoCell} key=${f} label=${fieldLabel(f)}>
         ${draft[f] || t('common.unknown')}</${InfoCell}>`)}
-      <${InfoCell} label=${t('hh.members')}>${(minors ?? []).map((m) => m.name).join('、') || '—'}</${InfoCell}>
+      <${InfoCell} label=${t('hh.members')}>${listJoin((minors ?? []).map((m) => m.name)) || '—'}</${InfoCell}>
     </div>
   </${Page}>`;
 }

@@ -44,6 +44,23 @@ export function InfoCell({ label, children }) {
   </div>`;
 }
 
+// WeUI's search bar hides its box until `weui-search-bar_focusing` is set (its own script
+// toggles it on tap): here the box is always open, so one tap types.
+export function SearchBar({ value, onInput, placeholder, id = 'search' }) {
+  return html`<div class="weui-search-bar weui-search-bar_focusing hm-search" role="search">
+    <div class="weui-search-bar__form">
+      <div class="weui-search-bar__box">
+        <i class="weui-icon-search"></i>
+        <input type="search" id=${id} class="weui-search-bar__input" placeholder=${placeholder} value=${value}
+          aria-label=${placeholder} enterkeyhint="search" autocomplete="off"
+          onInput=${(e) => onInput(e.currentTarget.value)} />
+        ${value && html`<button type="button" class="hm-search__clear" aria-label=${t('common.clear')}
+          onClick=${() => onInput('')}>×</button>`}
+      </div>
+    </div>
+  </div>`;
+}
+
 export function Empty({ text, children }) {
   return html`<div class="hm-empty"><p>${text}</p>${children}</div>`;
 }

@@ -97,7 +97,7 @@ HOMONYMS = {
     },
     "pwa/src/i18n/en.js": {"minor.section.health", "health", "notice.dismiss", "common.ok", "stats.kpi_red"},
     # Column headers (the field, the village, the grid) and the 父亲/母亲 an import strips.
-    "server/ledger/columns.py": {"与父母同住", "学校", "刑事案件受害人", "村(社区)", "网格", "父亲", "母亲"},
+    "server/ledger/columns.py": {"与父母同住", "学校", "刑事案件受害人", "网格", "父亲", "母亲"},
     "server/ledger/routes.py": {"未成年人"},  # the export's file name
     "server/stats/monthly.py": {"转介", "区域"},  # column headers: referrals sent, the area
     "server/demo/families.py": {"父亲", "母亲"},  # a demo note: 孩子随父亲生活

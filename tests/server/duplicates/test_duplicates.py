@@ -203,3 +203,30 @@ def test_merge_refusals(client, login, session, pair):
     assert merge("village1", drop=other.id).status_code == 404
     assert merge("village2").status_code == 404
     assert not session.get(Minor, dropped.id).deleted
+
+
+def test_a_pair_judged_not_one_child_leaves_the_list_with_its_reason(client, login, session, pair):
+    kept, dropped, _ = pair
+    officer = login("village1")
+    body = {"first": dropped.id, "second": kept.id, "reason": "双胞胎姐妹，不是同一人"}
+    assert (
+        client.post(
+            "/api/minors/duplicates/dismissals", json={**body, "reason": " "}, headers=officer
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/minors/duplicates/dismissals", json=body, headers=login("worker1")).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/minors/duplicates/dismissals", json=body, headers=login("village2")).status_code
+        == 404
+    )
+    dismissed = client.post("/api/minors/duplicates/dismissals", json=body, headers=officer)
+    assert dismissed.status_code == 201, dismissed.json
+    assert (dismissed.json["minor_a"], dismissed.json["minor_b"]) == tuple(sorted((kept.id, dropped.id)))
+    assert client.get("/api/minors/duplicates", headers=officer).json == []
+    again = client.post("/api/minors/duplicates/dismissals", json=body, headers=officer)
+    assert again.status_code == 201 and again.json["dismissed_at"] == dismissed.json["dismissed_at"]
+    assert session.scalar(sa.select(AuditEvent).where(AuditEvent.entity == "duplicate")) is not None

@@ -172,7 +172,7 @@ def test_reason_lists_only_the_serious_acts_and_the_idle_months():
     }
     reasons = {r["code"]: r for r in evaluate(minor, date(2025, 6, 15)).reasons}
     assert reasons["serious_misbehavior"]["zh"] == "盗窃抢夺、吸毒或提供毒品 → 有严重不良行为未成年人"
-    assert reasons["idle"]["zh"] == "辍学已7个月,14岁 → 闲散未成年人"
+    assert reasons["idle"]["zh"] == "辍学已7个月，14岁 → 闲散未成年人"
     assert reasons["idle"]["en"] == "dropped out for 7 months, aged 14 -> idle minor"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from server.core.localtime import local_today
 from tests.factories import area
@@ -230,3 +230,17 @@ def test_trend_months_split_at_local_midnight(client, login, session):
     session.commit()
     months = client.get("/api/stats/trends?months=2", headers=login("admin")).json["months"]
     assert [m["visits_done"] for m in months] == [1, 1]  # in UTC both fall on the earlier day
+
+
+def test_an_unanswered_urgent_report_past_its_limit_is_over_the_sla(client, login, street):
+    from tests.server.stats.conftest import make_report
+
+    now = datetime.now(UTC)
+    late = make_report("V1G1W1", now - timedelta(hours=29), urgent=True)
+    waiting = make_report("V1G1W1", now - timedelta(hours=1), urgent=True)
+    body = client.get(f"/api/stats/reports?{period_query()}", headers=login("admin")).json
+    rows = {r["id"]: r for r in body["urgent_reports"]}
+    assert rows[late.id]["response_hours"] is None and rows[late.id]["over_sla"] is True
+    assert rows[waiting.id]["over_sla"] is False
+    due = datetime.fromisoformat(rows[waiting.id]["first_response_due"])
+    assert abs((due - (now + timedelta(hours=23))).total_seconds()) < 5

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { fieldLabel, formatDate, t, valueLabel } from '../../i18n/index.js';
+import { fieldLabel, formatDate, listJoin, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { confirmDialog } from '../../state.js';
 import { GradeBadge, Page, Title } from '../ui.js';
@@ -16,7 +16,7 @@ const FIELDS = [
   ['birth_date', (r) => r.birth_date],
   ['id_number', (r) => r.id_number_masked ?? '—'],
   ['address', (r) => r.household_address ?? '—'],
-  ['categories', (r) => (r.categories ?? []).map((c) => valueLabel('categories', c)).join('、') || '—'],
+  ['categories', (r) => listJoin((r.categories ?? []).map((c) => valueLabel('categories', c))) || '—'],
   ['visits', (r) => String(r.visit_count ?? 0)],
   ['created', (r) => `${r.created_by_name ?? ''} ${formatDate(r.created_at)}`],
 ];
@@ -41,8 +41,17 @@ function Pair({ pair, onDone }) {
     if (ok) onDone();
     return null;
   }
+  // Twins, or two children of one name: the pair leaves the list, the reason is kept.
+  async function notOne() {
+    if (!reason.trim()) return setError(t('dups.not_one_reason'));
+    const ok = await act('POST', '/api/minors/duplicates/dismissals', { first: a.id, second: b.id, reason: reason.trim() }, {
+      done: t('dups.dismissed'), onError: (err) => setError(Object.values(err.body?.errors?.json ?? {})[0]?.[0] ?? err.message),
+    });
+    if (ok) onDone();
+    return null;
+  }
   return html`<div class="hm-card hm-dup">
-    <p class="hm-row-sub">${t('dups.matched', { on: (pair.matched_on ?? []).map((m) => fieldLabel(m)).join('、') })}</p>
+    <p class="hm-row-sub">${t('dups.matched', { on: listJoin((pair.matched_on ?? []).map((m) => fieldLabel(m))) })}</p>
     <div class="hm-dup__grid" role="table">
       <div role="row" class="hm-dup__row hm-dup__row--head">
         <span role="columnheader"></span>
@@ -61,7 +70,10 @@ function Pair({ pair, onDone }) {
     </div>
     <${ReasonField} id=${`merge-${a.id}`} label=${t('dups.reason')} value=${reason} error=${error}
       onInput=${(v) => { setReason(v); setError(null); }} />
-    <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_warn hm-btn-inline" onClick=${merge}>${t('dups.merge')}</button></div>
+    <div class="hm-buttons">
+      <button type="button" class="weui-btn weui-btn_default hm-btn-inline" onClick=${notOne}>${t('dups.not_one')}</button>
+      <button type="button" class="weui-btn weui-btn_warn hm-btn-inline" onClick=${merge}>${t('dups.merge')}</button>
+    </div>
   </div>`;
 }
 

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
-import { categoryLabel, GRADES } from '../../classify.js';
+import { categoryLabel, GRADES, undecidedText } from '../../classify.js';
 import { t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { useAppState } from '../../state.js';
@@ -48,6 +48,7 @@ function GradeItem({ minor, onDone }) {
     </div>
     ${(minor.categories ?? []).length > 0 && html`<div class="hm-chips hm-chips--tight">
       ${minor.categories.map((c) => html`<span class="hm-chip" key=${c}>${categoryLabel(c, rules)}</span>`)}</div>`}
+    ${undecidedText(minor, rules).map((text) => html`<p class="hm-missing" key=${text}>${text}</p>`)}
     ${minor.grade && minor.grade_reason && html`<p class="hm-row-sub hm-grade-item__set">${t('grades.set_reason', { reason: minor.grade_reason })}</p>`}
     <ul class="hm-reasons">
       ${gradeReasons.map((r) => html`<li key=${r.code}><strong>${reasonOf(r)}</strong></li>`)}

@@ -4,10 +4,10 @@
 import { html } from 'htm/preact';
 
 import { categoryLabel } from '../../classify.js';
-import { fieldLabel, formatDate, t, valueLabel } from '../../i18n/index.js';
+import { ageText, fieldLabel, formatDate, t, valueLabel } from '../../i18n/index.js';
 import { useRemote } from '../../online.js';
 import { useAppState } from '../../state.js';
-import { ageOf, reasonOf, shownGrade } from '../../sup/format.js';
+import { reasonOf, shownGrade } from '../../sup/format.js';
 import { GradeBadge, InfoCell, Page, Title } from '../ui.js';
 import { Remote } from './common.js';
 import { MinorMeasures } from './measures.js';
@@ -24,7 +24,7 @@ export function OnlineMinor({ id }) {
       <div class=${`hm-profile hm-stripe--${shownGrade(m).grade ?? 'none'}`}>
         <div class="hm-profile__main">
           <h2>${m.name}</h2>
-          <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${t('minor.age', { n: ageOf(m.birth_date) })}${m.id_number_masked ? ` · ${m.id_number_masked}` : ''}</p>
+          <p class="hm-row-sub">${valueLabel('gender', m.gender)} · ${ageText(m.birth_date)}${m.id_number_masked ? ` · ${m.id_number_masked}` : ''}</p>
           ${m.household_address && html`<p class="hm-row-sub">${m.household_address}</p>`}
         </div>
         <div class="hm-profile__grade"><${GradeBadge} ...${shownGrade(m)} /></div>

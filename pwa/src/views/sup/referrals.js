@@ -8,15 +8,25 @@ import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { confirmDialog, useAppState } from '../../state.js';
 import { serverText } from '../../sup/format.js';
-import { InfoCell, Page, Title } from '../ui.js';
+import { InfoCell, Page, SearchBar, Title } from '../ui.js';
 import { Remote, ReasonField } from './common.js';
 
 export const statusTag = (status) => html`<span class=${`hm-status-tag hm-status-tag--${status}`}>${valueLabel('referral_status', status)}</span>`;
 
+// The child as the unit may know it: name, gender, age, school and class (whichever are known).
+export function childLine(minor) {
+  if (!minor) return null;
+  return [
+    minor.name ?? t('referrals.child_unnamed'),
+    minor.gender ? valueLabel('gender', minor.gender) : null,
+    minor.age !== null && minor.age !== undefined ? t('minor.age', { n: minor.age }) : null,
+    minor.school_class,
+  ].filter(Boolean).join(' · ');
+}
+
 function caseLine(r) {
   const c = r.case ?? {};
-  const minor = c.minor ? `${c.minor.name} · ${valueLabel('gender', c.minor.gender)} · ${t('minor.age', { n: c.minor.age })}` : null;
-  return [minor, c.village, c.report ? valueLabel('report_kind', c.report.kind) : null].filter(Boolean).join(' · ');
+  return [childLine(c.minor), c.village, c.report ? valueLabel('report_kind', c.report.kind) : null].filter(Boolean).join(' · ');
 }
 
 export function ReferralRow({ referral: r }) {
@@ -29,14 +39,29 @@ export function ReferralRow({ referral: r }) {
   </a>`;
 }
 
-export function Events({ id }) {
+// Every step, oldest first; the case's own times (reported, first response) before them. The
+// sending step's note is the referral's reason, which the card already prints.
+export function Events({ id, report }) {
   const events = useRemote(`/api/referrals/${id}/events`);
   return html`<${Remote} remote=${events}>${(rows) => html`<ol class="hm-timeline">
+    ${report?.reported_at && html`<li class="hm-timeline__item hm-timeline--reported">
+      <p><strong>${t('cases.reported_at')}</strong> · ${formatDate(report.reported_at, true)}</p></li>`}
+    ${report?.acknowledged_at && html`<li class="hm-timeline__item hm-timeline--acknowledged">
+      <p><strong>${valueLabel('report_status', 'acknowledged')}</strong> · ${formatDate(report.acknowledged_at, true)}</p></li>`}
     ${rows.map((e) => html`<li key=${e.id} class=${`hm-timeline__item hm-timeline--${e.to_status}`}>
       <p><strong>${valueLabel('referral_status', e.to_status)}</strong> · ${e.by_name ?? t('referrals.system')} · ${formatDate(e.at, true)}</p>
-      ${e.note && html`<p class="hm-row-sub hm-pre">${serverText(e.note)}</p>`}
+      ${e.note && e.to_status !== 'sent' && html`<p class="hm-row-sub hm-pre">${serverText(e.note)}</p>`}
     </li>`)}
   </ol>`}</${Remote}>`;
+}
+
+// Who reported the case and how to reach them: the unit calls back before it goes out.
+function Reporter({ reporter }) {
+  if (!reporter) return null;
+  const who = [valueLabel('report_source', reporter.source), serverText(reporter.name), reporter.contact_name]
+    .filter(Boolean).join(' · ');
+  return html`<${InfoCell} label=${t('cases.caller')}>${who}
+    ${reporter.phone && html` · <a class="hm-accent" href=${`tel:${reporter.phone}`}>${reporter.phone}</a>`}</${InfoCell}>`;
 }
 
 // On a report's page: one referral and its history.
@@ -68,7 +93,7 @@ function Respond({ referral, onDone }) {
     }
     if (status === 'declined' && !(await confirmDialog({ title: t('referrals.do_declined'), body: t('referrals.decline_confirm'), danger: true, ok: t('referrals.do_declined') }))) return;
     setBusy(true);
-    const ok = await act('PATCH', `/api/referrals/${referral.id}`, { status, note: note.trim() || null }, {
+    const ok = await act('PATCH', `/api/referrals/${referral.id}`, { status, response: note.trim() || null }, {
       done: t(`referrals.done_${status}`),
       onError: (err) => setError(Object.values(err.body?.errors?.json ?? {})[0]?.[0] ?? err.message),
     });
@@ -101,17 +126,20 @@ export function ReferralPage({ id }) {
         ${statusTag(r.status)}
       </div>
       <${Title}>${t('referrals.case')}</${Title}>
-      <div class="weui-cells">
-        ${r.case?.minor && html`<${InfoCell} label=${t('cases.minor')}>${r.case.minor.name} · ${valueLabel('gender', r.case.minor.gender)} · ${t('minor.age', { n: r.case.minor.age })}</${InfoCell}>`}
-        ${r.case?.village && html`<${InfoCell} label=${t('referrals.village')}>${r.case.village}</${InfoCell}>`}
+      <div class="weui-cells hm-case">
+        ${r.case?.minor && html`<${InfoCell} label=${t('cases.minor')}>${childLine(r.case.minor)}</${InfoCell}>`}
+        ${(r.case?.area || r.case?.village) && html`<${InfoCell} label=${t('referrals.area')}>${r.case.area ?? r.case.village}</${InfoCell}>`}
+        ${r.case?.address && html`<${InfoCell} label=${t('referrals.address')}>${r.case.address}</${InfoCell}>`}
         ${r.case?.report && html`<${InfoCell} label=${t('cases.kind')}>${r.case.report.mandatory ? `【${t('report.mandatory')}】` : ''}${valueLabel('report_kind', r.case.report.kind)}</${InfoCell}>
+          <${InfoCell} label=${t('cases.reported_at')}>${formatDate(r.case.report.reported_at, true)}</${InfoCell}>
+          <${Reporter} reporter=${r.case.report.reporter} />
           <${InfoCell} label=${t('cases.description')}><span class="hm-pre">${r.case.report.description}</span></${InfoCell}>`}
         <${InfoCell} label=${t('referrals.reason')}><span class="hm-pre">${serverText(r.reason)}</span></${InfoCell}>
         ${!liaison && r.report_id && html`<${InfoCell} label=${t('cases.report')}><a class="hm-accent" href=${`#/reports/${r.report_id}`}>${t('referrals.open_report')}</a></${InfoCell}>`}
       </div>
       ${liaison && html`<${Title}>${t('referrals.answer')}</${Title}><${Respond} referral=${r} onDone=${() => { remote.reload(); setTick(tick + 1); }} />`}
       <${Title}>${t('referrals.history')}</${Title}>
-      <${Events} id=${r.id} key=${`${r.status}-${tick}`} />`}
+      <${Events} id=${r.id} report=${r.case?.report} key=${`${r.status}-${tick}`} />`}
     </${Remote}>
   </${Page}>`;
 }
@@ -119,8 +147,11 @@ export function ReferralPage({ id }) {
 // A liaison's first screen: the referrals sent to her unit, open ones first.
 export function LiaisonReferrals({ query }) {
   const status = query.get('status');
-  const remote = useRemote(`/api/referrals?page_size=100${status ? `&status=${status}` : ''}`);
+  const [q, setQ] = useState('');
+  const param = q.trim() ? `&q=${encodeURIComponent(q.trim())}` : '';
+  const remote = useRemote(`/api/referrals?page_size=100${status ? `&status=${status}` : ''}${param}`);
   return html`<${Page} title=${t('referrals.mine')}>
+    <${SearchBar} id="search-referrals" value=${q} onInput=${setQ} placeholder=${t('cases.search')} />
     <${Remote} remote=${remote}>${(rows) => html`
       ${rows.length === 0 && html`<div class="hm-empty"><p>${t('referrals.empty')}</p></div>`}
       <div class="weui-cells">${rows.map((r) => html`<${ReferralRow} key=${r.id} referral=${r} />`)}</div>`}

@@ -5,8 +5,10 @@ import { useState } from 'preact/hooks';
 
 import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
+import { setPrefill } from '../../prefill.js';
+import { navigate } from '../../router.js';
 import { confirmDialog } from '../../state.js';
-import { Cells, InfoCell, Page, SelectField, Title } from '../ui.js';
+import { Cells, InfoCell, Page, SearchBar, SelectField, Title } from '../ui.js';
 import { Remote, ReasonField, useNow } from './common.js';
 import { KindTitle, Timer } from './reports.js';
 import { ReferralCard } from './referrals.js';
@@ -27,7 +29,9 @@ function Steps({ report }) {
   </ol>`;
 }
 
-function ReferForm({ report, onDone }) {
+// A unit that has the case (and has not declined it) is not offered again: one case, one
+// referral per unit, the automatic one to the police included.
+function ReferForm({ report, referred, onDone }) {
   const [unit, setUnit] = useState(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState(null);
@@ -47,13 +51,46 @@ function ReferForm({ report, onDone }) {
   return html`<div class="hm-refer">
     <${Cells} form>
       <${SelectField} name="to_unit" label=${t('cases.unit')} required value=${unit}
-        options=${UNITS.map((u) => [u, valueLabel('unit', u)])} onChange=${(_, v) => { setUnit(v); setError(null); }} />
+        options=${UNITS.filter((u) => !referred.has(u)).map((u) => [u, valueLabel('unit', u)])}
+        onChange=${(_, v) => { setUnit(v); setError(null); }} />
     </${Cells}>
     <${ReasonField} id="refer-reason" label=${t('cases.refer_reason')} value=${reason} error=${error}
       placeholder=${t('cases.refer_hint')} onInput=${(v) => { setReason(v); setError(null); }} />
     <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_primary hm-btn-inline" disabled=${busy} onClick=${send}>${t('cases.refer')}</button></div>
   </div>`;
 }
+
+// The child as reported (a sentinel cannot see the registry): find the child's file and link
+// it, or register the child (the survey opens with what the report says).
+function LinkChild({ report, onLinked }) {
+  const [q, setQ] = useState(report.child_name ?? '');
+  const query = q.trim();
+  const found = useRemote(query ? `/api/minors?q=${encodeURIComponent(query)}&page_size=10` : null);
+  async function link(minor) {
+    if (await act('PATCH', `/api/reports/${report.id}`, { minor_id: minor.id }, { done: t('cases.linked', { name: minor.name }) })) onLinked();
+  }
+  function register() {
+    setPrefill({ report_id: report.id, name: report.child_name, school: report.child_class, address: report.place });
+    navigate('/survey');
+  }
+  return html`<div class="hm-link-child">
+    <p class="hm-hint hm-para">${t('cases.link_hint')}</p>
+    <${SearchBar} id="link-search" value=${q} onInput=${setQ} placeholder=${t('cases.link_search')} />
+    ${query && html`<${Remote} remote=${found}>${(rows) => html`<div class="weui-cells">
+      ${rows.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('cases.link_none', { q: query })}</span></div>`}
+      ${rows.map((m) => html`<div class="weui-cell" key=${m.id}>
+        <div class="weui-cell__bd"><p class="hm-row-title">${m.name}</p>
+          <p class="hm-row-sub">${[m.birth_date, m.school, m.household_address].filter(Boolean).join(' · ')}</p></div>
+        <div class="weui-cell__ft"><button type="button" class="weui-btn weui-btn_primary weui-btn_mini hm-btn-touch"
+          onClick=${() => link(m)}>${t('cases.link')}</button></div>
+      </div>`)}
+    </div>`}</${Remote}>`}
+    <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_default hm-btn-inline" onClick=${register}>${t('cases.register_child')}</button></div>
+  </div>`;
+}
+
+const reportedChild = (r) => [r.child_name, r.child_age !== null && r.child_age !== undefined ? t('minor.age', { n: r.child_age }) : null, r.child_class]
+  .filter(Boolean).join(' · ');
 
 export function ReportPage({ id }) {
   const report = useRemote(`/api/reports/${id}`);
@@ -87,11 +124,14 @@ export function ReportPage({ id }) {
           ${r.reporter_phone && html` <a href=${`tel:${r.reporter_phone}`}>${r.reporter_phone}</a>`}</${InfoCell}>`}
         <${InfoCell} label=${t('stats.area')}>${r.area_name ?? ''}</${InfoCell}>
         ${r.minor_id && html`<${InfoCell} label=${t('cases.minor')}><a class="hm-accent" href=${`#/minor/${r.minor_id}`}>${r.minor_name ?? t('review.profile')}</a></${InfoCell}>`}
+        ${!r.minor_id && reportedChild(r) && html`<${InfoCell} label=${t('cases.minor')}>${reportedChild(r)}</${InfoCell}>`}
+        ${r.place && html`<${InfoCell} label=${t('referrals.address')}>${r.place}</${InfoCell}>`}
         <${InfoCell} label=${t('cases.reported_at')}>${formatDate(r.reported_at, true)}</${InfoCell}>
         <${InfoCell} label=${t('cases.due')}>${formatDate(r.first_response_due, true)}</${InfoCell}>
       </div>
       <${Title}>${t('cases.description')}</${Title}>
       <div class="weui-cells"><div class="weui-cell"><p class="hm-pre">${r.description}</p></div></div>
+      ${!r.minor_id && html`<${Title}>${t('cases.link_title')}</${Title}><${LinkChild} report=${r} onLinked=${reload} />`}
       <${Title}>${t('cases.referrals')}</${Title}>
       <${Remote} remote=${referrals}>${(rows) => html`
         ${rows.length === 0 && html`<p class="hm-hint hm-para">${t('cases.no_referrals')}</p>`}
@@ -100,7 +140,8 @@ export function ReportPage({ id }) {
       ${r.status !== 'closed' && r.status !== 'resolved' && html`
         ${!refer && html`<div class="hm-buttons"><button type="button" class="weui-btn weui-btn_default hm-btn-inline"
           onClick=${() => setRefer(true)}>${t('cases.refer_to_unit')}</button></div>`}
-        ${refer && html`<${Title}>${t('cases.refer_to_unit')}</${Title}><${ReferForm} report=${r} onDone=${reload} />`}`}`}
+        ${refer && html`<${Title}>${t('cases.refer_to_unit')}</${Title}><${ReferForm} report=${r} onDone=${reload}
+          referred=${new Set((referrals.data ?? []).filter((x) => x.status !== 'declined').map((x) => x.to_unit))} />`}`}`}
     </${Remote}>
   </${Page}>`;
 }

@@ -2,7 +2,7 @@
 // first response (red once past the limit); the referrals sent to member units; the 预警 of red
 // children without a measure. The street admin logs hotline calls here (source: hotline).
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
@@ -11,7 +11,7 @@ import { MANDATORY_KINDS, OTHER_KINDS } from '../../schema.js';
 import { useAppState } from '../../state.js';
 import { isAdmin } from '../../roles.js';
 import { fieldErrors, slaState, slaText, sortReports } from '../../sup/format.js';
-import { Cells, Page, SelectField, TextArea, TextField, Title, enumOptions } from '../ui.js';
+import { Cells, Page, SearchBar, SelectField, TextArea, TextField, Title, enumOptions } from '../ui.js';
 import { Remote, useNow } from './common.js';
 import { FlagList } from './measures.js';
 import { ReferralRow } from './referrals.js';
@@ -41,19 +41,34 @@ export function ReportRow({ report, now }) {
 
 const TABS = ['reports', 'referrals', 'flags'];
 
+// The server searches (?q=): a supervisor's lists outgrow one page; typing waits a moment.
+function useTyped(delay = 300) {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), delay);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return { text, setText, param: q ? `&q=${encodeURIComponent(q)}` : '' };
+}
+
 function ReportList({ scope }) {
-  const remote = useRemote(`/api/reports?page_size=100${scope === 'open' ? '&open=true' : ''}`);
+  const typed = useTyped();
+  const remote = useRemote(`/api/reports?page_size=100${scope === 'open' ? '&open=true' : ''}${typed.param}`);
   const now = useNow(1000);
-  return html`<${Remote} remote=${remote}>${(rows) => html`
-    ${rows.length === 0 && html`<div class="hm-empty"><p>${t('cases.empty')}</p></div>`}
+  return html`<${SearchBar} id="search-reports" value=${typed.text} onInput=${typed.setText} placeholder=${t('cases.search')} />
+  <${Remote} remote=${remote}>${(rows) => html`
+    ${rows.length === 0 && html`<div class="hm-empty"><p>${typed.param ? t('hh.no_match', { q: typed.text }) : t('cases.empty')}</p></div>`}
     <div class="weui-cells">${sortReports(rows).map((r) => html`<${ReportRow} key=${r.id} report=${r} now=${now} />`)}</div>`}
   </${Remote}>`;
 }
 
 function ReferralList() {
-  const remote = useRemote('/api/referrals?page_size=100');
-  return html`<${Remote} remote=${remote}>${(rows) => html`
-    ${rows.length === 0 && html`<div class="hm-empty"><p>${t('referrals.empty_sent')}</p></div>`}
+  const typed = useTyped();
+  const remote = useRemote(`/api/referrals?page_size=100${typed.param}`);
+  return html`<${SearchBar} id="search-referrals" value=${typed.text} onInput=${typed.setText} placeholder=${t('cases.search')} />
+  <${Remote} remote=${remote}>${(rows) => html`
+    ${rows.length === 0 && html`<div class="hm-empty"><p>${typed.param ? t('hh.no_match', { q: typed.text }) : t('referrals.empty_sent')}</p></div>`}
     <div class="weui-cells">${rows.map((r) => html`<${ReferralRow} key=${r.id} referral=${r} />`)}</div>`}
   </${Remote}>`;
 }

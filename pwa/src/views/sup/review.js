@@ -2,11 +2,11 @@
 // filters; a visit's page with its findings, measures and summary, approve or return with a
 // comment (required), and the decision history.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 import { FINDING_AREAS } from '../../schema.js';
 import { formatDate, t, valueLabel } from '../../i18n/index.js';
-import { act, apiGet, useRemote } from '../../online.js';
+import { act, apiGet, countOf, useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
 import { getState, useLive } from '../../state.js';
 import { ageOf, shownGrade, waitingText } from '../../sup/format.js';
@@ -20,12 +20,20 @@ const seen = new Map();
 export function ReviewQueue({ query }) {
   const params = queryString(query, ['area_id', 'visitor_id', 'grade', 'min_age', 'max_age']);
   const remote = useRemote(`/api/visits/review-queue?page_size=100${params ? `&${params}` : ''}`, []);
+  // The queue shows 100 at a time; the count is the server's total (X-Pagination), not the page's.
+  const [total, setTotal] = useState(null);
+  useEffect(() => {
+    let alive = true;
+    countOf(`/api/visits/review-queue${params ? `?${params}` : ''}`).then((n) => alive && setTotal(n));
+    return () => { alive = false; };
+  }, [params, remote.data]);
   const now = useNow(30_000);
   return html`<${Page} title=${t('nav.review')} backable>
     <${Filters} route="/review" query=${query} fields=${['area_id', 'visitor_id', 'grade', 'age']} />
     <${Remote} remote=${remote}>${(items) => {
       for (const item of items) seen.set(item.id, item);
-      return html`<${Title}>${t('review.count', { n: items.length })}</${Title}>
+      const n = Math.max(total ?? 0, items.length);
+      return html`<${Title}>${t('review.count', { n })}${n > items.length ? ` · ${t('review.shown', { n: items.length })}` : ''}</${Title}>
         ${items.length === 0 && html`<div class="hm-empty"><p>${t(params ? 'review.empty_filtered' : 'review.empty')}</p></div>`}
         <div class="weui-cells">${items.map((v) => {
           const g = shownGrade(v.minor);

@@ -70,7 +70,7 @@ function Toolbar({ query, areaId, preset, period }) {
     <div class="hm-periods" role="group" aria-label=${t('stats.period')}>
       ${PRESETS.map((p) => html`<button type="button" key=${p} aria-pressed=${preset === p}
         class=${`hm-chip hm-chip--btn${preset === p ? ' hm-chip--on' : ''}`} onClick=${() => go({ period: p, from: null, to: null })}>${t(`stats.p_${p}`)}</button>`)}
-      <input type="month" class="hm-month" aria-label=${t('stats.p_pick')} value=${preset === 'custom' ? (period.from ?? '').slice(0, 7) : ''}
+      <input type="month" class="hm-month" aria-label=${t('stats.p_pick')} value=${(period.from ?? '').slice(0, 7)}
         onChange=${(e) => e.currentTarget.value && go({ period: 'custom', ...monthPeriod(e.currentTarget.value) })} />
       <span class="hm-hint">${formatDate(period.from)} – ${formatDate(period.to)}</span>
     </div>
@@ -90,7 +90,9 @@ function UrgentReports({ data }) {
   const rows = (data?.urgent_reports ?? []).map((r) => [
     html`<a class="hm-link-blue" href=${`#/reports/${r.id}`}>${valueLabel('report_kind', r.kind)}</a>`,
     r.area?.name ?? '', formatDate(r.reported_at, true), r.response_hours == null ? t('stats.unanswered') : hoursText(r.response_hours),
-    r.over_sla ? html`<span class="hm-overdue">${t('stats.over_sla')}</span>` : t('stats.in_time'),
+    // Unanswered is never "in time": it is over the limit, or still within it.
+    r.over_sla ? html`<span class="hm-overdue">${t('stats.over_sla')}</span>`
+      : r.response_hours == null ? t('stats.within_limit', { date: formatDate(r.first_response_due, true) }) : t('stats.in_time'),
   ]);
   return html`<${Table} caption=${t('stats.urgent_list')} columns=${[t('cases.kind'), t('stats.area'), t('cases.reported_at'), t('stats.response'), t('stats.sla')]} rows=${rows} />`;
 }

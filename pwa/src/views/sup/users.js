@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
 import { codesOf } from '../../codes.js';
-import { t, valueLabel } from '../../i18n/index.js';
+import { listJoin, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
 import { confirmDialog } from '../../state.js';
@@ -43,7 +43,7 @@ export function Users({ query }) {
           <div class="weui-cell__bd">
             <p class="hm-row-title">${u.display_name} <small class="hm-row-sub">${u.username}</small></p>
             <p class="hm-row-sub">${valueLabel('role', u.role)}${u.unit ? ` · ${valueLabel('unit', u.unit)}` : ''}${u.sentinel_kind ? ` · ${valueLabel('report_source', u.sentinel_kind)}` : ''}
-              ${(u.area_ids ?? []).length ? ` · ${u.area_ids.map((id) => names.get(id) ?? id).join('、')}` : ''}</p>
+              ${(u.area_ids ?? []).length ? ` · ${listJoin(u.area_ids.map((id) => names.get(id) ?? id))}` : ''}</p>
           </div>
           <div class="weui-cell__ft">${u.active ? '' : t('users.inactive')}</div>
         </a>`)}</div>`;
@@ -113,6 +113,48 @@ export function UserNew() {
   </${Page}>`;
 }
 
+// An account's role and areas change with the person's job (a worker moves grid, becomes the
+// village's officer). The server re-scopes the devices at their next sync.
+function EditAccess({ user, onDone }) {
+  const [draft, setDraft] = useState({
+    role: user.role, areas: [...(user.area_ids ?? [])], unit: user.unit ?? null, sentinel_kind: user.sentinel_kind ?? null,
+  });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (name, value) => { setDraft({ ...draft, [name]: value }); setError(null); };
+  async function save() {
+    if (AREA_LEVEL[draft.role] && draft.areas.length === 0) return setError('required');
+    if (draft.role === 'unit_liaison' && !draft.unit) return setError('required');
+    if (draft.role === 'sentinel' && !draft.sentinel_kind) return setError('required');
+    setBusy(true);
+    const body = {
+      role: draft.role, areas: AREA_LEVEL[draft.role] ? draft.areas : [],
+      unit: draft.role === 'unit_liaison' ? draft.unit : null,
+      sentinel_kind: draft.role === 'sentinel' ? draft.sentinel_kind : null,
+    };
+    const ok = await act('PATCH', `/api/users/${user.id}`, body, {
+      done: t('users.access_saved'),
+      onError: (err) => setError(`!${Object.values(err.body?.errors?.json ?? {})[0]?.[0] ?? err.message}`),
+    });
+    setBusy(false);
+    if (ok) onDone();
+    return null;
+  }
+  return html`<${Title}>${t('users.edit_access')}</${Title}>
+    <${Cells} form>
+      <${SelectField} name="edit-role" label=${t('users.role')} required blank=${false} value=${draft.role}
+        options=${ROLES.map((r) => [r, valueLabel('role', r)])} onChange=${(n, v) => setDraft({ ...draft, role: v, areas: v === user.role ? [...(user.area_ids ?? [])] : [] })} />
+      ${draft.role === 'unit_liaison' && html`<${SelectField} name="edit-unit" label=${t('users.unit')} required value=${draft.unit}
+        options=${UNITS.map((u) => [u, valueLabel('unit', u)])} onChange=${(n, v) => set('unit', v)} />`}
+      ${draft.role === 'sentinel' && html`<${SelectField} name="edit-sentinel_kind" label=${t('users.sentinel_kind')} required value=${draft.sentinel_kind}
+        options=${SENTINEL_KINDS.map((k) => [k, valueLabel('report_source', k)])} onChange=${(n, v) => set('sentinel_kind', v)} />`}
+    </${Cells}>
+    <${AreaPicker} role=${draft.role} value=${draft.areas} error=${error} onChange=${(v) => set('areas', v)} />
+    ${error && !AREA_LEVEL[draft.role] && html`<p class="hm-error hm-para" role="alert">${error.startsWith('!') ? error.slice(1) : t(`err.${error}`)}</p>`}
+    <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_primary hm-btn-inline" disabled=${busy}
+      onClick=${save}>${t('users.save_access')}</button></div>`;
+}
+
 export function UserPage({ id }) {
   const remote = useRemote(`/api/users/${id}`);
   // The new password is shown once, to be handed over; it is never put in the URL or stored.
@@ -139,7 +181,7 @@ export function UserPage({ id }) {
         <${InfoCell} label=${t('users.name')}>${u.display_name}</${InfoCell}>
         <${InfoCell} label=${t('login.username')}>${u.username}</${InfoCell}>
         <${InfoCell} label=${t('users.role')}>${valueLabel('role', u.role)}${u.unit ? ` · ${valueLabel('unit', u.unit)}` : ''}${u.sentinel_kind ? ` · ${valueLabel('report_source', u.sentinel_kind)}` : ''}</${InfoCell}>
-        <${InfoCell} label=${t('users.areas')}>${(u.area_ids ?? []).map((a) => names.get(a) ?? a).join('、') || '—'}</${InfoCell}>
+        <${InfoCell} label=${t('users.areas')}>${listJoin((u.area_ids ?? []).map((a) => names.get(a) ?? a)) || '—'}</${InfoCell}>
         <${InfoCell} label=${t('users.phone')}>${u.phone ?? '—'}</${InfoCell}>
         <${InfoCell} label=${t('users.state')}>${u.active ? t('users.active') : t('users.inactive')}</${InfoCell}>
       </div>
@@ -148,7 +190,8 @@ export function UserPage({ id }) {
         ${u.active
           ? html`<button type="button" class="weui-btn weui-btn_warn hm-btn-inline" onClick=${() => setActive(u, false)}>${t('users.deactivate')}</button>`
           : html`<button type="button" class="weui-btn weui-btn_primary hm-btn-inline" onClick=${() => setActive(u, true)}>${t('users.reactivate')}</button>`}
-      </div>`}
+      </div>
+      <${EditAccess} user=${u} key=${`${u.role}-${(u.area_ids ?? []).join(',')}`} onDone=${remote.reload} />`}
     </${Remote}>
   </${Page}>`;
 }
