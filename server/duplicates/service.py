@@ -103,7 +103,15 @@ def dismiss(scope: Scope, first_id: str, second_id: str, reason: str) -> Duplica
     )
     db.session.add(dismissal)
     db.session.flush()
-    audit("dismiss", "duplicate", f"{minor_a}/{minor_b}", fields=["reason"], user_id=scope.user.id)
+    # The audit names one record: the dismissal, with the pair beside it.
+    audit(
+        "dismiss",
+        "duplicate",
+        str(dismissal.id),
+        fields=["reason"],
+        user_id=scope.user.id,
+        extra={"minors": [minor_a, minor_b]},
+    )
     return dismissal
 
 
