@@ -10,8 +10,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE", ROOT / "instance"))
+from server.paths import default_instance
+
+INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE") or default_instance())
 
 
 def _development_keys(instance: Path) -> dict[str, str]:
