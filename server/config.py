@@ -113,6 +113,9 @@ class Config:
 
     HUMIAO_TIMEZONE = os.environ.get("HUMIAO_TIMEZONE", "Asia/Shanghai")
 
+    # How many reverse proxies (Caddy, nginx) stand in front and set X-Forwarded-*: 0 = none.
+    HUMIAO_PROXIES = int(os.environ.get("HUMIAO_PROXIES") or 0)
+
     # Where an urgent report is POSTed for an SMS gateway; empty disables it.
     HUMIAO_WEBHOOK_URL = os.environ.get("HUMIAO_WEBHOOK_URL", "")
     HUMIAO_WEBHOOK_TIMEOUT = float(os.environ.get("HUMIAO_WEBHOOK_TIMEOUT", "5"))
