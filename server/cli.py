@@ -153,9 +153,12 @@ def refresh(area_code: str | None) -> None:
 @main.command("serve")
 @click.option("--demo", is_flag=True, help="Create and seed the SQLite database on first run.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="0.0.0.0: reachable from phones on the LAN."
+)
 def serve(demo: bool, port: int, host: str) -> None:
-    """Run the development server (production runs gunicorn, see Procfile)."""
+    """Run the development server (production runs gunicorn, see Procfile and docs/deploy.md)."""
+    from server import lan
     from server.migrate import upgrade
 
     config = Config()
@@ -171,5 +174,15 @@ def serve(demo: bool, port: int, host: str) -> None:
         click.echo(
             f"demo logins (password {DEMO_PASSWORD}): admin, village1, worker1, worker2, sentinel1, police1"
         )
-    click.echo(f"Humiao is running at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    urls = lan.urls(host, port)
+    click.echo("护苗已启动, 打开 / Humiao is running at:")
+    for url in urls:
+        click.echo(f"  {url}")
+    click.echo(f"API 文档 / API docs: {urls[0]}api/docs")
+    click.echo(f"数据目录 / instance: {config.INSTANCE_PATH}")
+    if not lan.is_local_only(host):
+        click.echo(
+            "手机离线使用须经 HTTPS 打开, 见 docs/deploy.md / "
+            "A phone works offline only over HTTPS: see docs/deploy.md"
+        )
     app.run(host=host, port=port, threaded=True, use_reloader=False)
