@@ -62,6 +62,8 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or keys["SECRET_KEY"]
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or keys["JWT_SECRET_KEY"]
         self.HUMIAO_FIELD_KEY = os.environ.get("HUMIAO_FIELD_KEY") or keys["HUMIAO_FIELD_KEY"]
+        # Where the field key is kept when it is not in the environment (humiao rotate-field-key).
+        self.FIELD_KEY_FILE = None if os.environ.get("HUMIAO_FIELD_KEY") else self.INSTANCE_PATH / "keys.json"
         self.SQLALCHEMY_DATABASE_URI = _database_url(self.INSTANCE_PATH)
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
