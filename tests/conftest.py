@@ -25,6 +25,27 @@ DEMO_PASSWORD = "demo-password-1"
 ON_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """``<db>_<worker>`` beside ``<db>`` (made if missing): each xdist worker its own registry."""
+    parsed = sa.engine.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config):
+    # Under pytest-xdist every worker runs its own session: SQLite files live in each worker's
+    # tmp folder already; on PostgreSQL each worker gets a database of its own, and
+    # TEST_DATABASE_URL is pointed at it, so every test that reads it agrees.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if ON_POSTGRES and worker:
+        os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"], worker)
+
+
 def _empty_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -106,9 +127,12 @@ def tokens(client) -> Callable[..., dict]:
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+    skip_own = pytest.mark.skip(reason="runs on a SQLite database of its own: the SQLite run covers it")
     for item in items:
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(skip_pg)
+        if "own_sqlite" in item.keywords and ON_POSTGRES:
+            item.add_marker(skip_own)
 
 
 ROOT = Path(__file__).resolve().parent.parent

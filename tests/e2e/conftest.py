@@ -191,7 +191,11 @@ def _demo_server_booting(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _boot_demo_server_early(request):
     """Seeding the demo street takes ~10 s: started with the first browser test when an
-    outage test is selected, it overlaps with the others instead of adding to the run."""
+    outage test is selected, it overlaps with the others instead of adding to the run. Under
+    pytest-xdist a worker cannot know whether the outage test will be its own, and every
+    worker seeding a street would cost more than it saves: there it starts when first needed."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     if any("demo_server" in getattr(item, "fixturenames", ()) for item in request.session.items):
         request.getfixturevalue("_demo_server_booting")
 

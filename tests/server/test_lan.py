@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from server import lan
 from server.cli import main
+
+# `serve` runs on SQLite in its instance folder, whatever the run's database.
+pytestmark = pytest.mark.own_sqlite
 
 
 def test_a_wildcard_host_lists_localhost_then_each_lan_address_once(monkeypatch):
