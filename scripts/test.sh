@@ -6,7 +6,7 @@
 #   lint, formatting, import layers, the PWA's JavaScript tests, the Python suite on SQLite
 #   (with the Chromium end-to-end tests and the wheel test) and on PostgreSQL (the tests that
 #   touch the database), two pytest-xdist workers each.
-# Each stage's full output is in test-results/logs/; a failing stage prints its tail.
+# Each stage's full output is in test-logs/; a failing stage prints its tail.
 # The last line is "total: N passed, N failed, N skipped" (each lint stage counts as one).
 # Extra arguments go to both pytest runs (e.g. -k sync, -x).
 set -uo pipefail
@@ -17,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PIP_DIS
 unset TEST_DATABASE_URL DATABASE_URL  # the SQLite run first; the PostgreSQL run sets its own
 PG_URL=${TEST_PG_URL:-postgresql+psycopg://humiao:humiao@127.0.0.1:5432/humiao_test}
 WORKERS=${TEST_WORKERS:-2}
-LOGS=$ROOT/test-results/logs
+LOGS=$ROOT/test-logs  # not test-results/: pytest-playwright empties that at start
 mkdir -p "$LOGS"
 
 started=$SECONDS
@@ -164,7 +164,8 @@ node_tests() {
 pytest_stage() {
   local name=$1 log=$2 t=$SECONDS rc
   shift 2
-  "$PY" -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadgroup "$@" >"$log" 2>&1
+  # loadgroup: an xdist_group runs on one worker; no reorder: the order of tests/conftest.py.
+  "$PY" -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadgroup --no-loadscope-reorder "$@" >"$log" 2>&1
   rc=$?
   local summary p f e s
   summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|skipped|error)' "$log" | tail -1)

@@ -125,7 +125,26 @@ def tokens(client) -> Callable[..., dict]:
     return _tokens
 
 
+# xdist groups that take a minute or more: started first, so the run does not wait on them.
+LONG_GROUPS = {"wheel", "demo_seed"}
+
+
+def _run_order(item) -> int:
+    """The long units first: the long groups, and the outage test (it seeds a demo server of
+    its own, and writes nothing to the shared test database). Then the rest, and the other
+    browser tests last, as they commit to the shared test database (of their xdist worker)
+    where nothing may count on an empty street any more. Under xdist (scripts/test.sh passes
+    --no-loadscope-reorder) the work is handed out in this order."""
+    groups = {
+        mark.args[0] if mark.args else mark.kwargs.get("name") for mark in item.iter_markers("xdist_group")
+    }
+    if groups & LONG_GROUPS or "demo_server" in getattr(item, "fixturenames", ()):
+        return 0
+    return 2 if item.get_closest_marker("e2e") else 1
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_run_order)  # stable: the order within each kind stays
     skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
     skip_own = pytest.mark.skip(reason="runs on a SQLite database of its own: the SQLite run covers it")
     for item in items:

@@ -102,7 +102,7 @@ def installed(tmp_path_factory) -> dict:
     (wheel,) = dist.glob("humiao-*.whl")
     # A bare venv, filled by this pip: the wheel and every dependency it declares, nothing else.
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base, env=env)
-    _run(*pip, "--python", venv / "bin" / "python", "install", "-q", "--no-compile", wheel, cwd=base, env=env)
+    _run(*pip, "--python", venv / "bin" / "python", "install", "-q", wheel, cwd=base, env=env)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return {"venv": venv, "cwd": elsewhere, "env": env, "wheel": wheel}
 

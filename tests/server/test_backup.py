@@ -39,6 +39,14 @@ def _scratch_postgres(url: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
+def _drop_postgres(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def cli(request, tmp_path, monkeypatch):
     """Runs ``humiao`` against a fresh registry: SQLite in its instance, or a scratch PostgreSQL."""
@@ -51,7 +59,9 @@ def cli(request, tmp_path, monkeypatch):
     if request.param == "postgres":
         import os
 
-        monkeypatch.setenv("DATABASE_URL", _scratch_postgres(os.environ["TEST_DATABASE_URL"]))
+        scratch = _scratch_postgres(os.environ["TEST_DATABASE_URL"])
+        monkeypatch.setenv("DATABASE_URL", scratch)
+        request.addfinalizer(lambda: _drop_postgres(scratch))
     runner = CliRunner()
 
     def run(*args, instance="instance", expect=0):
