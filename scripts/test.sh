@@ -192,8 +192,8 @@ check "format (ruff format --check)" "$LOGS/format.log" ruff format --check .
 check "layers (import-linter)" "$LOGS/layers.log" lint-imports --no-cache
 node_tests
 pytest_stage "python on SQLite (+ Chromium e2e, wheel)" "$LOGS/pytest-sqlite.log" "$@"
-# On PostgreSQL what touches the database: the server's tests, but the fuzz (the engine's, the PWA's and the
-# packaging tests do not; they ran above).
+# On PostgreSQL what touches the database: the server's tests (the fuzz, the engine's, the PWA's
+# and the packaging tests ran above, once).
 export TEST_DATABASE_URL=$PG_URL
 pytest_stage "python on PostgreSQL" "$LOGS/pytest-postgres.log" -m "not e2e and not wheel and not fuzz" tests/server "$@"
 
