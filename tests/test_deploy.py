@@ -77,6 +77,8 @@ def test_gunicorn_serves_the_wsgi_app_on_the_address_the_proxies_use():
     assert {where for where, _ in targets} == {"humiao-web.service", "Procfile web"}
     web = dict(targets)["humiao-web.service"]
     assert web[web.index("--bind") + 1] == UPSTREAM
+    # Workers come from WEB_CONCURRENCY, which gunicorn reads itself: no count written in.
+    assert not any("--workers" in argv or "-w" in argv for _, argv in targets)
     for caddyfile in ("Caddyfile", "Caddyfile.intranet"):
         assert f"reverse_proxy {{$HUMIAO_UPSTREAM:{UPSTREAM}}}" in (DEPLOY / caddyfile).read_text()
     assert f"server {UPSTREAM};" in (DEPLOY / "nginx.conf").read_text()
