@@ -146,11 +146,11 @@ def _run_order(item) -> int:
 def pytest_collection_modifyitems(config, items):
     items.sort(key=_run_order)  # stable: the order within each kind stays
     skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
-    skip_own = pytest.mark.skip(reason="runs on a SQLite database of its own: the SQLite run covers it")
+    skip_own = pytest.mark.skip(reason="the same on any database: the SQLite run covers it")
     for item in items:
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(skip_pg)
-        if "own_sqlite" in item.keywords and ON_POSTGRES:
+        if "db_independent" in item.keywords and ON_POSTGRES:
             item.add_marker(skip_own)
 
 

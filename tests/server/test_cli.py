@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from server.cli import main
 
 # The CLI's default database: SQLite in the instance folder, whatever the run's database.
-pytestmark = pytest.mark.own_sqlite
+pytestmark = pytest.mark.db_independent
 
 AREAS_CSV = """code,name,level,parent_code
 S9,测试街道,street,

@@ -9,7 +9,7 @@ from server import lan
 from server.cli import main
 
 # `serve` runs on SQLite in its instance folder, whatever the run's database.
-pytestmark = pytest.mark.own_sqlite
+pytestmark = pytest.mark.db_independent
 
 
 def test_a_wildcard_host_lists_localhost_then_each_lan_address_once(monkeypatch):

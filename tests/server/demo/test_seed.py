@@ -42,7 +42,7 @@ DEMO_LOGINS = {
 ID_LIKE = re.compile(r"\d{17}[\dXx]")
 
 # One seeded street for the module, so one xdist worker; it is SQLite whatever the run's database.
-pytestmark = [pytest.mark.xdist_group("demo_seed"), pytest.mark.own_sqlite]
+pytestmark = [pytest.mark.xdist_group("demo_seed"), pytest.mark.db_independent]
 
 
 @pytest.fixture(scope="module")
