@@ -32,6 +32,7 @@ self.PRECACHE = {
   "src/search.js": "2a83cbea6bc1ca2808c6576135291f8142aa851891b36cf826af9ec6165e407c",
   "src/state.js": "fdc058c009c09263e27c761be7425eee06e883a75f78dd02954a1b37cd46658e",
   "src/sup/charts.js": "3cc403f150a86c0fc8b8fee6b2604e94ba0fd723f441539e6a6486c45688e593",
+  "src/sup/choices.js": "a466cba9fa9f5818f7bdffa541162e67ad1840b41ed1bc332bf7283e0ec1d931",
   "src/sup/format.js": "5fb0ea30eee27948d28b00c876a027095306841d4bb0495dce3b8bd8f06e14d2",
   "src/sup/period.js": "0c88ef158e3011ce6df48afa5ef3bde359ade7a62eff639bad6ad1a0fa9abb40",
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
@@ -52,7 +53,7 @@ self.PRECACHE = {
   "src/views/sup/common.js": "7bde649fd4e241bd3c2873c90cb5da9394a9d3cecca9bc7dc300a3102e6f4e82",
   "src/views/sup/conflicts.js": "d707acc4564646cfa6a88e361731863adf3aecf809a63d00569533bed12b4591",
   "src/views/sup/duplicates.js": "505ce6f9c8d572f13548ba05d7401dfa81d87659c6f2f100e3d6f95b73c07292",
-  "src/views/sup/filters.js": "1f69b7c91f4d0a2c8ee03d92ed03d9ffb74303b58707eda4b49ad3aab10a99de",
+  "src/views/sup/filters.js": "c8e21a9be8fa257457c9f9ea82adaca88fdd7e2e6fa8729477f601c223a57808",
   "src/views/sup/grades.js": "cacb3aa698c5d879612c92cfd791699a205ed9d31766d349631fbd7ca171d8d6",
   "src/views/sup/ledger.js": "f37d12ca247f1b5bcaec2ef2920f1f46673bb72e6c232b44402f84462949e60b",
   "src/views/sup/measures.js": "675278b0225f4c954d7ce2dc2d242832393245435448a2104d7a999ec97b12b9",
@@ -78,5 +79,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "cb0510fee9fa160f"
+ "version": "46607d6fb14dac60"
 };

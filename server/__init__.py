@@ -21,9 +21,10 @@ def create_app(config: Config | None = None) -> Flask:
     from server.core.errors import register_error_handlers
 
     register_error_handlers(app)
-    from server import security
+    from server import proxies, security
 
     security.register(app)
+    proxies.apply(app)
     return app
 
 

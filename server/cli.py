@@ -153,9 +153,12 @@ def refresh(area_code: str | None) -> None:
 @main.command("serve")
 @click.option("--demo", is_flag=True, help="Create and seed the SQLite database on first run.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="0.0.0.0: reachable from phones on the LAN."
+)
 def serve(demo: bool, port: int, host: str) -> None:
-    """Run the development server (production runs gunicorn, see Procfile)."""
+    """Run the development server (production runs gunicorn, see Procfile and docs/deploy.md)."""
+    from server import lan
     from server.migrate import upgrade
 
     config = Config()
@@ -171,5 +174,113 @@ def serve(demo: bool, port: int, host: str) -> None:
         click.echo(
             f"demo logins (password {DEMO_PASSWORD}): admin, village1, worker1, worker2, sentinel1, police1"
         )
-    click.echo(f"Humiao is running at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    urls = lan.urls(host, port)
+    click.echo("护苗已启动, 打开 / Humiao is running at:")
+    for url in urls:
+        click.echo(f"  {url}")
+    click.echo(f"API 文档 / API docs: {urls[0]}api/docs")
+    click.echo(f"数据目录 / instance: {config.INSTANCE_PATH}")
+    if not lan.is_local_only(host):
+        click.echo(
+            "手机离线使用须经 HTTPS 打开, 见 docs/deploy.md / "
+            "A phone works offline only over HTTPS: see docs/deploy.md"
+        )
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command("backup")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Backup file to write (default: humiao-<date>-<time>.sqlite3 or .pgdump here).",
+)
+def backup_command(output: Path | None) -> None:
+    """Write the whole registry to one file (SQLite online backup, or pg_dump). Keys are not in it."""
+    from server.backup import BackupError, backup, default_name
+
+    url = Config().SQLALCHEMY_DATABASE_URI
+    try:
+        written = backup(url, output or Path(default_name(url)))
+    except BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"备份已写入 / backup written: {written} ({written.stat().st_size} bytes)")
+    click.echo("字段密钥不在备份中, 请另行保管 / The field key is not in the backup: keep it apart.")
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
+def restore_command(backup_file: Path, yes: bool) -> None:
+    """Replace the database with BACKUP_FILE (stop the web server first)."""
+    from server.backup import BackupError, restore
+
+    url = Config().SQLALCHEMY_DATABASE_URI
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"用备份替换 {shown} 中的全部数据? / Replace everything in {shown}?", abort=True)
+    try:
+        restore(url, backup_file)
+    except BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"已恢复 / restored {backup_file} into {shown}; next: humiao db upgrade")
+
+
+@main.command("rotate-field-key")
+@click.option(
+    "--new-key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the new key is read from, or written to if the file does not exist yet.",
+)
+def rotate_field_key(new_key_file: Path | None) -> None:
+    """Re-encrypt every resident ID number under a new field key (stop the web server first)."""
+    from cryptography.fernet import Fernet
+
+    from server import fieldkey
+    from server.core.extensions import db as database
+
+    config = Config()
+    keys_file = config.FIELD_KEY_FILE
+    if new_key_file is None and keys_file is None:
+        click.echo(
+            "HUMIAO_FIELD_KEY 来自环境变量: 请用 --new-key-file 指定新密钥的保存位置 / "
+            "The field key comes from the environment: name a --new-key-file to keep the new key in.",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        new_key = fieldkey.key_from_file(new_key_file) if new_key_file else Fernet.generate_key().decode()
+    except ValueError:
+        click.echo(f"{new_key_file} 中不是有效的密钥 / {new_key_file} holds no valid key.", err=True)
+        sys.exit(2)
+    if keys_file is not None:  # saved before any value is encrypted under it
+        fieldkey.update_keys_file(keys_file, HUMIAO_FIELD_KEY_NEXT=new_key)
+    app = create_app(config)
+    with app.app_context():
+        try:
+            done = fieldkey.rotate(database.session, config.HUMIAO_FIELD_KEY, new_key)
+        except ValueError as exc:
+            database.session.rollback()
+            if keys_file is not None:
+                fieldkey.update_keys_file(keys_file, HUMIAO_FIELD_KEY_NEXT=None)
+            click.echo(f"未改动 / nothing changed: {exc}", err=True)
+            sys.exit(2)
+        database.session.commit()
+    click.echo(f"已用新密钥重新加密 / re-encrypted under the new key: {done}")
+    if keys_file is not None:
+        fieldkey.update_keys_file(
+            keys_file,
+            HUMIAO_FIELD_KEY=new_key,
+            HUMIAO_FIELD_KEY_PREVIOUS=config.HUMIAO_FIELD_KEY,
+            HUMIAO_FIELD_KEY_NEXT=None,
+        )
+        click.echo(
+            f"新密钥已写入 / new key saved in {keys_file} (the old one kept as HUMIAO_FIELD_KEY_PREVIOUS)"
+        )
+    else:
+        click.echo(
+            f"请把 HUMIAO_FIELD_KEY 改为 {new_key_file} 中的密钥并重启服务; 旧密钥与旧备份一起保管 / "
+            f"Set HUMIAO_FIELD_KEY to the key in {new_key_file} and restart; keep the old key with old backups."
+        )

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE", ROOT / "instance"))
+from server.paths import default_instance
+
+INSTANCE = Path(os.environ.get("HUMIAO_INSTANCE") or default_instance())
 
 
 def _development_keys(instance: Path) -> dict[str, str]:
@@ -61,6 +62,8 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or keys["SECRET_KEY"]
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or keys["JWT_SECRET_KEY"]
         self.HUMIAO_FIELD_KEY = os.environ.get("HUMIAO_FIELD_KEY") or keys["HUMIAO_FIELD_KEY"]
+        # Where the field key is kept when it is not in the environment (humiao rotate-field-key).
+        self.FIELD_KEY_FILE = None if os.environ.get("HUMIAO_FIELD_KEY") else self.INSTANCE_PATH / "keys.json"
         self.SQLALCHEMY_DATABASE_URI = _database_url(self.INSTANCE_PATH)
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -111,6 +114,9 @@ class Config:
     SYNC_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000
 
     HUMIAO_TIMEZONE = os.environ.get("HUMIAO_TIMEZONE", "Asia/Shanghai")
+
+    # How many reverse proxies (Caddy, nginx) stand in front and set X-Forwarded-*: 0 = none.
+    HUMIAO_PROXIES = int(os.environ.get("HUMIAO_PROXIES") or 0)
 
     # Where an urgent report is POSTed for an SMS gateway; empty disables it.
     HUMIAO_WEBHOOK_URL = os.environ.get("HUMIAO_WEBHOOK_URL", "")

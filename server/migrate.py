@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-ROOT = Path(__file__).resolve().parent.parent
+from server.paths import ALEMBIC_INI, MIGRATIONS_DIR
 
 
 def alembic_config(url: str) -> AlembicConfig:
-    config = AlembicConfig(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config = AlembicConfig(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["url"] = url
     return config
 

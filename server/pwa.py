@@ -1,12 +1,12 @@
-"""Serves the PWA from pwa/: the shell at /, files by path, the service worker uncached."""
+"""Serves the PWA (pwa/, or its copy in an installed wheel): the shell at /, files by path,
+the service worker uncached."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, send_from_directory
 
-PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+from server.paths import PWA_DIR
+
 # Tests and tooling live beside the app but are not part of it.
 PRIVATE = {"tests", "node_modules"}
 

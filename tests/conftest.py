@@ -25,6 +25,27 @@ DEMO_PASSWORD = "demo-password-1"
 ON_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """``<db>_<worker>`` beside ``<db>`` (made if missing): each xdist worker its own registry."""
+    parsed = sa.engine.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config):
+    # Under pytest-xdist every worker runs its own session: SQLite files live in each worker's
+    # tmp folder already; on PostgreSQL each worker gets a database of its own, and
+    # TEST_DATABASE_URL is pointed at it, so every test that reads it agrees.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if ON_POSTGRES and worker:
+        os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"], worker)
+
+
 def _empty_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -104,11 +125,33 @@ def tokens(client) -> Callable[..., dict]:
     return _tokens
 
 
+# xdist groups that take a minute or more: started first, so the run does not wait on them.
+LONG_GROUPS = {"wheel", "demo_seed"}
+
+
+def _run_order(item) -> int:
+    """The long units first: the long groups, and the outage test (it seeds a demo server of
+    its own, and writes nothing to the shared test database). Then the rest, and the other
+    browser tests last, as they commit to the shared test database (of their xdist worker)
+    where nothing may count on an empty street any more. Under xdist (scripts/test.sh passes
+    --no-loadscope-reorder) the work is handed out in this order."""
+    groups = {
+        mark.args[0] if mark.args else mark.kwargs.get("name") for mark in item.iter_markers("xdist_group")
+    }
+    if groups & LONG_GROUPS or "demo_server" in getattr(item, "fixturenames", ()):
+        return 0
+    return 2 if item.get_closest_marker("e2e") else 1
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_run_order)  # stable: the order within each kind stays
     skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+    skip_own = pytest.mark.skip(reason="the same on any database: the SQLite run covers it")
     for item in items:
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(skip_pg)
+        if "db_independent" in item.keywords and ON_POSTGRES:
+            item.add_marker(skip_own)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ Two servers: the session's test app (its migrated database with the shared stree
 tests/factories.py) in a thread, and, for the outage test, a real ``humiao serve --demo`` in a
 subprocess that a test can stop and start again on the same port. What these tests write
 is committed for real, so they name their records uniquely and run after every other test
-(see ``pytest_collection_modifyitems``), where nothing counts on an empty street any more.
+(``_run_order`` in tests/conftest.py), where nothing counts on an empty street any more.
 """
 
 from __future__ import annotations
@@ -47,18 +47,6 @@ PHONE = {
 }
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Browser tests last, as they commit to the shared test database; of them, the outage
-    test last, so that the demo server it needs seeds itself meanwhile."""
-
-    def order(item) -> int:
-        if not item.get_closest_marker("e2e"):
-            return 0
-        return 2 if "demo_server" in getattr(item, "fixturenames", ()) else 1
-
-    items.sort(key=order)  # stable: the order within each group stays
 
 
 @pytest.fixture(scope="session")
@@ -191,7 +179,12 @@ def _demo_server_booting(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _boot_demo_server_early(request):
     """Seeding the demo street takes ~10 s: started with the first browser test when an
-    outage test is selected, it overlaps with the others instead of adding to the run."""
+    outage test is selected, it overlaps with the others instead of adding to the run. Under
+    pytest-xdist a worker cannot know whether the outage test will be its own, and every
+    worker seeding a street would cost more than it saves: there it starts when first needed,
+    and the outage test is among the first handed out (``_run_order`` in tests/conftest.py)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     if any("demo_server" in getattr(item, "fixturenames", ()) for item in request.session.items):
         request.getfixturevalue("_demo_server_booting")
 

@@ -7,6 +7,9 @@ from click.testing import CliRunner
 
 from server.cli import main
 
+# The CLI's default database: SQLite in the instance folder, whatever the run's database.
+pytestmark = pytest.mark.db_independent
+
 AREAS_CSV = """code,name,level,parent_code
 S9,测试街道,street,
 S9V1,一村,village,S9

@@ -32,6 +32,9 @@ from server.core import codes
 from server.registry.rules import GRADES, RULES_PATH, load_rules
 from tests.server.core.literals import js_source, python_source
 
+# Reads the sources, not the database: the PostgreSQL run skips it.
+pytestmark = pytest.mark.db_independent
+
 ROOT = Path(__file__).parents[3]
 SOURCE = "server/core/codes.py"
 GENERATED = "pwa/src/codes.js"

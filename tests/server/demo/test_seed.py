@@ -41,6 +41,9 @@ DEMO_LOGINS = {
 }
 ID_LIKE = re.compile(r"\d{17}[\dXx]")
 
+# One seeded street for the module, so one xdist worker; it is SQLite whatever the run's database.
+pytestmark = [pytest.mark.xdist_group("demo_seed"), pytest.mark.db_independent]
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

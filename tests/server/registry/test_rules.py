@@ -19,6 +19,9 @@ from server.registry.rules import (
     next_visit_due,
 )
 
+# The rules evaluator alone, no database: the PostgreSQL run skips it.
+pytestmark = pytest.mark.db_independent
+
 CASES_PATH = Path(__file__).parents[2] / "cases" / "classification.json"
 CASES = json.loads(CASES_PATH.read_text(encoding="utf-8"))["cases"]
 RULES = load_rules()

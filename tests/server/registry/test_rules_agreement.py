@@ -38,7 +38,11 @@ ENUMS = {
 ACTS = list(RULES["labels"]["misbehavior"])
 FLAGS = list(RULES["labels"]["risk_flags"])
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+# Python and JavaScript evaluators, no database: the PostgreSQL run skips it.
+pytestmark = [
+    pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH"),
+    pytest.mark.db_independent,
+]
 
 junk = st.one_of(
     st.booleans(),

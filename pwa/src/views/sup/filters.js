@@ -1,5 +1,5 @@
 // Filters of the supervisors' lists, kept in the route's query (#/review?grade=red) so that
-// going back to the list keeps them. Area and worker choices are read once per session.
+// going back to the list keeps them. Area and worker choices are read once per login.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 
@@ -7,6 +7,8 @@ import { GRADES } from '../../classify.js';
 import { t } from '../../i18n/index.js';
 import { apiGet } from '../../online.js';
 import { navigate } from '../../router.js';
+import { getState } from '../../state.js';
+import { choices } from '../../sup/choices.js';
 import { GradeBadge } from '../ui.js';
 
 // "a=1&b=2" of the wanted keys that have a value.
@@ -19,21 +21,26 @@ export function queryString(query, keys) {
   return out.toString();
 }
 
-const cache = {};
+// A choice list for this screen: the one shared per login (sup/choices.js), asked for on every
+// mount, even when another screen already has it, and asked again while a read fails.
 function useChoices(name, load, enabled = true) {
-  const [data, setData] = useState(cache[name] ?? null);
+  const who = getState().user?.id ?? null;
+  const [data, setData] = useState(() => choices.peek(who, name) ?? null);
   useEffect(() => {
-    if (cache[name] || !enabled) return undefined;
-    // A choice list that failed to load (a moment without signal) is asked for again.
+    if (!enabled) return undefined;
+    let alive = true;
     let timer = null;
     let attempts = 0;
-    const fetchOnce = () => load().then((d) => { cache[name] = d; setData(d); }, () => {
-      attempts += 1;
-      if (attempts < 5) timer = setTimeout(fetchOnce, 1500 * attempts);
-    });
-    fetchOnce();
-    return () => clearTimeout(timer);
-  }, [name, enabled]);
+    const ask = () => choices.load(who, name, load).then(
+      (list) => { if (alive) setData(list); },
+      () => {  // a moment without signal, or a busy server
+        attempts += 1;
+        if (alive) timer = setTimeout(ask, Math.min(1500 * attempts, 15_000));
+      },
+    );
+    ask();
+    return () => { alive = false; clearTimeout(timer); };
+  }, [name, enabled, who]);
   return data ?? [];
 }
 
