@@ -65,7 +65,7 @@ def seed_demo(seed: int) -> None:
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True)
-@click.option("--area", "areas", multiple=True, help="Area code; repeat for several grids.")
+@click.option("--area", "areas", multiple=True, help="Area code (every role needs one); repeat for several.")
 @click.option("--display-name")
 @click.option("--unit", help="Member unit of a unit_liaison (police, school, ...).")
 @click.option("--sentinel-kind", help="Kind of a sentinel (school, family, ...).")
@@ -88,12 +88,53 @@ def create_user(username, password, role, areas, display_name, unit, sentinel_ki
                 sentinel_kind=sentinel_kind,
             )
         except AccountError as exc:
-            for field, messages in exc.errors.items():
-                for message in messages:
-                    click.echo(f"{field}: {message}", err=True)
+            _echo_errors(exc.errors)
             sys.exit(2)
         database.session.commit()
         click.echo(f"created user {user.username} ({user.role}) id={user.id}")
+
+
+@main.command("set-areas")
+@click.option("--username", required=True)
+@click.option("--area", "areas", multiple=True, required=True, help="Area code; repeat for several.")
+def set_areas(username: str, areas: tuple[str, ...]) -> None:
+    """Bind an account to its area(s): every account needs one (older liaisons and sentinels may lack it)."""
+    from server.accounts.models import User
+    from server.accounts.service import AccountError, update_user
+    from server.core.extensions import db as database
+
+    app = _app()
+    with app.app_context():
+        user = database.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            click.echo(f"unknown user {username}", err=True)
+            sys.exit(2)
+        try:
+            update_user(user, {"areas": list(areas)})
+        except AccountError as exc:
+            _echo_errors(exc.errors)
+            sys.exit(2)
+        database.session.commit()
+        click.echo(f"{user.username} ({user.role}) now works in {', '.join(a.code for a in user.areas)}")
+
+
+@main.command("realign")
+def realign() -> None:
+    """Put every record where its child or household lives now (once, after upgrading to this version)."""
+    from server.core.extensions import db as database
+    from server.registry.places import realign as realign_all
+
+    app = _app()
+    with app.app_context():
+        fixed = realign_all()
+        database.session.commit()
+        click.echo(f"{fixed} households and minors were out of place; all that is theirs now lives with them")
+
+
+def _echo_errors(errors: dict) -> None:
+    for field, messages in errors.items():
+        for message in messages:
+            click.echo(f"{field}: {message}", err=True)
 
 
 @main.command("import-areas")

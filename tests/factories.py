@@ -8,7 +8,7 @@ automatic referrals).
 
 Street S1 > villages V1, V2 > groups V1G1, V2G1 > grids V1G1W1, V1G1W2, V2G1W1.
 Users (password demo-password-1): admin (street), village1 (V1), village2 (V2), worker1 (V1G1W1),
-worker2 (V1G1W2), worker3 (V2G1W1), sentinel1, police1, school1.
+worker2 (V1G1W2), worker3 (V2G1W1), sentinel1 (a school in V1), police1 and school1 (liaisons of S1).
 """
 
 from __future__ import annotations
@@ -54,9 +54,11 @@ USERS = [
     dict(username="worker1", role="grid_worker", areas=["V1G1W1"], display_name="王建国"),
     dict(username="worker2", role="grid_worker", areas=["V1G1W2"], display_name="陈芳"),
     dict(username="worker3", role="grid_worker", areas=["V2G1W1"], display_name="刘洋"),
-    dict(username="sentinel1", role="sentinel", areas=[], sentinel_kind="school", display_name="红旗小学"),
-    dict(username="police1", role="unit_liaison", areas=[], unit="police", display_name="城关派出所"),
-    dict(username="school1", role="unit_liaison", areas=[], unit="school", display_name="城关二中"),
+    dict(
+        username="sentinel1", role="sentinel", areas=["V1"], sentinel_kind="school", display_name="红旗小学"
+    ),
+    dict(username="police1", role="unit_liaison", areas=["S1"], unit="police", display_name="城关派出所"),
+    dict(username="school1", role="unit_liaison", areas=["S1"], unit="school", display_name="城关二中"),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, get_jwt, jwt_required
@@ -91,14 +90,14 @@ class Users(MethodView):
     @users_blp.response(200, schemas.UserOut(many=True))
     @users_blp.paginate(SelectPage, **PAGE_PARAMS)
     def get(self):
-        """Users of my street: those with an area in it, and the street-wide ones (sentinels, liaisons)."""
-        return users_of(current_scope()).order_by(User.username)
+        """Users of my street: those whose areas all lie in it (liaisons and sentinels included)."""
+        return service.managed_users(current_scope()).order_by(User.username)
 
     @users_blp.arguments(schemas.UserCreate)
     @users_blp.response(201, schemas.UserOut)
     def post(self, data):
-        """Create a user; registry roles are given areas of my street."""
-        _areas_within_scope(data.get("areas", []))
+        """Create a user with areas of my street (every role needs one)."""
+        service.check_areas_within(current_scope(), data.get("areas", []))
         user = service.create_user(**data)
         audit("create", "user", user.id, fields=[k for k in data if k != "password"])
         db.session.commit()
@@ -112,46 +111,16 @@ class UserItem(MethodView):
     @users_blp.response(200, schemas.UserOut)
     def get(self, user_id):
         """One user of my street."""
-        return _user_in_scope(user_id)
+        return service.managed_user(current_scope(), user_id)
 
     @users_blp.arguments(schemas.UserPatch)
     @users_blp.response(200, schemas.UserOut)
     def patch(self, changes, user_id):
         """Change a user: role, areas, password (revokes its tokens), active (revokes when off)."""
-        user = _user_in_scope(user_id)
-        _areas_within_scope(changes.get("areas", []))
+        scope = current_scope()
+        user = service.managed_user(scope, user_id)
+        service.check_areas_within(scope, changes.get("areas", []))
         service.update_user(user, changes)
         audit("update", "user", user.id, fields=changes)
         db.session.commit()
         return user
-
-
-def users_of(scope) -> sa.Select:
-    from server.accounts.models import user_area
-    from server.areas.models import Area
-
-    with_area_in_scope = (
-        sa.select(user_area.c.user_id)
-        .join(Area, Area.id == user_area.c.area_id)
-        .where(scope.filter(Area.path))
-    )
-    without_area = ~sa.exists().where(user_area.c.user_id == User.id)
-    return sa.select(User).where(sa.or_(User.id.in_(with_area_in_scope), without_area))
-
-
-def _user_in_scope(user_id: int) -> User:
-    user = db.session.scalar(users_of(current_scope()).where(User.id == user_id))
-    if user is None:
-        abort(404)
-    return user
-
-
-def _areas_within_scope(refs: list) -> None:
-    from server.areas.models import Area
-
-    scope = current_scope()
-    for ref in refs:
-        column = Area.id if isinstance(ref, int) else Area.code
-        area = db.session.scalar(sa.select(Area).where(column == ref))
-        if area is not None and not scope.covers(area.path):
-            abort(422, errors={"json": {"areas": [f"不在您的辖区 / Not in your street: {ref}"]}})

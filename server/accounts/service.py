@@ -9,11 +9,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.accounts import sessions
-from server.accounts.models import SENTINEL_KINDS, UNITS, User
+from server.accounts.models import SENTINEL_KINDS, UNITS, User, user_area
 from server.areas.models import Area
-from server.core.errors import FieldErrors
+from server.core.errors import FieldErrors, NotFound
 from server.core.extensions import db
 from server.core.roles import Role
+from server.core.scope import Scope
 
 hasher = PasswordHasher()
 _dummy_hash: str | None = None
@@ -92,13 +93,45 @@ def _areas_for(role: str, area_codes_or_ids: list, errors: dict) -> list[Area]:
         errors.setdefault("areas", []).append(
             "街道管理员只能分配到街道 / A street admin is assigned the street."
         )
-    if (
-        role in (Role.grid_worker, Role.village_officer, Role.street_admin, Role.county_viewer)
-        and not areas
-        and "areas" not in errors
-    ):
-        errors["areas"] = ["该角色需要指定区域 / This role needs an area."]
+    if not areas and "areas" not in errors:
+        # Every account belongs somewhere: a liaison reads its unit's referrals there, a sentinel reports there.
+        errors["areas"] = ["每个账号都需要指定区域 / Every account needs an area (--area CODE)."]
     return areas
+
+
+def managed_users(scope: Scope) -> sa.Select:
+    """The users a street admin manages: those whose areas all lie inside its scope.
+
+    An account with an area elsewhere (a county viewer over several streets) is managed from the
+    command line or from above the street; one with no area at all, only from the command line.
+    """
+    outside = (
+        sa.select(user_area.c.user_id)
+        .join(Area, Area.id == user_area.c.area_id)
+        .where(user_area.c.user_id == User.id, sa.not_(scope.filter(Area.path)))
+        .exists()
+    )
+    has_area = sa.select(user_area.c.user_id).where(user_area.c.user_id == User.id).exists()
+    return sa.select(User).where(has_area, ~outside)
+
+
+def managed_user(scope: Scope, user_id: int) -> User:
+    user = db.session.scalar(managed_users(scope).where(User.id == user_id))
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def check_areas_within(scope: Scope, refs: list) -> None:
+    """Areas a street admin gives must be its own: it never hands out another street."""
+    outside = []
+    for ref in refs:
+        column = Area.id if isinstance(ref, int) else Area.code
+        area = db.session.scalar(sa.select(Area).where(column == ref))
+        if area is not None and not scope.covers(area.path):
+            outside.append(f"不在您的辖区 / Not in your street: {ref}")
+    if outside:
+        raise AccountError({"areas": outside})
 
 
 def create_user(

@@ -31,6 +31,8 @@ class ScopeExit(Base):
     """A record moved out of an area: devices of that area must hear of it as a removal."""
 
     __tablename__ = "scope_exit"
+    # A pull sends only a record's latest exit from a scope: found by this index.
+    __table_args__ = (sa.Index("ix_scope_exit_record", "entity", "record_id", "change_seq"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entity: so.Mapped[str] = so.mapped_column(sa.String(20))

@@ -19,6 +19,10 @@ report_mandatory = _events.signal("report-mandatory")
 # to add to what the reader sees of each report (e.g. the referrals made of it).
 presenting_reports = _events.signal("presenting-reports")
 
-# sender: None; kwargs: minor_ids (list), area_path (their new place). Whatever belongs to these
-# minors moves with them, in the same transaction.
+# sender: None; kwargs: minor_ids (list), area_path (their place now). Whatever belongs to these
+# minors moves with them, in the same transaction (docs/architecture.md: where a record lives).
 minors_moved = _events.signal("minors-moved")
+
+# sender: None; kwargs: report_ids (list), area_path (their place now). A report moved (it follows
+# the child it names, or a supervisor corrected its place): its referrals and notices follow it.
+reports_moved = _events.signal("reports-moved")

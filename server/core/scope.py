@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 
 from server.core.errors import Forbidden
-from server.core.roles import REGISTRY_ROLES
 
 if TYPE_CHECKING:
     from server.accounts.models import User
@@ -20,13 +19,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Scope:
+    """Where a user's work lies: the areas it is bound to, every role alike.
+
+    What a role may do there is each domain's rule (a liaison reads referrals to its unit within
+    its areas, a sentinel files reports into them); the areas only ever narrow it.
+    """
+
     user: User
     paths: tuple[str, ...]
 
     @classmethod
     def of(cls, user: User) -> Scope:
-        paths = tuple(user.area_paths) if user.role in REGISTRY_ROLES or user.role == "county_viewer" else ()
-        return cls(user=user, paths=paths)
+        return cls(user=user, paths=tuple(user.area_paths))
 
     @property
     def role(self) -> str:
@@ -34,6 +38,11 @@ class Scope:
 
     def covers(self, path: str | None) -> bool:
         return bool(path) and any(path.startswith(p) for p in self.paths)
+
+    def covers_all(self, paths: Iterable[str]) -> bool:
+        """Every one of ``paths`` is inside the scope, and there is at least one."""
+        paths = list(paths)
+        return bool(paths) and all(self.covers(p) for p in paths)
 
     def filter(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
         if not self.paths:

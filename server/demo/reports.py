@@ -120,8 +120,9 @@ def add_reports(
     """File the reports and take each through its steps, as reporters and the office did.
 
     ``minors_by_tag`` maps a child trait to [(minor, grid area, grid worker)]. A sentinel sees
-    nothing of the registry, so its report names the child only in words; the office links
-    the registered minor when it acknowledges the report.
+    nothing of the registry and reports into its own area, so its report names the child only
+    in words; the office links the registered minor when it acknowledges the report, and the
+    report then lives where the child does.
     """
     now = datetime.now(UTC)
     admin = users["admin"]
@@ -141,6 +142,8 @@ def add_reports(
         reporter = (
             users[spec.reporter] if spec.reporter else worker if spec.source == "grid_worker" else admin
         )
+        if reporter.role == "sentinel":
+            area = reporter.areas[0]  # where the school or centre is; the child's place comes with the link
         data = {
             "id": record_id(rng),
             "source": spec.source,

@@ -24,9 +24,11 @@ from server.core.pagination import by_id
 from server.core.scope import Scope
 from server.duplicates.models import DuplicateDismissal
 from server.measures.models import Measure
+from server.notifications.models import Notification
 from server.referrals.models import Referral
 from server.registry import schemas
 from server.registry.models import CategoryChange, GradeChange, Household, Minor
+from server.registry.places import place_minors
 from server.registry.service import get_minor, set_grade
 from server.reports.models import Report
 from server.visits.models import Visit
@@ -192,7 +194,6 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
     hlc, author = server_hlc(), scope.user.id
     moved = Counter()
     for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id == drop.id)):
-        visit.area_path = keep.area_path  # a visit lives where its child lives
         record_change(visit, {"minor_id": keep.id}, hlc, author=author)
         moved["visits"] += 1
     for report in db.session.scalars(sa.select(Report).where(Report.minor_id == drop.id)):
@@ -208,6 +209,13 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
             sa.update(model).where(model.minor_id == drop.id).values(minor_id=keep.id)
         )
         moved[key] += result.rowcount
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.minor_id == drop.id)
+        .values(minor_id=keep.id)
+        .execution_options(synchronize_session=False)
+    )
+    place_minors([keep], keep.area_path, author)  # all that was the dropped child's now lives with the kept
     changes = _filled_fields(keep, drop)
     if drop.id_number_enc and not keep.id_number_enc:
         keep.id_number_enc, keep.id_number_hash = drop.id_number_enc, drop.id_number_hash

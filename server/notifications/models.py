@@ -31,6 +31,11 @@ class Notification(Base):
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str | None] = so.mapped_column(sa.Text)
     link: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    # What the notice is about, and where that lives now: a notice about a child, or a report or
+    # referral of one, is read only where the child is (it moves with it, like all that is its).
+    minor_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), index=True)
+    report_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), index=True)
+    area_path: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     # Set for notices that must not repeat (one per user, minor and due date for an overdue visit).
     dedupe_key: so.Mapped[str | None] = so.mapped_column(sa.String(120), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -10,7 +10,7 @@ from server.core.extensions import db
 from server.core.roles import Role
 from server.notifications import labels
 from server.notifications.models import Notification
-from server.notifications.service import notify, users_covering
+from server.notifications.service import Subject, notify, users_covering
 from server.registry.models import Minor
 
 PRESSING = ("red", "orange")
@@ -71,5 +71,6 @@ def _notice(minor: Minor, users: list[int], today: date, key: str) -> list:
         f"应于 {minor.next_visit_due.isoformat()} 走访，已逾期 {days} 天 / "
         f"Due {minor.next_visit_due.isoformat()}, {days} days overdue.",
         f"#/minors/{minor.id}",
+        about=Subject(minor.area_path, minor_id=minor.id),
         dedupe_key=key,
     )

@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from server.audit.service import audit
 from server.core.db import utcnow
 from server.core.errors import FieldErrors, NotFound, NotPermitted
-from server.core.events import presenting_reports, report_mandatory
+from server.core.events import minors_moved, presenting_reports, report_mandatory, reports_moved
 from server.core.extensions import db
 from server.core.roles import SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
 from server.core.search import search
 from server.notifications import labels
-from server.notifications.service import liaisons_of, notify, supervisors_of
+from server.notifications.service import Subject, liaisons_of, notify, supervisors_of
 from server.referrals.models import NEXT_STATUSES, STEP_TIMESTAMPS, Referral, ReferralEvent
 from server.registry.models import Minor
 from server.reports.models import Report
@@ -31,8 +31,11 @@ OPEN = ("sent", "accepted", "in_progress")
 
 
 def may_read(scope: Scope, referral: Referral) -> bool:
+    """Supervisors: the referrals of their area; a liaison: those to its unit, within its areas."""
     if scope.role == Role.unit_liaison:
-        return bool(scope.user.unit) and referral.to_unit == scope.user.unit
+        return (
+            bool(scope.user.unit) and referral.to_unit == scope.user.unit and scope.covers(referral.area_path)
+        )
     return scope.role in SUPERVISOR_ROLES and scope.covers(referral.area_path)
 
 
@@ -44,10 +47,9 @@ def get_referral(scope: Scope, referral_id: str) -> Referral:
 
 
 def referral_query(scope: Scope, **filters) -> sa.Select:
+    stmt = sa.select(Referral).where(scope.filter(Referral.area_path))
     if scope.role == Role.unit_liaison:
-        stmt = sa.select(Referral).where(Referral.to_unit == (scope.user.unit or ""))
-    else:
-        stmt = sa.select(Referral).where(scope.filter(Referral.area_path))
+        stmt = stmt.where(Referral.to_unit == (scope.user.unit or ""))
     for name in ("status", "to_unit", "report_id", "minor_id"):
         if filters.get(name):
             stmt = stmt.where(getattr(Referral, name) == filters[name])
@@ -126,6 +128,25 @@ def _not_twice(report: Report | None, minor: Minor | None, unit: str) -> None:
         )
 
 
+@minors_moved.connect
+def follow_minors(_sender, minor_ids: list[str], area_path: str) -> None:
+    """A referral lives where the child it is about lives."""
+    if minor_ids:
+        _follow(Referral.minor_id.in_(minor_ids), area_path)
+
+
+@reports_moved.connect
+def follow_reports(_sender, report_ids: list[str], area_path: str) -> None:
+    """A referral of a report that names no child lives where the report lives."""
+    if report_ids:
+        _follow(sa.and_(Referral.minor_id.is_(None), Referral.report_id.in_(report_ids)), area_path)
+
+
+def _follow(which: sa.ColumnElement[bool], area_path: str) -> None:
+    for referral in db.session.scalars(sa.select(Referral).where(which, Referral.area_path != area_path)):
+        referral.area_path = area_path
+
+
 @report_mandatory.connect
 def refer_to_police(report: Report) -> None:
     """Once per report: the police get it as a referral, whoever files it and however it arrives."""
@@ -187,11 +208,12 @@ def _create(
         ReferralEvent(referral_id=referral.id, from_status=None, to_status="sent", note=reason, by=sent_by)
     )
     notify(
-        liaisons_of(unit),
+        liaisons_of(unit, area_path),
         "referral_received",
         f"新的转介案件（{labels.zh(labels.UNITS, unit)}）/ New referral to the {labels.en(labels.UNITS, unit)}",
         reason,
         f"#/referrals/{referral.id}",
+        about=_subject(referral),
     )
     audit(
         "create",
@@ -250,6 +272,7 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
         f"转介进展：{unit_zh}{status_zh} / Referral {status_en} by the {unit_en}",
         note,
         f"#/referrals/{referral.id}",
+        about=_subject(referral),
     )
     audit(
         "respond",
@@ -260,6 +283,10 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
         extra={"status": status},
     )
     return referral
+
+
+def _subject(referral: Referral) -> Subject:
+    return Subject(referral.area_path, minor_id=referral.minor_id, report_id=referral.report_id)
 
 
 def events(referral: Referral) -> list[ReferralEvent]:

@@ -13,13 +13,13 @@ from server.core.changes import record_change, record_delete
 from server.core.clock import server_hlc
 from server.core.db import utcnow
 from server.core.errors import Conflict, FieldErrors, NotFound, NotPermitted
-from server.core.events import minors_moved
 from server.core.extensions import db
 from server.core.localtime import local_today
 from server.core.scope import Scope
 from server.core.search import search
 from server.registry import idnumber
 from server.registry.models import GRADES, Household, Minor, awaiting_grade_decision
+from server.registry.places import move_household, place_minors
 from server.registry.schemas import minor_consistency
 
 
@@ -62,19 +62,10 @@ def create_household(scope: Scope, data: dict, hlc: str | None = None) -> Househ
     return household
 
 
-def move_household(household: Household, grid: Area) -> None:
-    """A household that changes grid takes its minors along, and with them all that is theirs."""
-    household.area_path = grid.path
-    minors = db.session.scalars(sa.select(Minor).where(Minor.household_id == household.id)).all()
-    for minor in minors:
-        minor.area_path = grid.path
-    minors_moved.send(None, minor_ids=[minor.id for minor in minors], area_path=grid.path)
-
-
 def update_household(scope: Scope, household: Household, changes: dict, hlc: str | None = None) -> Household:
     changes = {k: v for k, v in changes.items() if getattr(household, k) != v}
     if "grid_id" in changes:
-        move_household(household, grid_in_scope(scope, changes["grid_id"]))
+        move_household(household, grid_in_scope(scope, changes["grid_id"]), scope.user.id)
     record_change(household, changes, hlc or server_hlc(), author=scope.user.id)
     audit("update", "household", household.id, fields=changes, user_id=scope.user.id)
     return household
@@ -211,7 +202,7 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str | None = No
         audit_fields.append("id_number")
     if "household_id" in changes and changes["household_id"] != minor.household_id:
         household = _household_for(scope, changes["household_id"])
-        minor.area_path = household.area_path
+        place_minors([minor], household.area_path, scope.user.id)
     changes = {k: v for k, v in changes.items() if getattr(minor, k) != v}
     record_change(minor, changes, hlc or server_hlc(), author=scope.user.id)
     if audit_fields and not changes:

@@ -9,7 +9,7 @@ from flask import current_app
 from server.areas.models import Area
 from server.core.extensions import db
 from server.notifications import labels, webhook
-from server.notifications.service import notify, supervisors_of
+from server.notifications.service import Subject, notify, supervisors_of
 from server.reports.models import Report
 from server.reports.sla import first_response_due
 
@@ -53,5 +53,6 @@ def on_urgent(report: Report) -> None:
         f"紧急报告：{kind_zh}（{area.name if area else ''}）/ Urgent report: {kind_en}",
         report.description[:300],
         f"#/reports/{report.id}",
+        about=Subject(report.area_path, minor_id=report.minor_id, report_id=report.id),
     )
     webhook.queue("urgent_report", report.id, webhook_payload(report, area))

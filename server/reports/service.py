@@ -13,7 +13,7 @@ from server.core.changes import record_change
 from server.core.clock import server_hlc
 from server.core.db import utcnow
 from server.core.errors import FieldErrors, NotFound, NotPermitted
-from server.core.events import report_mandatory
+from server.core.events import minors_moved, report_mandatory, reports_moved
 from server.core.extensions import db
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
@@ -47,9 +47,9 @@ def get_report(scope: Scope, report_id: str) -> Report:
 
 
 def _area_for(scope: Scope, area_id: int, location: str = "json") -> Area:
+    """An area of the caller's own (a sentinel's too: it reports only into its areas)."""
     area = db.session.get(Area, area_id)
-    reachable = area is not None and (scope.role == Role.sentinel or scope.covers(area.path))
-    if not reachable:
+    if area is None or not scope.covers(area.path):
         raise FieldErrors({"area_id": ["您的辖区内没有该区域 / No such area in your reach."]}, location)
     return area
 
@@ -58,6 +58,34 @@ def _minor_in_scope(scope: Scope, minor_id: str) -> None:
     minor = db.session.get(Minor, minor_id)
     if minor is None or minor.deleted or not scope.covers(minor.area_path):
         raise FieldErrors({"minor_id": ["您的辖区内没有该未成年人 / No such minor in your area."]})
+
+
+def place_of(report: Report) -> str:
+    """Where a report lives: with the child it names, wherever the child is now; else where it was filed."""
+    minor = db.session.get(Minor, report.minor_id) if report.minor_id else None
+    if minor is not None:
+        return minor.area_path
+    return db.session.get(Area, report.area_id).path
+
+
+def _relocate(report: Report) -> None:
+    place = place_of(report)
+    if report.area_path != place:
+        report.area_path = place
+        reports_moved.send(None, report_ids=[report.id], area_path=place)
+
+
+@minors_moved.connect
+def follow_minors(_sender, minor_ids: list[str], area_path: str) -> None:
+    """A report that names a child lives where the child lives."""
+    if not minor_ids:
+        return
+    reports = db.session.scalars(sa.select(Report).where(Report.minor_id.in_(minor_ids))).all()
+    for report in reports:
+        if report.area_path != area_path:
+            report.area_path = area_path
+    if reports:
+        reports_moved.send(None, report_ids=[report.id for report in reports], area_path=area_path)
 
 
 def source_for(scope: Scope, source: str | None) -> str:
@@ -90,6 +118,7 @@ def create_report(scope: Scope, data: dict, hlc: str | None = None) -> Report:
     changes = {k: v for k, v in data.items() if k != "id"}
     changes.update(mandatory=mandatory, urgent=bool(data.get("urgent")) or mandatory, status="new")
     record_change(report, changes, hlc or server_hlc(), created=True, author=scope.user.id)
+    report.area_path = place_of(report)
     db.session.add(report)
     db.session.flush()
     audit("create", "report", report.id, fields=changes, user_id=scope.user.id)
@@ -108,7 +137,7 @@ def update_report(scope: Scope, report: Report, changes: dict, hlc: str | None =
     changes = {k: v for k, v in changes.items() if getattr(report, k) != v}
     was_urgent, was_mandatory = report.urgent, report.mandatory
     if "area_id" in changes:
-        report.area_path = _area_for(scope, changes["area_id"]).path
+        _area_for(scope, changes["area_id"])
     if changes.get("minor_id"):
         _minor_in_scope(scope, changes["minor_id"])
     if "source" in changes and changes["source"] == "hotline" and scope.role != Role.street_admin:
@@ -122,6 +151,7 @@ def update_report(scope: Scope, report: Report, changes: dict, hlc: str | None =
     if changes.get("status"):
         _step(report, changes["status"])
     record_change(report, changes, hlc or server_hlc(), author=scope.user.id)
+    _relocate(report)
     audit("update", "report", report.id, fields=changes, user_id=scope.user.id)
     if report.urgent and not was_urgent:
         notify.on_urgent(report)

@@ -111,16 +111,30 @@ def _context(page: list) -> tuple[dict[int, str], dict[str, list]]:
 
 
 def _exits(scope: Scope, after: int, upto: int, limit: int):
-    """Records that left an area of this scope: the device must drop them.
+    """Records that left an area of this scope: the device must drop them, once.
 
-    An exit of a record that is back in scope yields None: it still holds its place in the
-    feed, so a short page cannot step over a later exit.
+    Only a record's latest exit from this scope counts, however often it moved; a device that
+    starts from empty has nothing to drop. An exit of a record that is back in scope yields
+    None: it still holds its place in the feed, so a short page cannot step over a later exit.
     """
-    if not scope.paths:
+    if after == 0 or scope.role not in REGISTRY_ROLES:  # a sentinel's reports are its own, not a place's
         return []
+    later = so.aliased(ScopeExit)
+    left_again = (
+        sa.select(later.id)
+        .where(
+            later.entity == ScopeExit.entity,
+            later.record_id == ScopeExit.record_id,
+            later.change_seq > ScopeExit.change_seq,
+            later.change_seq <= upto,
+            scope.filter(later.old_path),
+        )
+        .exists()
+    )
     stmt = (
         sa.select(ScopeExit)
         .where(ScopeExit.change_seq > after, ScopeExit.change_seq <= upto, scope.filter(ScopeExit.old_path))
+        .where(~left_again)
         .order_by(ScopeExit.change_seq)
         .limit(limit)
     )
@@ -136,7 +150,8 @@ def _exits(scope: Scope, after: int, upto: int, limit: int):
                 "id": exit_.record_id,
                 "version": getattr(record, "version", 0),
                 "deleted": True,
-                "data": {},
+                # Not deleted but gone elsewhere: the phone can say so (a child that moved away).
+                "data": {"left_scope": True},
             }
         found.append((exit_.change_seq, removal))
     return found
@@ -172,6 +187,9 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
         for _, kind, item in page
         if item is not None
     ]
+    if scope.role == Role.sentinel:
+        for change in changes:  # the registry's link is not the sentinel's to follow (as in REST)
+            change["data"].pop("minor_id", None)
     position = page[-1][0] if has_more else upto
     remaining = _remaining(scope, position, upto) if has_more else 0
     return PullPage(changes, encode_cursor(position, scope.key, secret), has_more, reset, remaining)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from server.accounts.models import User
 from server.core.extensions import db
-from server.core.pagination import PAGE_PARAMS, SelectPage
+from server.core.pagination import PAGE_PARAMS, Presented, PresentedPage
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import current_scope, device_id, roles_required
 from server.core.validation import BoundedSchema, one_of
@@ -150,21 +151,27 @@ class Conflicts(MethodView):
 
     @conflicts_blp.arguments(ConflictQuery, location="query")
     @conflicts_blp.response(200, ConflictOut(many=True))
-    @conflicts_blp.paginate(SelectPage, **PAGE_PARAMS)
+    @conflicts_blp.paginate(PresentedPage, **PAGE_PARAMS)
     def get(self, args):
-        """Conflict records in my area (open by default): both values, who wrote them, when."""
+        """Conflict records of records in my area now (open by default): both values, who wrote them, when."""
+        scope = current_scope()
         status = None if args["status"] == "all" else args["status"]
-        return conflict_service.conflict_query(current_scope(), status)
+        return Presented(
+            conflict_service.conflict_query(scope, status), partial(conflict_service.present, scope)
+        )
 
 
 @conflicts_blp.route("/mine", methods=["GET"])
 @roles_required(SYNC_ROLES)
 @conflicts_blp.arguments(ConflictQuery, location="query")
 @conflicts_blp.response(200, ConflictOut(many=True))
-@conflicts_blp.paginate(SelectPage, **PAGE_PARAMS)
+@conflicts_blp.paginate(PresentedPage, **PAGE_PARAMS)
 def my_conflicts(args):
-    """Values of mine that a merge replaced, wherever I synced from: the phone tells the worker."""
-    return conflict_service.mine(current_scope(), None if args["status"] == "all" else args["status"])
+    """Values of mine that a merge replaced, wherever I synced from: the phone tells the worker.
+    Of a record that has left my scope, only what I wrote."""
+    scope = current_scope()
+    stmt = conflict_service.mine(scope, None if args["status"] == "all" else args["status"])
+    return Presented(stmt, partial(conflict_service.present, scope))
 
 
 @conflicts_blp.route("/<uuid:conflict_id>")
@@ -174,7 +181,8 @@ class ConflictItem(MethodView):
     @conflicts_blp.response(200, ConflictOut)
     def get(self, conflict_id):
         """One conflict record."""
-        return conflict_service.get_conflict(current_scope(), str(conflict_id))
+        scope = current_scope()
+        return _one(scope, conflict_service.get_conflict(scope, str(conflict_id)))
 
 
 @conflicts_blp.route("/<uuid:conflict_id>/restore", methods=["POST"])
@@ -186,7 +194,7 @@ def restore_view(conflict_id):
     conflict = conflict_service.get_conflict(scope, str(conflict_id))
     conflict_service.restore(scope, conflict)
     db.session.commit()
-    return conflict
+    return _one(scope, conflict)
 
 
 @conflicts_blp.route("/<uuid:conflict_id>/dismiss", methods=["POST"])
@@ -197,7 +205,11 @@ def dismiss_view(conflict_id):
     scope = current_scope()
     conflict = conflict_service.dismiss(scope, conflict_service.get_conflict(scope, str(conflict_id)))
     db.session.commit()
-    return conflict
+    return _one(scope, conflict)
+
+
+def _one(scope, conflict) -> dict:
+    return conflict_service.present(scope, [conflict])[0]
 
 
 def register(api) -> None:

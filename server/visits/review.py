@@ -12,7 +12,7 @@ from server.core.errors import FieldErrors
 from server.core.extensions import db
 from server.core.pagination import Presented, as_dict, by_id
 from server.core.scope import Scope
-from server.notifications.service import notify
+from server.notifications.service import Subject, notify
 from server.registry.models import Minor
 from server.registry.rules import age_on
 from server.visits.models import ReviewDecision, Visit
@@ -44,6 +44,7 @@ def record_review(scope: Scope, visit: Visit, before: str, content_changed: bool
             "走访记录被退回，请修改后重新提交 / A visit was returned: amend and resubmit it",
             comment,
             f"#/visits/{visit.id}",
+            about=Subject(visit.area_path, minor_id=visit.minor_id),
         )
 
 

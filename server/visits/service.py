@@ -24,7 +24,8 @@ from server.visits.review import record_review
 def follow_minors(_sender, minor_ids: list[str], area_path: str) -> None:
     """A visit lives where its child lives."""
     if minor_ids:
-        for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id.in_(minor_ids))):
+        stmt = sa.select(Visit).where(Visit.minor_id.in_(minor_ids), Visit.area_path != area_path)
+        for visit in db.session.scalars(stmt):
             visit.area_path = area_path
 
 

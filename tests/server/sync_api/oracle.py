@@ -155,12 +155,13 @@ class Oracle:
             changes = fresh.pull_all()
             keys = [(c["entity"], c["id"]) for c in changes if c["entity"] in MODELS and not c["deleted"]]
             assert len(keys) == len(set(keys)), "a first pull sent a record twice"
-            # A first pull also names records that ever left the scope, as removals (a known gap,
-            # the xfail in test_pull.py); a device holds none of them.
+            assert not [c for c in changes if c["deleted"]], (
+                "a first pull sent removals: it has nothing to drop"
+            )
             truth[username] = {
                 (c["entity"], c["id"]): {"version": c["version"], "deleted": False, "data": c["data"]}
                 for c in changes
-                if c["entity"] in MODELS and not c["deleted"]
+                if c["entity"] in MODELS
             }
         for name, username in self.users.items():
             known = {k: v for k, v in self.phones[name].known.items() if not v["deleted"]}

@@ -284,11 +284,6 @@ def test_removals_are_not_skipped_when_paging_with_a_small_limit(device, grid, s
         assert latest[("household", household.id)]["deleted"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 19's soak): every exit note of a record still out of scope is sent; "
-    "DESIGN §5 sends each changed record once, and a device starting from empty has nothing to remove",
-)
 def test_a_household_that_left_twice_is_one_removal_and_none_for_a_new_device(device, grid, session):
     household = make_household(address="搬了又搬的那户")
     session.commit()
