@@ -89,3 +89,27 @@ def test_missing_columns_are_named(run, tmp_path):
     csv_file.write_text("code,name\nS1,街道\n", encoding="utf-8")
     result = run("import-areas", str(csv_file))
     assert result.exit_code == 2 and "level" in result.output and "parent_code" in result.output
+
+
+def test_every_account_is_created_with_an_area_and_an_older_one_is_given_one(run, tmp_path):
+    run("db", "upgrade")
+    csv_file = tmp_path / "areas.csv"
+    csv_file.write_text(AREAS_CSV, encoding="utf-8")
+    run("import-areas", str(csv_file))
+    nowhere = run("create-user", "--username", "zhao", "--password", "long-password-1", "--role", "sentinel",
+                  "--sentinel-kind", "school")  # fmt: skip
+    assert nowhere.exit_code == 2 and "areas" in nowhere.output and "--area" in nowhere.output
+    liaison = run("create-user", "--username", "police9", "--password", "long-password-1", "--role", "unit_liaison",
+                  "--unit", "police", "--area", "S9")  # fmt: skip
+    assert liaison.exit_code == 0, liaison.output
+    moved = run("set-areas", "--username", "police9", "--area", "S9V1")
+    assert moved.exit_code == 0 and "S9V1" in moved.output
+    assert run("set-areas", "--username", "nobody", "--area", "S9").exit_code == 2
+    wrong = run("set-areas", "--username", "police9", "--area", "NOPE")
+    assert wrong.exit_code == 2 and "NOPE" in wrong.output
+
+
+def test_realign_puts_what_an_older_version_left_behind_with_its_child(run):
+    run("db", "upgrade")
+    realigned = run("realign")
+    assert realigned.exit_code == 0 and "0 households and minors were out of place" in realigned.output

@@ -63,3 +63,34 @@ def test_downgrade_base_and_upgrade_again(empty_database):
     assert _tables(empty_database) <= {"alembic_version"}
     upgrade(empty_database)
     assert _diff(empty_database) == []
+
+
+@pytest.mark.parametrize("streets", [1, 2])
+def test_accounts_without_an_area_are_given_the_street_when_there_is_one(empty_database, streets):
+    upgrade(empty_database, "ca0a00378ac5")
+    engine = sa.create_engine(empty_database)
+    now = "2026-11-30 00:00:00+00:00"
+    with engine.begin() as conn:
+        for number in range(1, streets + 1):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO area (id, code, name, level, path, area_path, version, field_versions, field_hlcs,"
+                    " field_authors, change_seq, created_at, updated_at)"
+                    " VALUES (:id, :code, :code, 'street', :path, :path, 1, '{}', '{}', '{}', 0, :now, :now)"
+                ),
+                {"id": number, "code": f"S{number}", "path": f"/S{number}/", "now": now},
+            )
+        for number, (name, role) in enumerate((("police1", "unit_liaison"), ("admin", "street_admin")), 1):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO user_account (id, username, display_name, password_hash, role, active, created_at)"
+                    " VALUES (:id, :name, :name, 'x', :role, true, :now)"
+                ),
+                {"id": number, "name": name, "role": role, "now": now},
+            )
+        conn.execute(sa.text("INSERT INTO user_area (user_id, area_id) VALUES (2, 1)"))
+    upgrade(empty_database)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT user_id, area_id FROM user_area ORDER BY user_id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == ([(1, 1), (2, 1)] if streets == 1 else [(2, 1)])
