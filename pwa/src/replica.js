@@ -129,7 +129,7 @@ async function applyChange(tx, change, now) {
     // Removed on the server or moved out of scope. Unsent work stays until it is settled.
     if (entries.length && current) await store.put({ ...current, _removed: true });
     else await store.delete(id);
-    return 0;
+    return movedAway(tx, change, current, now);
   }
   const server = { ...change.data, id };
   const notices = await checkPushed(tx, { ...change, id }, server, now);
@@ -164,6 +164,17 @@ async function checkPushed(tx, change, server, now) {
     });
   }
   return count;
+}
+
+// A child who moved to another grid leaves this phone with a word that names them: the worker
+// must not wonder where 小芳 went. A deletion, or a household or visit that went along, says nothing.
+async function movedAway(tx, change, current, now) {
+  if (change.entity !== 'minor' || !change.data?.left_scope || !current?.name) return 0;
+  await tx.objectStore('notices').put({
+    id: crypto.randomUUID(), kind: 'moved_away', entity: 'minor', record_id: current.id,
+    name: current.name, at: new Date(now).toISOString(),
+  });
+  return 1;
 }
 
 async function forgetPushed(tx, entity, id) {
@@ -201,7 +212,8 @@ export async function applyMyConflicts(db, conflicts, now = Date.now()) {
   }
   let count = 0;
   for (const c of conflicts ?? []) {
-    if (!c?.id || shown.has(c.id) || !STORES[c.entity]) continue;
+    // A record that left her scope: the phone no longer holds it, and the server shows only her value.
+    if (!c?.id || shown.has(c.id) || !STORES[c.entity] || c.in_scope === false) continue;
     shown.add(c.id);
     const base = {
       id: crypto.randomUUID(), entity: c.entity, record_id: recordKey(c.entity, c.record_id),

@@ -67,7 +67,8 @@ export function useLive(query, deps = []) {
 export async function changed() {
   const { db } = state;
   const counts = await outboxCounts(db);
-  const notices = await db.count('notices');
+  // Notices about her edits; a child who moved away is told on 今日 by name instead.
+  const notices = (await db.getAll('notices')).filter((n) => n.kind !== 'moved_away').length;
   const lastSync = await getMeta(db, 'last_sync');
   setState({
     version: state.version + 1,

@@ -33,6 +33,13 @@ export class FakeServer {
     return version;
   }
 
+  // A record that left this phone's scope (its family moved grid): a removal that says so.
+  leave(entity, id) {
+    const version = this.put(entity, id, {}, { deleted: true });
+    this.records.get(`${entity}:${id}`).removal = { left_scope: true };
+    return version;
+  }
+
   push(body) {
     this.pushes.push(structuredClone(body));
     const results = body.mutations.map((m) => {
@@ -82,7 +89,7 @@ export class FakeServer {
     const page = ordered.slice(0, limit);
     const changes = page.map(([key]) => {
       const r = this.records.get(key);
-      return { entity: r.entity, id: r.id, version: r.version, deleted: r.deleted, data: r.deleted ? null : structuredClone(r.data) };
+      return { entity: r.entity, id: r.id, version: r.version, deleted: r.deleted, data: r.deleted ? (r.removal ?? null) : structuredClone(r.data) };
     });
     const last = page.length ? page.at(-1)[1] : after;
     return { changes, cursor: String(last), has_more: ordered.length > page.length, reset };

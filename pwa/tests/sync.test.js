@@ -159,6 +159,34 @@ test('removals delete local records unless they have pending edits', async () =>
   assert.equal(kept._removed, true);
 });
 
+test('a child who moved to another grid leaves the phone with a notice that names them', async () => {
+  const { db, server, client } = await setup();
+  const [moved, deleted, household, visit] = [uuid(), uuid(), uuid(), uuid()];
+  server.put('household', household, { address: '红旗村一组7号' });
+  server.put('minor', moved, { household_id: household, name: '小芳' });
+  server.put('minor', deleted, { household_id: household, name: '小刚' });
+  server.put('visit', visit, { minor_id: moved, summary: '手臂有划痕' });
+  await client.run();
+  server.leave('household', household);
+  server.leave('minor', moved);
+  server.leave('visit', visit);
+  server.put('minor', deleted, {}, { deleted: true });
+  const summary = await client.run();
+  for (const [entity, id] of [['household', household], ['minor', moved], ['visit', visit], ['minor', deleted]]) {
+    assert.equal(await getRecord(db, entity, id), undefined, `${entity} left the phone`);
+  }
+  const notices = await db.getAll('notices');
+  assert.deepEqual(notices.map((n) => [n.kind, n.record_id, n.name]), [['moved_away', moved, '小芳']]);
+  assert.equal(summary.notices, 1);
+});
+
+test('a conflict of hers about a record that left her scope is not told', async () => {
+  const { db, server, client } = await setup();
+  server.myConflicts = [conflict({ id: 'gone', record_id: uuid(), in_scope: false, kept_value: null })];
+  await client.run();
+  assert.deepEqual(await db.getAll('notices'), []);
+});
+
 test('reset rebuilds from empty but keeps the outbox and its records', async () => {
   const { db, server, client } = await setup({ faults: [onPush('before', () => httpError(400))] });
   const [old, mine, stays] = [uuid(), uuid(), uuid()];

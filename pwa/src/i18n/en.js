@@ -74,6 +74,7 @@ export default {
   'notice.reapply': 'Re-apply my change', 'notice.dismiss': 'OK',
   'notice.delete_conflict': 'Not deleted: someone changed the record; a supervisor will review.',
   'notice.rejected': 'This change was not accepted. Fix it and save again:',
+  'notice.moved_away': '{name} moved to another grid; this phone no longer keeps the record',
 
   'common.clear': 'Clear', 'common.colon': ': ', 'common.semicolon': '; ', 'common.save': 'Save', 'common.saved': 'Saved', 'common.cancel': 'Cancel', 'common.ok': 'OK',
   'common.back': 'Back', 'common.edit': 'Edit', 'common.delete': 'Delete', 'common.yes': 'Yes', 'common.no': 'No',

@@ -76,6 +76,7 @@ export default {
   'notice.reapply': '重新应用我的修改', 'notice.dismiss': '知道了',
   'notice.delete_conflict': '删除未生效：记录已被他人修改，已交主管审核。',
   'notice.rejected': '这条修改未被接受，请修正后再保存：',
+  'notice.moved_away': '{name} 已转至其他网格，本机不再保存其档案',
 
   'common.clear': '清除', 'common.colon': '：', 'common.semicolon': '；', 'common.save': '保存', 'common.saved': '已保存', 'common.cancel': '取消', 'common.ok': '确定',
   'common.back': '返回', 'common.edit': '修改', 'common.delete': '删除', 'common.yes': '是', 'common.no': '否',

@@ -27,7 +27,9 @@ async function nameOf(db, entity, id) {
 }
 
 async function load(db) {
-  const [outbox, notices] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
+  const [outbox, all] = await Promise.all([db.getAll('outbox'), db.getAll('notices')]);
+  // A child who moved away is told on 今日 by name; here, the edits that were replaced.
+  const notices = all.filter((n) => n.kind !== 'moved_away');
   const names = new Map();
   for (const e of [...outbox, ...notices.map((n) => ({ entity: n.entity, id: n.record_id }))]) {
     const k = `${e.entity}:${e.id}`;

@@ -3,14 +3,28 @@ import { html } from 'htm/preact';
 
 import { countByGrade, dueList, GRADES } from '../classify.js';
 import { formatDate, t, valueLabel } from '../i18n/index.js';
-import { useAppState, useLive } from '../state.js';
+import { dismissNotice } from '../outbox.js';
+import { changed, getState, useAppState, useLive } from '../state.js';
 import { Empty, GradeBadge, LinkCell, Page, Title } from './ui.js';
 
 async function load(db) {
-  const [minors, visits, households] = await Promise.all([
-    db.getAll('minors'), db.getAll('visits'), db.getAll('households'),
+  const [minors, visits, households, notices] = await Promise.all([
+    db.getAll('minors'), db.getAll('visits'), db.getAll('households'), db.getAll('notices'),
   ]);
-  return { minors: minors.filter((m) => !m._deleted), visits, households };
+  const moved = notices.filter((n) => n.kind === 'moved_away');
+  return { minors: minors.filter((m) => !m._deleted), visits, households, moved };
+}
+
+// Children who moved to another grid since the last look: their records left this phone.
+function MovedAway({ notices }) {
+  async function dismiss(id) {
+    await dismissNotice(getState().db, id);
+    await changed();
+  }
+  return notices.map((n) => html`<div key=${n.id} class="hm-banner hm-banner--warn hm-moved" role="status">
+    <span>${t('notice.moved_away', { name: n.name })}</span>
+    <button type="button" class="weui-btn weui-btn_default weui-btn_mini hm-btn-touch" onClick=${() => dismiss(n.id)}>${t('notice.dismiss')}</button>
+  </div>`);
 }
 
 // Visits a supervisor returned to me: to amend and resubmit (DESIGN §6).
@@ -51,6 +65,7 @@ export function Today() {
   return html`<${Page} title=${t('today.title')}>
     ${status.rejected > 0 && html`<a class="hm-banner hm-banner--error" href="#/me">${t('today.fix', { n: status.rejected })}</a>`}
     ${status.notices > 0 && html`<a class="hm-banner hm-banner--warn" href="#/me">${t('today.notices', { n: status.notices })}</a>`}
+    <${MovedAway} notices=${data.moved} />
     <${Returned} visits=${data.visits} minors=${new Map(data.minors.map((m) => [m.id, m]))} user=${user} />
     <${Title}>${t('today.by_grade')}</${Title}>
     <div class="hm-grade-counts">
