@@ -132,14 +132,16 @@ def make_report(
     first_response_hours: float | None = None,
     **fields,
 ) -> Report:
-    """A report of that area; with first_response_hours, acknowledged that long after it came in."""
+    """A report of that area (or, naming a child, of the child's); with first_response_hours,
+    acknowledged that long after it came in."""
     target = area(area_code)
     kind = fields.pop("kind", MANDATORY_KINDS[0] if urgent else "bullying")
     reported_at = reported_at or datetime.now(UTC)
+    named = db.session.get(Minor, fields["minor_id"]) if fields.get("minor_id") else None
     data = {
         "source": "school",
         "area_id": target.id,
-        "area_path": target.path,
+        "area_path": named.area_path if named else target.path,  # a report lives with the child it names
         "kind": kind,
         "mandatory": kind in MANDATORY_KINDS,
         "urgent": urgent,

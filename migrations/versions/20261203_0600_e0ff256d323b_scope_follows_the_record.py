@@ -1,7 +1,7 @@
 """scope follows the record: notices know what they are about, every account has an area
 
 Revision ID: e0ff256d323b
-Revises: ca0a00378ac5
+Revises: b7d41c2e9f10
 Create Date: 2026-12-03 06:00:00
 
 - ``notification`` gains ``minor_id``, ``report_id`` and ``area_path``: a notice about a child is
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e0ff256d323b"
-down_revision: str | None = "ca0a00378ac5"
+down_revision: str | None = "b7d41c2e9f10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

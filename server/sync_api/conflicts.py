@@ -86,8 +86,20 @@ def _record_label(record, entity: str) -> str | None:
 
 
 # What an author still sees of her conflict once its record has left her scope: what she wrote.
-HERS = ("id", "entity", "record_id", "field", "kind", "discarded_value", "discarded_hlc",
-        "discarded_author_id", "discarded_author_name", "discarded_client_id", "created_at", "status")  # fmt: skip
+HERS = (
+    "id",
+    "entity",
+    "record_id",
+    "field",
+    "kind",
+    "discarded_value",
+    "discarded_hlc",
+    "discarded_author_id",
+    "discarded_author_name",
+    "discarded_client_id",
+    "created_at",
+    "status",
+)
 
 
 def present(scope: Scope, conflicts: list[ConflictRecord]) -> list[dict]:

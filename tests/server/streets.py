@@ -52,18 +52,26 @@ USERS2 = [
     dict(username="worker22", role="grid_worker", areas=["S2V1G1W2"], display_name="吴敏"),
     dict(username="worker23", role="grid_worker", areas=["S2V2G1W1"], display_name="郑伟"),
     dict(username="police2", role="unit_liaison", areas=["S2"], unit="police", display_name="河西派出所"),
-    dict(username="sentinel2", role="sentinel", areas=["S2V1"], sentinel_kind="school", display_name="河西小学"),
+    dict(
+        username="sentinel2", role="sentinel", areas=["S2V1"], sentinel_kind="school", display_name="河西小学"
+    ),
     dict(username="county", role="county_viewer", areas=["S1", "S2"], display_name="县未保办"),
     dict(username="mover", role="street_admin", areas=["S1", "S2"], display_name="县民政局"),
-]  # fmt: skip
+]
 
 SPECS = {spec["username"]: spec for spec in [*USERS, *USERS2]}
 EVERYONE = sorted(SPECS)
 REGISTRY = {"grid_worker", "village_officer", "street_admin"}
 SUPERVISORS = {"village_officer", "street_admin"}
 # The grid worker of each grid, who surveys its families and visits its children.
-WORKER_OF = {"V1G1W1": "worker1", "V1G1W2": "worker2", "V2G1W1": "worker3",
-             "S2V1G1W1": "worker21", "S2V1G1W2": "worker22", "S2V2G1W1": "worker23"}  # fmt: skip
+WORKER_OF = {
+    "V1G1W1": "worker1",
+    "V1G1W2": "worker2",
+    "V2G1W1": "worker3",
+    "S2V1G1W1": "worker21",
+    "S2V1G1W2": "worker22",
+    "S2V2G1W1": "worker23",
+}
 OFFICER_OF = {"V1": "village1", "V2": "village2", "S2V1": "village21", "S2V2": "village22"}
 GRIDS = tuple(WORKER_OF)
 
@@ -211,8 +219,15 @@ def make_case(grid: str, name: str = "石榴") -> Case:
     base, wall = minor.version, now_ms()
     for who, school, at in ((worker, f"{name}小学", wall), (officer, f"{name}中学", wall + 1000)):
         client_id = new_id()
-        mutation = {"mid": new_id(), "entity": "minor", "id": minor.id, "op": "upsert", "base_version": base,
-                    "hlc": hlc_at(at, client_id), "fields": {"school": school}}  # fmt: skip
+        mutation = {
+            "mid": new_id(),
+            "entity": "minor",
+            "id": minor.id,
+            "op": "upsert",
+            "base_version": base,
+            "hlc": hlc_at(at, client_id),
+            "fields": {"school": school},
+        }
         results = push(who, client_id, [mutation], 10**12).results
     [conflict] = results[0]["conflict_ids"]
     db.session.commit()

@@ -147,8 +147,15 @@ class World:
         base, wall = minor.version, now_ms()
         for who, school, at in (("worker1", "甲校", wall), ("village1", "乙校", wall + 1000)):
             client_id = new_id()
-            mutation = {"mid": new_id(), "entity": "minor", "id": minor.id, "op": "upsert",
-                        "base_version": base, "hlc": hlc_at(at, client_id), "fields": {"school": school}}  # fmt: skip
+            mutation = {
+                "mid": new_id(),
+                "entity": "minor",
+                "id": minor.id,
+                "op": "upsert",
+                "base_version": base,
+                "hlc": hlc_at(at, client_id),
+                "fields": {"school": school},
+            }
             results = push(user(who), client_id, [mutation], 10**12).results
         self.session.commit()
         return results[0]["conflict_ids"][0]

@@ -96,11 +96,31 @@ def test_every_account_is_created_with_an_area_and_an_older_one_is_given_one(run
     csv_file = tmp_path / "areas.csv"
     csv_file.write_text(AREAS_CSV, encoding="utf-8")
     run("import-areas", str(csv_file))
-    nowhere = run("create-user", "--username", "zhao", "--password", "long-password-1", "--role", "sentinel",
-                  "--sentinel-kind", "school")  # fmt: skip
+    nowhere = run(
+        "create-user",
+        "--username",
+        "zhao",
+        "--password",
+        "long-password-1",
+        "--role",
+        "sentinel",
+        "--sentinel-kind",
+        "school",
+    )
     assert nowhere.exit_code == 2 and "areas" in nowhere.output and "--area" in nowhere.output
-    liaison = run("create-user", "--username", "police9", "--password", "long-password-1", "--role", "unit_liaison",
-                  "--unit", "police", "--area", "S9")  # fmt: skip
+    liaison = run(
+        "create-user",
+        "--username",
+        "police9",
+        "--password",
+        "long-password-1",
+        "--role",
+        "unit_liaison",
+        "--unit",
+        "police",
+        "--area",
+        "S9",
+    )
     assert liaison.exit_code == 0, liaison.output
     moved = run("set-areas", "--username", "police9", "--area", "S9V1")
     assert moved.exit_code == 0 and "S9V1" in moved.output

@@ -23,8 +23,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.db import rolled_back
 from tests.factories import area
 from tests.server.streets import (
+    EVERYONE,
     GRIDS,
     OFFICER_OF,
     SPECS,
@@ -35,12 +37,11 @@ from tests.server.streets import (
     path_of,
     role,
 )
-from tests.server.sync_api.convergence import rolled_back
 from tests.server.sync_api.oracle import token_headers
 from tests.server.sync_api.wire import Device, household_fields, minor_fields, now_ms, visit_fields
 
-ACCOUNTS = ("admin", "admin2", "county", "mover", "police1", "police2", "sentinel1", "village1", "village2",
-            "village21", "worker1", "worker2", "worker3", "worker21", "worker23")  # fmt: skip
+# Every account of the county: each grid's worker and each village's officer act in the steps.
+ACCOUNTS = tuple(EVERYONE)
 PHONES = tuple(
     u for u in ACCOUNTS if role(u) in ("grid_worker", "village_officer", "street_admin", "sentinel")
 )
@@ -232,8 +233,13 @@ class ScopeFollows(RuleBasedStateMachine):
         if minor is None:
             return
         grid = self.grid_of(minor)
-        fields = {"source": "grid_worker", "area_id": area(grid).id, "minor_id": minor, "kind": "bullying",
-                  "description": "被同学欺负"}  # fmt: skip
+        fields = {
+            "source": "grid_worker",
+            "area_id": area(grid).id,
+            "minor_id": minor,
+            "kind": "bullying",
+            "description": "被同学欺负",
+        }
         report = self.next_id()
         if door == "rest":
             made = self.rest("POST", "/api/reports", WORKER_OF[grid], {**fields, "id": report})

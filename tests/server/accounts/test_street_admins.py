@@ -83,10 +83,15 @@ def test_a_street_admin_cannot_make_an_admin_of_another_street(client, login, co
     assert spread.status_code == 422
     create = client.post(
         "/api/users",
-        json={"username": "spy", "password": "long-password-9", "role": "sentinel", "sentinel_kind": "school",
-              "areas": ["S2V1"]},
+        json={
+            "username": "spy",
+            "password": "long-password-9",
+            "role": "sentinel",
+            "sentinel_kind": "school",
+            "areas": ["S2V1"],
+        },
         headers=headers,
-    )  # fmt: skip
+    )
     assert create.status_code == 422
     assert user("worker1").role == "grid_worker" and [a.code for a in user("worker1").areas] == ["V1G1W1"]
 

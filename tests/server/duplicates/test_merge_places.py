@@ -13,8 +13,12 @@ def test_a_merge_puts_the_dropped_records_history_where_the_kept_child_lives(cli
     kept = make_minor(
         make_household("worker1", address="红旗村一组9号"), "worker1", name="马小兰", birth_date=birth
     )
-    dropped = make_minor(make_household("worker2", grid="V1G1W2", address="红旗村一组9号"), "worker2",
-                         name="马小兰", birth_date=birth)  # fmt: skip
+    dropped = make_minor(
+        make_household("worker2", grid="V1G1W2", address="红旗村一组9号"),
+        "worker2",
+        name="马小兰",
+        birth_date=birth,
+    )
     visit = make_visit(dropped, "worker2", summary="奶奶照看")
     session.commit()
     report = client.post(
@@ -28,9 +32,10 @@ def test_a_merge_puts_the_dropped_records_history_where_the_kept_child_lives(cli
         headers=login("worker2"),
     ).json["id"]
     referral = client.post(
-        "/api/referrals", json={"report_id": report, "to_unit": "civil_affairs", "reason": "请民政救助"},
+        "/api/referrals",
+        json={"report_id": report, "to_unit": "civil_affairs", "reason": "请民政救助"},
         headers=login("village1"),
-    ).json["id"]  # fmt: skip
+    ).json["id"]
 
     merged = client.post(
         "/api/minors/merge",

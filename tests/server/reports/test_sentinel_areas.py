@@ -32,9 +32,11 @@ def test_a_sentinels_phone_files_only_into_its_areas(client, login, county):
     device = phone(client, login, "sentinel1")
     inside, outside = (
         device.mutation("report", device_id, {**REPORT, "source": "school", "area_id": area(code).id})
-        for device_id, code in (("6b0f0d4e-0000-4000-8000-000000000001", "V1"),
-                                ("6b0f0d4e-0000-4000-8000-000000000002", "S2V1"))
-    )  # fmt: skip
+        for device_id, code in (
+            ("6b0f0d4e-0000-4000-8000-000000000001", "V1"),
+            ("6b0f0d4e-0000-4000-8000-000000000002", "S2V1"),
+        )
+    )
     results = device.push(inside, outside)
     assert [r["status"] for r in results] == ["applied", "rejected"]
     assert "area_id" in results[1]["errors"]
