@@ -137,7 +137,8 @@ class World:
         return self._commit(reports.create_report(Scope.of(user("worker1")), data))
 
     def referral(self):
-        data = {"minor_id": self.case.minor, "to_unit": "police", "reason": "石榴需要派出所关注"}
+        # A fresh child each time: one case goes to one unit once.
+        data = {"minor_id": self.minor().id, "to_unit": "police", "reason": "石榴需要派出所关注"}
         return self._commit(referrals.send_referral(Scope.of(user("village1")), data))
 
     def conflict(self) -> str:
@@ -355,6 +356,14 @@ PROBES: dict[str, Probe] = {
         S,
         lambda w, r: w.twin.id in r.get_data(as_text=True),
     ),
+    "POST /api/minors/duplicates/dismissals": Probe(
+        lambda w, u: w.post(
+            "/api/minors/duplicates/dismissals",
+            u,
+            {"first": (pair := w.pair())["keep"], "second": pair["drop"], "reason": "双胞胎"},
+        ),
+        S,
+    ),
     "POST /api/minors/merge": Probe(
         lambda w, u: w.post("/api/minors/merge", u, {**w.pair(), "reason": "同一个孩子"}), S
     ),
@@ -458,7 +467,7 @@ PROBES: dict[str, Probe] = {
     ),
     "POST /api/referrals": Probe(
         lambda w, u: w.post(
-            "/api/referrals", u, {"minor_id": w.case.minor, "to_unit": "school", "reason": "请学校关注"}
+            "/api/referrals", u, {"minor_id": w.minor().id, "to_unit": "school", "reason": "请学校关注"}
         ),
         S,
     ),

@@ -1,8 +1,8 @@
 """scope follows the record: notices know what they are about, every account has an area
 
 Revision ID: e0ff256d323b
-Revises: b7d41c2e9f10
-Create Date: 2026-12-03 06:00:00
+Revises: 5b1e2f0c9d47
+Create Date: 2026-12-03 08:00:00
 
 - ``notification`` gains ``minor_id``, ``report_id`` and ``area_path``: a notice about a child is
   read only where the child lives now (older notices have none and stay readable).
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e0ff256d323b"
-down_revision: str | None = "b7d41c2e9f10"
+down_revision: str | None = "5b1e2f0c9d47"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
