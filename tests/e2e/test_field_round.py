@@ -157,8 +157,9 @@ def test_a_sentinel_names_the_child_and_a_contact_and_the_admin_links_the_file(d
     sentinel.go("#/report/new")
     page = sentinel.page
     page.locator("label.hm-kind", has_text="离家出走").click()
-    expect(page.locator("#in-area_id option")).not_to_have_count(1)  # the villages, fetched for the form
-    page.select_option("#in-area_id", index=2)
+    # The sentinel's own village (a sentinel files only into its areas), fetched for the form.
+    expect(page.locator("#in-area_id option")).not_to_have_count(1)
+    page.select_option("#in-area_id", index=1)
     # No registry on a sentinel's phone: no empty picker, the child by name instead.
     expect(page.locator("#in-minor_id")).to_have_count(0)
     page.fill("#in-child_name", child["name"])
@@ -469,7 +470,7 @@ def test_a_sentinel_is_told_what_happens_after_a_mandatory_report(phone):
     expect(call.locator("svg")).to_have_count(1)
     expect(call).not_to_contain_text("📞")
     expect(page.locator("#in-area_id option")).not_to_have_count(1)
-    page.select_option("#in-area_id", index=2)
+    page.select_option("#in-area_id", index=1)
     page.fill("#in-description", f"路口有成年人带儿童乞讨{tag}")
     sentinel.action("提交上报")
     steps = page.locator(".hm-next-steps")
