@@ -24,6 +24,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.accounts.models import LoginFailure
 from server.core.extensions import db
+from tests.e2e.desk import DESK
 from tests.e2e.rest import Rest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -90,6 +91,22 @@ def _fresh_login_limits(app):
     with app.app_context():
         db.session.execute(sa.delete(LoginFailure))
         db.session.commit()
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    """A supervisor's desk: a 1280x800 window of its own (fresh storage, no service worker shared)."""
+    contexts = []
+
+    def _desk():
+        context = browser.new_context(base_url=live_server, **DESK)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _desk
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

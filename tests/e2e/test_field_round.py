@@ -16,26 +16,10 @@ from playwright.sync_api import expect
 
 from server.core.extensions import db
 from server.reports.models import Report
-from tests.e2e.desk import DESK, Desk, logged_visit, push, registered_child
+from tests.e2e.desk import Desk, logged_visit, push, registered_child
 from tests.e2e.phone import LEFT_BEHIND, Phone, years_ago
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def desk(browser, live_server):
-    """A supervisor's desk: a 1280x800 window of its own."""
-    contexts = []
-
-    def _desk():
-        context = browser.new_context(base_url=live_server, **DESK)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    yield _desk
-    for context in contexts:
-        context.close()
 
 
 def _backdate_report(app, report_id: str, hours: float) -> None:

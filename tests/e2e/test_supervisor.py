@@ -12,26 +12,10 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.desk import DESK, Desk, logged_visit, no_sideways_scroll, push, registered_child, timer_seconds
+from tests.e2e.desk import Desk, logged_visit, no_sideways_scroll, push, registered_child, timer_seconds
 from tests.e2e.phone import Phone
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def desk(browser, live_server):
-    """A supervisor's desk: a 1280x800 window of its own (fresh storage, no service worker shared)."""
-    contexts = []
-
-    def _desk():
-        context = browser.new_context(base_url=live_server, **DESK)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    yield _desk
-    for context in contexts:
-        context.close()
 
 
 def test_a_returned_visit_goes_back_to_the_worker_and_comes_back_amended(desk, phone, rest):
