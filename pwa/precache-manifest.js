@@ -25,7 +25,7 @@ self.PRECACHE = {
   "src/prefill.js": "e56777883701a97580ba255e446108e12b7424f26944be783ae01c3090d5e947",
   "src/replica.js": "aca016810a61d121c1ea1a9aa89bc1a2e8dce9db6334f3db0ab08e2cfe07c769",
   "src/roles.js": "304765fa93de6006e22ddad57690e9bdc8f5e1bd080b47be2316e16905533046",
-  "src/router.js": "179b6fee1370956907d929bc527365b3d5f47abe12934d4deae68c7a275cb90f",
+  "src/router.js": "0cec752ab8214ed06f026d9f2be57c0cc7b9207e9ff6cc2111b081b1e79eeb3e",
   "src/routes.js": "ae556107037a200c5c28b1b8405aea2eb8f29777c20c3034ebd65d87f1bcdc52",
   "src/rules.js": "4cbe3d78c97fb539ed95577aca6aaf15e05ff2653568b38a8c8841868c005ecf",
   "src/schema.js": "33aaee98d2ba1b1718d3b5c013b933e0d5cc78fe3d4db47291e8e192456019b4",
@@ -79,5 +79,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "337063990cde97fa"
+ "version": "432955010baa3cf7"
 };

@@ -1,6 +1,6 @@
 // Hash routes (#/minor/<id>): they work from the cached index.html with no server round
 // trip, which a path router could not promise offline.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 import { parseRoute } from './routes.js';
 
@@ -15,14 +15,17 @@ export function navigate(path, { replace = false } = {}) {
 export const back = () => globalThis.history.back();
 
 export function useRoute() {
-  const [route, setRoute] = useState(() => parseRoute(globalThis.location.hash));
+  const [hash, setHash] = useState(() => globalThis.location.hash);
   useEffect(() => {
     const onChange = () => {
-      setRoute(parseRoute(globalThis.location.hash));
+      setHash(globalThis.location.hash);
       globalThis.scrollTo?.(0, 0);
     };
     globalThis.addEventListener('hashchange', onChange);
+    // A link followed between the first render and this effect (a slow phone runs effects a
+    // frame late) fired its hashchange before anyone listened: catch up with it.
+    if (globalThis.location.hash !== hash) onChange();
     return () => globalThis.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => parseRoute(hash), [hash]);
 }

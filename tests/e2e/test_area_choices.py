@@ -45,9 +45,36 @@ def test_the_area_picker_fills_when_the_list_answers_between_its_render_and_effe
         expect(page.locator(".hm-status")).to_be_visible()
         admin.go("#/users")
         expect(page.locator(".hm-filters")).to_be_visible(timeout=15_000)  # frames are slow here
-        page.wait_for_function("window.__areasHeld === true", timeout=15_000)  # the list's answer is in
+        admin.wait_until(lambda: page.evaluate("window.__areasHeld === true"), "the list's answer")
         admin.action("新建用户")
         expect(page.locator("#field-areas label").first).to_be_visible()
         assert page.evaluate("window.__areasLate === true")
+    finally:
+        context.close()
+
+
+# The tap lands in the same task as the app's first render: its hashchange fires before Preact
+# runs the router's effect (a frame, or 100 ms, later).
+TAP_AT_FIRST_RENDER = """
+new MutationObserver((records, observer) => {
+  if (!document.querySelector('#app > .hm-app')) return;
+  observer.disconnect();
+  location.hash = '#/users';
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_link_followed_before_the_router_listens_is_still_followed(browser, live_server):
+    """A hashchange between the app's first render and the router's effect used to be lost,
+    leaving the old screen under the new address (a slow phone, a quick tap)."""
+    context = browser.new_context(base_url=live_server, **DESK)
+    try:
+        admin = Desk.open(context)
+        admin.login("admin")
+        page = admin.page
+        page.add_init_script(TAP_AT_FIRST_RENDER)
+        page.reload()
+        expect(page.locator(".hm-filters")).to_be_visible()
+        assert page.evaluate("location.hash") == "#/users"
     finally:
         context.close()
