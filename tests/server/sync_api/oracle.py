@@ -255,7 +255,10 @@ class Oracle:
         for sent in sorted(self.sent.values(), key=lambda s: s.arrival):
             m = sent.mutation
             op = m.get("fields", {}).get("risk_flags")
-            if m["entity"] != "minor" or op is None or sent.result["status"] not in ("applied", "merged"):
+            # A "conflict" answer kept some other field's losing value for review, but its set
+            # operations were merged all the same (DESIGN §5: sets never conflict). Only an edit
+            # of a deleted record applies nothing, and a deleted record is not checked below.
+            if m["entity"] != "minor" or op is None or sent.result["status"] == "rejected":
                 continue
             flags = expected.setdefault(m["id"], set())
             flags -= set(op.get("remove", []))
