@@ -196,15 +196,12 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
     for visit in db.session.scalars(sa.select(Visit).where(Visit.minor_id == drop.id)):
         record_change(visit, {"minor_id": keep.id}, hlc, author=author)
         moved["visits"] += 1
-    for report in db.session.scalars(sa.select(Report).where(Report.minor_id == drop.id)):
-        record_change(report, {"minor_id": keep.id}, hlc, author=author)
-        moved["reports"] += 1
-    for model, key in (
-        (GradeChange, "grade_changes"),
-        (CategoryChange, "category_changes"),
-        (Referral, "referrals"),
-        (Measure, "measures"),
-    ):
+    for synced, key in ((Report, "reports"), (Referral, "referrals"), (Measure, "measures")):
+        moved[key] += 0
+        for record in db.session.scalars(sa.select(synced).where(synced.minor_id == drop.id)):
+            record_change(record, {"minor_id": keep.id}, hlc, author=author)  # phones hear of it
+            moved[key] += 1
+    for model, key in ((GradeChange, "grade_changes"), (CategoryChange, "category_changes")):
         result = db.session.execute(
             sa.update(model).where(model.minor_id == drop.id).values(minor_id=keep.id)
         )

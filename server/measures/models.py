@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from server.core import codes
-from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.changes import Synced
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
 
 MEASURE_KINDS = codes.of("measures")
 MEASURE_STATUSES = codes.of("measure_status")
@@ -21,10 +22,12 @@ NEXT_STATUSES = {
 STEP_TIMESTAMPS = {"in_progress": "started_at", "done": "done_at", "cancelled": "cancelled_at"}
 
 
-class Measure(Base):
-    """Always reached through its minor, whose area decides who may see it."""
+class Measure(Synced, Base):
+    """Lives where its minor lives (``area_path``), and is replicated to the phones of that place
+    like a visit: a worker plans one or marks one done offline."""
 
     __tablename__ = "measure"
+    __entity__ = "measure"
 
     id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
@@ -37,8 +40,6 @@ class Measure(Base):
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default="planned", index=True)
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
     created_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
-from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of, text
+from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of, text, uuid_string
 from server.measures.models import MEASURE_KINDS, MEASURE_STATUSES
 
 
@@ -21,6 +21,12 @@ class MeasureFields(StrictSchema):
 
 class MeasurePatch(MeasureFields):
     status = fields.String(validate=one_of(MEASURE_STATUSES))
+
+
+class MeasureSyncFields(MeasurePatch):
+    """What a phone may send for a measure: the REST fields and the child it is for (fixed once made)."""
+
+    minor_id = fields.String(validate=uuid_string)
 
 
 class MeasureOut(ma.Schema):

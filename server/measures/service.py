@@ -8,8 +8,11 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.audit.service import audit
+from server.core.changes import record_change
+from server.core.clock import server_hlc
 from server.core.db import utcnow
 from server.core.errors import FieldErrors, NotFound
+from server.core.events import minors_moved
 from server.core.extensions import db
 from server.core.localtime import local_date
 from server.core.roles import REGISTRY_ROLES
@@ -21,6 +24,15 @@ from server.registry.rules import age_on
 # 红色等级: intervention measures within this time of a child becoming red (DESIGN §4).
 MEASURE_WINDOW = timedelta(hours=24)
 FLAG_SCAN_LIMIT = 2000
+
+
+@minors_moved.connect
+def follow_minors(_sender, minor_ids: list[str], area_path: str) -> None:
+    """A measure lives where its child lives."""
+    if minor_ids:
+        stmt = sa.select(Measure).where(Measure.minor_id.in_(minor_ids), Measure.area_path != area_path)
+        for measure in db.session.scalars(stmt):
+            measure.area_path = area_path
 
 
 def measures_of(minor: Minor) -> list[Measure]:
@@ -54,20 +66,34 @@ def _check_responsible(minor: Minor, user_id: int | None) -> None:
         )
 
 
-def create_measure(scope: Scope, minor: Minor, data: dict) -> Measure:
+def create_measure(scope: Scope, minor: Minor, data: dict, hlc: str | None = None) -> Measure:
+    """Plan a measure; ``data["id"]`` when a phone made it (the sync push)."""
+    data = dict(data)
+    record_id = data.pop("id", None)
     if not data.get("responsible_user_id") and not data.get("responsible_unit"):
         raise FieldErrors(
             {"responsible_user_id": ["请指定负责人或负责单位 / Name who is responsible: a user or a unit."]}
         )
     _check_responsible(minor, data.get("responsible_user_id"))
-    measure = Measure(minor_id=minor.id, created_by=scope.user.id, status="planned", **data)
+    if record_id and db.session.get(Measure, record_id) is not None:
+        raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
+    measure = Measure(id=record_id, minor_id=minor.id, created_by=scope.user.id, area_path=minor.area_path)
+    record_change(
+        measure,
+        {**data, "minor_id": minor.id, "status": "planned"},
+        hlc or server_hlc(),
+        created=True,
+        author=scope.user.id,
+    )
     db.session.add(measure)
     db.session.flush()
     audit("create", "measure", measure.id, fields=data, user_id=scope.user.id, extra={"minor_id": minor.id})
     return measure
 
 
-def update_measure(scope: Scope, minor: Minor, measure: Measure, changes: dict) -> Measure:
+def update_measure(
+    scope: Scope, minor: Minor, measure: Measure, changes: dict, hlc: str | None = None
+) -> Measure:
     changes = {k: v for k, v in changes.items() if getattr(measure, k) != v}
     if measure.status in ("done", "cancelled") and set(changes) - {"notes"}:
         raise FieldErrors(
@@ -82,20 +108,17 @@ def update_measure(scope: Scope, minor: Minor, measure: Measure, changes: dict) 
             {"responsible_user_id": ["请指定负责人或负责单位 / Name who is responsible: a user or a unit."]}
         )
     status = changes.get("status")
-    if status:
-        if status not in NEXT_STATUSES[measure.status]:
-            raise FieldErrors(
-                {
-                    "status": [
-                        f"措施不能从 {measure.status} 改为 {status} / "
-                        f"A {measure.status} measure cannot become {status}."
-                    ]
-                }
-            )
-        setattr(measure, STEP_TIMESTAMPS[status], utcnow())
-    for name, value in changes.items():
-        setattr(measure, name, value)
-    measure.updated_at = utcnow()
+    if status and status not in NEXT_STATUSES[measure.status]:
+        raise FieldErrors(
+            {
+                "status": [
+                    f"措施不能从 {measure.status} 改为 {status} / "
+                    f"A {measure.status} measure cannot become {status}."
+                ]
+            }
+        )
+    stamps = {STEP_TIMESTAMPS[status]: utcnow()} if status else {}
+    record_change(measure, {**changes, **stamps}, hlc or server_hlc(), author=scope.user.id)
     audit(
         "update", "measure", measure.id, fields=changes, user_id=scope.user.id, extra={"minor_id": minor.id}
     )

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from server.core import codes
+from server.core.changes import Synced
 from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 REFERRAL_STATUSES = codes.of("referral_status")
@@ -27,8 +28,12 @@ STEP_TIMESTAMPS = {
 }
 
 
-class Referral(Base):
+class Referral(Synced, Base):
+    """Replicated read-only to the phones of its place (the child's page shows it offline);
+    only supervisors send one and only the unit answers it, both online."""
+
     __tablename__ = "referral"
+    __entity__ = "referral"
 
     id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     report_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
@@ -40,13 +45,11 @@ class Referral(Base):
     # Sent by the system itself for a mandatory report (强制报告): the police hear at once.
     automatic: so.Mapped[bool] = so.mapped_column(default=False)
     sent_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
-    area_path: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
     sent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     declined_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReferralEvent(Base):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.audit.service import audit
+from server.core.changes import record_change
+from server.core.clock import server_hlc
 from server.core.db import utcnow
 from server.core.errors import FieldErrors, NotFound, NotPermitted
 from server.core.events import minors_moved, presenting_reports, report_mandatory, reports_moved
@@ -246,8 +248,11 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
         raise FieldErrors({"response": [NOTE_REQUIRED[status]]})
     now = utcnow()
     stamp = STEP_TIMESTAMPS[status]
+    changes = {"status": status}
     if getattr(referral, stamp) is None:
-        setattr(referral, stamp, now)
+        changes[stamp] = now
+    if note:
+        changes["response"] = note
     db.session.add(
         ReferralEvent(
             referral_id=referral.id,
@@ -258,9 +263,7 @@ def respond(scope: Scope, referral: Referral, status: str, note: str | None) -> 
             at=now,
         )
     )
-    referral.status, referral.updated_at = status, now
-    if note:
-        referral.response = note
+    record_change(referral, changes, server_hlc(), author=scope.user.id)  # phones of its place hear of it
     status_zh, status_en = (
         labels.zh(labels.REFERRAL_STATUSES, status),
         labels.en(labels.REFERRAL_STATUSES, status),

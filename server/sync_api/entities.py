@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import marshmallow as ma
@@ -13,6 +13,11 @@ from server.core.errors import FieldErrors, NotPermitted
 from server.core.extensions import db
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import Scope
+from server.measures import schemas as measure_schemas
+from server.measures import service as measures
+from server.measures.models import Measure
+from server.referrals import schemas as referral_schemas
+from server.referrals.models import Referral
 from server.registry import schemas as registry_schemas
 from server.registry import service as registry
 from server.registry.models import GRADES, Household, Minor
@@ -41,6 +46,8 @@ class Adapter:
     update: Callable
     delete: Callable | None
     writers: frozenset[str]
+    # Fields a role's phones never receive (DESIGN §5: only the fields the role may see).
+    withheld: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -78,6 +85,12 @@ class Adapter:
     def parse(self, values: dict) -> dict:
         """Wire values -> Python values through the REST schema: the same rules, the same messages."""
         return self._loader.load(values)
+
+    def withhold(self, scope: Scope, data: dict) -> None:
+        """Drop from a pulled record (and from who-wrote-what) what this role may not see."""
+        for name in self.withheld.get(scope.role, ()):
+            data.pop(name, None)
+            data.get("changed_by", {}).pop(name, None)
 
 
 def _minor_permissions(scope: Scope, record, changes: dict) -> None:
@@ -133,6 +146,34 @@ def _visit_delete(scope: Scope, visit: Visit) -> None:
     visits.note_visit(db.session.get(Minor, visit.minor_id))
 
 
+def _measure_minor(scope: Scope, minor_id: str | None) -> Minor:
+    minor = db.session.get(Minor, minor_id) if minor_id else None
+    if minor is None or minor.deleted or not scope.covers(minor.area_path):
+        raise FieldErrors({"minor_id": ["您的辖区内没有该未成年人 / No such minor in your area."]})
+    return minor
+
+
+def _measure_create(scope: Scope, data: dict, hlc: str):
+    """Planned, and taken on at once when the phone already moved it on (planned and done offline)."""
+    minor = _measure_minor(scope, data.pop("minor_id", None))
+    status = data.pop("status", "planned")
+    measure = measures.create_measure(scope, minor, data, hlc)
+    if status != "planned":
+        measures.update_measure(scope, minor, measure, {"status": status}, hlc)
+    return measure
+
+
+def _measure_update(scope: Scope, measure: Measure, changes: dict, hlc: str):
+    if changes.pop("minor_id", measure.minor_id) != measure.minor_id:
+        raise FieldErrors({"minor_id": ["措施不能转给另一个未成年人 / A measure stays with its child."]})
+    minor = db.session.get(Minor, measure.minor_id)
+    return measures.update_measure(scope, minor, measure, changes, hlc)
+
+
+def _read_only(*_args, **_kwargs):
+    raise NotPermitted({"entity": ["此类记录在手机上只读 / These records are read-only on a phone."]})
+
+
 ADAPTERS: dict[str, Adapter] = {
     "household": Adapter(
         spec=EntitySpec("household", _fields(registry_schemas.HouseholdFields)),
@@ -183,5 +224,29 @@ ADAPTERS: dict[str, Adapter] = {
         update=reports.update_report,
         delete=None,
         writers=frozenset({*REGISTRY_ROLES, Role.sentinel}),
+    ),
+    "measure": Adapter(
+        spec=EntitySpec("measure", _fields(measure_schemas.MeasureSyncFields)),
+        model=Measure,
+        load_schema=measure_schemas.MeasureSyncFields,
+        dump_schema=measure_schemas.MeasureOut,
+        create=_measure_create,
+        update=_measure_update,
+        delete=None,
+        writers=frozenset(REGISTRY_ROLES),
+    ),
+    # Read-only on phones: supervisors send referrals and units answer them, online (REST).
+    "referral": Adapter(
+        spec=EntitySpec("referral", frozenset()),
+        model=Referral,
+        load_schema=referral_schemas.ReferralOnPhone,
+        dump_schema=referral_schemas.ReferralOnPhone,
+        create=_read_only,
+        update=_read_only,
+        delete=None,
+        writers=frozenset(),
+        # What the unit answered is for the supervisors who sent the case, as in REST, where a
+        # grid worker reads no referral at all: her phone says which unit has it and how far it is.
+        withheld={Role.grid_worker: frozenset({"response"})},
     ),
 }

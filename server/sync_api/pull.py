@@ -49,7 +49,7 @@ def _sources(scope: Scope):
     if scope.role in REGISTRY_ROLES:
         area_filter = sa.or_(scope.filter(Area.path), Area.path.in_(_ancestors(scope.paths)))
         yield "area", Area, area_filter
-        for name in ("household", "minor", "visit", "report"):
+        for name in ("household", "minor", "visit", "report", "measure", "referral"):
             model = ADAPTERS[name].model
             yield name, model, scope.filter(model.area_path)
     elif scope.role == Role.sentinel:
@@ -187,6 +187,9 @@ def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, sec
         for _, kind, item in page
         if item is not None
     ]
+    for change in changes:
+        if change["data"] and change["entity"] in ADAPTERS:
+            ADAPTERS[change["entity"]].withhold(scope, change["data"])
     if scope.role == Role.sentinel:
         for change in changes:  # the registry's link is not the sentinel's to follow (as in REST)
             change["data"].pop("minor_id", None)

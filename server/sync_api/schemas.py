@@ -12,6 +12,8 @@ from marshmallow import fields
 
 from server.areas.schemas import AreaOut
 from server.core.validation import BoundedSchema
+from server.measures.schemas import MeasureOut
+from server.referrals.schemas import ReferralOnPhone
 from server.registry.schemas import HouseholdOut, MinorOut
 from server.reports.schemas import ReportOut
 from server.visits.schemas import VisitOut
@@ -94,12 +96,22 @@ class PulledReport(ReportOut, PulledAuthors):
     pass
 
 
+class PulledMeasure(MeasureOut, PulledAuthors):
+    pass
+
+
+class PulledReferral(ReferralOnPhone, PulledAuthors):
+    """Read-only on phones; ``response`` is withheld from grid workers."""
+
+
 PULLED_DATA = {
     "area": PulledArea,
     "household": PulledHousehold,
     "minor": PulledMinor,
     "visit": PulledVisit,
     "report": PulledReport,
+    "measure": PulledMeasure,
+    "referral": PulledReferral,
 }
 
 
