@@ -13,6 +13,7 @@ import { registerServiceWorker, UpdatePrompt } from './sw-client.js';
 import { isRetryable, startAutoSync, SyncClient } from './sync.js';
 import { HouseholdList, HouseholdPage } from './views/households.js';
 import { Login } from './views/login.js';
+import { MeasureForm } from './views/measure.js';
 import { Me } from './views/me.js';
 import { MinorProfile } from './views/minor.js';
 import { MinorForm } from './views/minor-form.js';
@@ -126,7 +127,7 @@ async function logout() {
 }
 
 const OFFLINE_ROUTES = new Set(['today', 'households', 'household', 'survey', 'minorNew', 'minorEdit', 'minor',
-  'visitNew', 'visit', 'reports', 'reportNew', 'report', 'me']);
+  'visitNew', 'visit', 'measureNew', 'measure', 'reports', 'reportNew', 'report', 'me']);
 
 function Screen({ route, user }) {
   const [a] = route.params;
@@ -146,6 +147,8 @@ function Screen({ route, user }) {
     case 'minor': return html`<${MinorProfile} id=${a} key=${a} />`;
     case 'visitNew': return html`<${VisitForm} minorId=${a} key=${`new-${a}`} />`;
     case 'visit': return html`<${VisitForm} id=${a} key=${a} />`;
+    case 'measureNew': return html`<${MeasureForm} minorId=${a} key=${`new-${a}`} />`;
+    case 'measure': return html`<${MeasureForm} id=${a} key=${a} />`;
     case 'reports': return html`<${ReportList} />`;
     case 'reportNew': return html`<${ReportForm} minorId=${route.query.get('minor')} key="new" />`;
     case 'report': return html`<${ReportForm} id=${a} key=${a} />`;

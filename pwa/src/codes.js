@@ -234,6 +234,8 @@ export const CODES = {
     "visit": {"zh": "走访", "en": "visit"},
     "report": {"zh": "报告", "en": "report"},
     "area": {"zh": "区域", "en": "area"},
+    "measure": {"zh": "帮扶措施", "en": "measure"},
+    "referral": {"zh": "转介", "en": "referral"},
   },
   "misbehavior": {
     "smoking_drinking": {"zh": "吸烟饮酒", "en": "smoking, drinking"},

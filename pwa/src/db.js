@@ -5,7 +5,7 @@
 import { openDB } from '../vendor/idb.js';
 
 export const DB_NAME = 'humiao';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 // entity name on the wire -> object store
 export const STORES = {
@@ -14,10 +14,12 @@ export const STORES = {
   minor: 'minors',
   visit: 'visits',
   report: 'reports',
+  measure: 'measures',
+  referral: 'referrals',
 };
 export const ENTITIES = Object.keys(STORES);
 
-const UPGRADES = [
+export const UPGRADES = [
   // 1: the registry, the outbox and what sync needs to tell the worker about her edits
   (db) => {
     db.createObjectStore('areas', { keyPath: 'id' }).createIndex('parent_id', 'parent_id');
@@ -35,6 +37,16 @@ const UPGRADES = [
     db.createObjectStore('notices', { keyPath: 'id' }).createIndex('record', ['entity', 'record_id']);
     // Out-of-line keys: cursor, last_sync, user, tokens, device_id, hlc, rules.
     db.createObjectStore('meta');
+  },
+  // 2: a child's measures and referrals (issue 14). A phone of version 1 pulled past them as
+  // unknown entities, so its cursor is dropped and the next pull rebuilds the replica from
+  // empty (keeping unsent work), as after a change of scope.
+  (db, tx) => {
+    db.createObjectStore('measures', { keyPath: 'id' }).createIndex('minor_id', 'minor_id');
+    db.createObjectStore('referrals', { keyPath: 'id' }).createIndex('minor_id', 'minor_id');
+    const meta = tx.objectStore('meta');
+    meta.delete('cursor');
+    meta.put(true, 'rebuild');
   },
 ];
 

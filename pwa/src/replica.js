@@ -90,7 +90,11 @@ async function addNotice(tx, entry, extra) {
 // in one transaction so that a crash never leaves the cursor ahead of the data.
 export async function applyPullPage(db, page, now = Date.now()) {
   const tx = db.transaction(ALL_STORES, 'readwrite');
-  if (page.reset) await resetReplica(tx);
+  const meta = tx.objectStore('meta');
+  if (page.reset || (await meta.get('rebuild'))) {
+    await resetReplica(tx);
+    await meta.delete('rebuild');
+  }
   let notices = 0;
   for (const change of page.changes ?? []) {
     if (!STORES[change.entity]) continue; // an entity this app version does not know

@@ -33,7 +33,7 @@ export function sideOf(user) {
 const TAB_OF = {
   today: 'today', households: 'households', household: 'households', survey: 'households',
   minorNew: 'households', minorEdit: 'households', minor: 'households', visitNew: 'households',
-  visit: 'households', reports: 'reports', reportNew: 'reports', report: 'reports', me: 'me',
+  visit: 'households', measureNew: 'households', measure: 'households', reports: 'reports', reportNew: 'reports', report: 'reports', me: 'me',
   work: 'work', review: 'work', reviewVisit: 'work', grades: 'work', conflicts: 'work', flags: 'work',
   duplicates: 'work', devices: 'work', cases: 'cases', caseNew: 'cases', reportPage: 'cases',
   referrals: 'referrals', referral: 'referrals', stats: 'stats', notifications: 'me',
@@ -55,7 +55,7 @@ const ALLOWED = {
   unit_liaison: new Set(['referrals', 'referral', 'me', 'notifications']),
   county_viewer: new Set(['stats', 'me', 'notifications']),
   grid_worker: new Set(['today', 'households', 'household', 'survey', 'minorNew', 'minorEdit', 'minor', 'visitNew',
-    'visit', 'reports', 'reportNew', 'report', 'me', 'notifications']),
+    'visit', 'measureNew', 'measure', 'reports', 'reportNew', 'report', 'me', 'notifications']),
 };
 const ADMIN_ONLY = new Set(['users', 'userNew', 'user', 'areas', 'caseNew']);
 

@@ -10,6 +10,8 @@ const ROUTES = [
   ['minor', /^\/minor\/([^/]+)$/],
   ['visitNew', /^\/minor\/([^/]+)\/visit\/new$/],
   ['visit', /^\/visit\/([^/]+)$/],
+  ['measureNew', /^\/minor\/([^/]+)\/measure\/new$/],
+  ['measure', /^\/measure\/([^/]+)$/],
   ['reports', /^\/reports$/],
   ['reportNew', /^\/report\/new$/],
   ['report', /^\/report\/([^/]+)$/],

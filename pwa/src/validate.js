@@ -144,6 +144,15 @@ export function validateVisit(v, { today = todayISO() } = {}) {
 
 export const SUMMARY_MIN = 10;
 
+// A measure names what is done and who answers for it (a user of the area or a member unit).
+export function validateMeasure(m) {
+  const errors = {};
+  required(m, ['minor_id', 'kind', 'description'], errors);
+  if (blank(m.responsible_user_id) && blank(m.responsible_unit)) errors.responsible_unit = 'responsible';
+  if (!blank(m.due_date) && !isDate(m.due_date)) errors.due_date = 'date';
+  return errors;
+}
+
 export function validateReport(r) {
   const errors = {};
   required(r, ['area_id', 'kind', 'description'], errors);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { openDB } from '../vendor/idb.js';
 import {
-  DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, wipe,
+  DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, UPGRADES, wipe,
 } from '../src/db.js';
+import { applyPullPage } from '../src/replica.js';
 import { diffFields, formRecord, mergeFields, overlay, sameValue } from '../src/fields.js';
 import { parse } from '../src/hlc.js';
 import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
@@ -12,7 +14,7 @@ import { freshDB, uuid } from './helpers.js';
 test('the upgrade creates every store and index', async () => {
   const db = await freshDB();
   assert.equal(db.version, DB_VERSION);
-  for (const s of ['areas', 'households', 'minors', 'visits', 'reports', 'outbox', 'pushed', 'notices', 'meta']) {
+  for (const s of ['areas', 'households', 'minors', 'visits', 'reports', 'measures', 'referrals', 'outbox', 'pushed', 'notices', 'meta']) {
     assert.ok(db.objectStoreNames.contains(s), s);
   }
   assert.deepEqual([...db.transaction('outbox').store.indexNames].sort(), ['mid', 'record']);
@@ -172,4 +174,50 @@ test('a form saves only what was touched over the record as it is now', () => {
   const now = { ...opened, school: '二小', _v: 5 }; // a sync changed the school meanwhile
   assert.deepEqual(formRecord(now, draft, new Set(['name'])), { id: 'm', name: '王小明', school: '二小', _v: 5 });
   assert.deepEqual(formRecord(undefined, draft, new Set()), draft, 'a new record is the whole draft');
+});
+
+// Issue 14: a phone of database version 1 skipped measures and referrals as unknown entities
+// and moved its cursor past them; after the upgrade it pulls its scope again from the start.
+test('the upgrade to measures and referrals pulls again from empty, keeping unsent work', async () => {
+  const name = `v1-${uuid()}`;
+  let db = await openDB(name, 1, { upgrade: (d, _old, _new, tx) => UPGRADES[0](d, tx) });
+  await db.put('households', { id: 'gone', address: 'deleted on the server meanwhile', _v: 3 });
+  await db.put('meta', 'c9', 'cursor');
+  await db.put('meta', 'dev-1', 'device_id');
+  db.close();
+
+  db = await openHumiaoDB(name);
+  assert.equal(await getMeta(db, 'cursor'), undefined);
+  const mine = uuid();
+  await saveRecord(db, 'household', { id: mine, address: 'typed offline' });
+  const measure = { id: uuid(), minor_id: 'm1', kind: 'living_aid', status: 'planned', description: 'd' };
+  await applyPullPage(db, {
+    changes: [
+      { entity: 'measure', id: measure.id, version: 1, deleted: false, data: measure },
+      { entity: 'referral', id: 'r1', version: 1, deleted: false, data: { id: 'r1', minor_id: 'm1', to_unit: 'police', status: 'sent' } },
+    ],
+    cursor: 'c1', has_more: false, reset: false,
+  });
+  assert.equal(await getRecord(db, 'household', 'gone'), undefined);
+  assert.equal((await getRecord(db, 'household', mine)).address, 'typed offline');
+  assert.equal((await listRecords(db, 'measure', 'minor_id', 'm1'))[0].kind, 'living_aid');
+  assert.equal((await getRecord(db, 'referral', 'r1')).status, 'sent');
+  assert.equal(await getMeta(db, 'rebuild'), undefined);
+  assert.equal(await getMeta(db, 'cursor'), 'c1');
+
+  // Later pages and pulls are ordinary again: nothing more is dropped.
+  await applyPullPage(db, { changes: [], cursor: 'c2', has_more: false, reset: false });
+  assert.equal((await getRecord(db, 'household', mine)).address, 'typed offline');
+  assert.equal((await listRecords(db, 'measure')).length, 1);
+});
+
+test('a measure planned offline is one outbox mutation, and a step folds into it until sent', async () => {
+  const db = await freshDB();
+  const id = uuid();
+  const plan = { id, minor_id: 'm1', kind: 'living_aid', description: '送米面油', status: 'planned', responsible_user_id: 7 };
+  await saveRecord(db, 'measure', plan);
+  await saveRecord(db, 'measure', { ...plan, status: 'done' });
+  const [entry] = await outboxFor(db, 'measure', id);
+  assert.equal(entry.base_version, 0);
+  assert.deepEqual(entry.fields, { minor_id: 'm1', kind: 'living_aid', description: '送米面油', status: 'done', responsible_user_id: 7 });
 });

@@ -292,6 +292,8 @@ _DATA: dict[str, Labels] = {
         "visit": {"zh": "走访", "en": "visit"},
         "report": {"zh": "报告", "en": "report"},
         "area": {"zh": "区域", "en": "area"},
+        "measure": {"zh": "帮扶措施", "en": "measure"},
+        "referral": {"zh": "转介", "en": "referral"},
     },
 }
 # fmt: on

@@ -170,6 +170,9 @@ export default {
   'measures.unit': 'Responsible unit', 'measures.due': 'Due by', 'measures.due_on': 'by {date}',
   'measures.do_in_progress': 'Start', 'measures.do_done': 'Done', 'measures.do_cancelled': 'Cancel',
   'measures.cancel_confirm': 'Cancel this measure?', 'minor.measures_in_visits': 'Measures noted in visits',
+  'measure.view': 'Assistance measure', 'measure.status': 'Progress', 'measure.responsible': 'Responsible', 'measure.mine': 'You',
+  'measure.notes': 'Notes', 'minor.referrals': 'Referrals', 'minor.no_referrals': 'No referral',
+  'minor.referred_on': 'Referred {date}', 'err.responsible': 'Name who is responsible: you or a unit',
 
   'dups.intro': 'Records with the same ID number, or the same name, birth date and address. Choose the one to keep; the other merges into it.',
   'dups.count_one': '1 possible duplicate', 'dups.not_one': 'Not the same child', 'dups.dismissed': 'Marked as not the same child', 'dups.count': '{n} possible duplicates', 'dups.empty': 'No possible duplicates.', 'dups.matched': 'Same: {on}',
@@ -258,5 +261,6 @@ export const fields = {
   next_visit_due: 'Next visit', minor_id: 'Child', visited_at: 'Visited at', kind: 'Kind', findings: 'Findings',
   measures: 'Measures', summary: 'Summary', review_status: 'Review', review_comment: 'Review comment',
   source: 'Source', area_id: 'Area', urgent: 'Urgent', description: 'Description', status: 'Status',
+  responsible_unit: 'Responsible unit', responsible_user_id: 'Responsible', due_date: 'Due by',
   child_name: "Child's name", child_class: 'School and class', child_age: 'Age', place: 'Place or address', reporter_name: 'Contact person', reporter_phone: 'Contact phone',
 };

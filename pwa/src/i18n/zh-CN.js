@@ -172,6 +172,9 @@ export default {
   'measures.unit': '责任单位', 'measures.due': '完成期限', 'measures.due_on': '{date} 前',
   'measures.do_in_progress': '开始实施', 'measures.do_done': '已完成', 'measures.do_cancelled': '取消',
   'measures.cancel_confirm': '取消这项措施吗？', 'minor.measures_in_visits': '走访中记录的措施',
+  'measure.view': '帮扶措施', 'measure.status': '进展', 'measure.responsible': '负责人', 'measure.mine': '本人负责',
+  'measure.notes': '备注', 'minor.referrals': '转介', 'minor.no_referrals': '暂无转介',
+  'minor.referred_on': '{date}转介', 'err.responsible': '请指定负责人或责任单位',
 
   'dups.intro': '身份证号相同，或姓名、出生日期和地址相同的档案。选择保留哪一条，另一条的走访和记录将并入。',
   'dups.not_one': '不是同一人', 'dups.dismissed': '已标记为不是同一人', 'dups.count': '疑似重复 {n} 对', 'dups.empty': '没有疑似重复的档案。', 'dups.matched': '相同：{on}',
@@ -260,5 +263,6 @@ export const fields = {
   minor_id: '儿童', visited_at: '走访时间', kind: '类型', findings: '走访发现', measures: '帮扶措施',
   summary: '走访小结', review_status: '审核状态', review_comment: '审核意见',
   source: '来源', area_id: '区域', urgent: '紧急', description: '情况描述', status: '状态',
+  responsible_unit: '责任单位', responsible_user_id: '负责人', due_date: '完成期限',
   child_name: '儿童姓名', child_class: '学校班级', child_age: '年龄', place: '地点或住址', reporter_name: '联系人', reporter_phone: '联系电话',
 };

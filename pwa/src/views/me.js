@@ -23,6 +23,10 @@ async function nameOf(db, entity, id) {
     return `${minor?.name ?? ''} ${formatDate(record.visited_at)}`.trim();
   }
   if (entity === 'report') return valueLabel('report_kind', record.kind);
+  if (entity === 'measure') {
+    const minor = record.minor_id ? await db.get('minors', record.minor_id) : null;
+    return `${minor?.name ?? ''} ${valueLabel('measures', record.kind)}`.trim();
+  }
   return '';
 }
 

@@ -1,5 +1,5 @@
 // 个人档案: who the child is, why they are registered, their grade and its history, the
-// visits and the measures taken.
+// measures (planned and moved on offline), the referrals to member units, and the visits.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 
@@ -10,6 +10,7 @@ import { useLazy } from '../lazy.js';
 import { isSupervisor } from '../roles.js';
 import { navigate } from '../router.js';
 import { useAppState, useLive } from '../state.js';
+import { ChildMeasures, ChildReferrals } from './measure.js';
 import { LiveAssessment } from './minor-form.js';
 import { RecordNotices } from './notices.js';
 import { SyncTag, useSyncStates } from './syncstate.js';
@@ -18,13 +19,20 @@ import { Empty, GradeBadge, InfoCell, LinkCell, Page, Title } from './ui.js';
 async function load(db, id) {
   const minor = await db.get('minors', id);
   if (!minor) return null;
-  const [visits, household, pending] = await Promise.all([
+  const [visits, household, pending, measures, reports, referrals] = await Promise.all([
     listRecords(db, 'visit', 'minor_id', id),
     minor.household_id ? db.get('households', minor.household_id) : null,
     outboxFor(db, 'minor', id),
+    listRecords(db, 'measure', 'minor_id', id),
+    listRecords(db, 'report'),
+    listRecords(db, 'referral'),
   ]);
   visits.sort((a, b) => String(b.visited_at).localeCompare(String(a.visited_at)));
-  return { minor, visits, household, pending };
+  // A referral of a report that names the child is the child's too (the report may have been
+  // linked to the file after it was referred).
+  const reportIds = new Set(reports.filter((r) => r.minor_id === id).map((r) => r.id));
+  const mine = referrals.filter((r) => r.minor_id === id || reportIds.has(r.report_id));
+  return { minor, visits, household, pending, measures, referrals: mine };
 }
 
 const ageOf = (birth) => {
@@ -66,12 +74,12 @@ export function MinorProfile({ id }) {
   const [allVisits, setAllVisits] = useState(false);
   const { data, loading } = useLive((db) => load(db, id), [id]);
   const stateOf = useSyncStates();
-  // Supervisors also see the measures (online), and a child this device does not hold.
+  // Supervisors also see a child this device does not hold (online).
   const online = useLazy('minor-online', () => import('./sup/minor-online.js'), isSupervisor(user));
   if (loading) return html`<${Page} title=${t('minor.title')} backable />`;
   if (!data && online) return html`<${online.OnlineMinor} id=${id} />`;
   if (!data) return html`<${Page} title=${t('minor.title')} backable><${Empty} text=${t('minor.not_found')} /></${Page}>`;
-  const { minor, visits, household, pending } = data;
+  const { minor, visits, household, pending, measures: planned, referrals } = data;
   const shown = displayGrade(minor, rules);
   const grade = shown.grade;
   const due = effectiveDue(minor, visits, rules);
@@ -127,8 +135,9 @@ export function MinorProfile({ id }) {
         <div class="weui-cell__ft">${formatDate(g.at)}</div>
       </div>`)}
     </div>
-    ${online && html`<${online.MinorMeasures} minorId=${id} />`}
-    <${Title}>${t(online ? 'minor.measures_in_visits' : 'minor.measures')}</${Title}>
+    <${ChildMeasures} minorId=${id} measures=${planned} stateOf=${stateOf} />
+    <${ChildReferrals} referrals=${referrals} />
+    <${Title}>${t('minor.measures_in_visits')}</${Title}>
     <div class="hm-chips">
       ${measures.length === 0 && html`<span class="hm-hint">${t('minor.no_measures')}</span>`}
       ${measures.map(([m, n]) => html`<span class="hm-chip" key=${m}>${valueLabel('measures', m)} ×${n}</span>`)}

@@ -9,13 +9,16 @@ import { changed, getState, toast, useAppState, useLive } from '../state.js';
 import { serverErrors } from '../validate.js';
 
 export const recordHref = (entity, id) =>
-  ({ minor: `#/minor/${id}`, household: `#/household/${id}`, visit: `#/visit/${id}`, report: `#/report/${id}` })[entity]
+  ({
+    minor: `#/minor/${id}`, household: `#/household/${id}`, visit: `#/visit/${id}`, report: `#/report/${id}`,
+    measure: `#/measure/${id}`,
+  })[entity]
   ?? '#/me';
 
 export const fixHref = (entity, id, field) =>
   ({
     minor: `#/minor/${id}/edit?field=${field ?? ''}`, household: `#/survey/${id}?step=1`,
-    visit: `#/visit/${id}`, report: `#/report/${id}`,
+    visit: `#/visit/${id}`, report: `#/report/${id}`, measure: `#/measure/${id}`,
   })[entity] ?? '#/me';
 
 // `name`: which record (on 我的, where notices of every record are listed together).

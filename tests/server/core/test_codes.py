@@ -83,6 +83,12 @@ HOMONYMS = {
         "stats.trend_reports",
         "stats.comp_visits",
         "stats.kpi_red",
+        # A child's measures and referrals: headings and the visit's field, named as the records are.
+        "measures",
+        "minor.measures",
+        "visit.measures",
+        "measure.view",
+        "minor.referrals",
         # Buttons, and the toast after each action.
         "referrals.do_declined",
         "measures.do_done",
