@@ -38,11 +38,11 @@ self.PRECACHE = {
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
   "src/sync.js": "d2d6a79e10b7b123d23538ae5dfea70689a205bc9360224b74a857c7f41248a9",
   "src/validate.js": "7d5eddcccf9ce8bbef119ce02afbc25848fac073d954cd6d5d7043c92fff84f3",
-  "src/views/forms.js": "e0e0700284fdb92679231c3fa4151a92bcd69257a3be20a64e8d09861e709bc9",
+  "src/views/forms.js": "df95e95bc2f1a9747eb5258b000987174d9937d3f27a0caebb60d9a3819b91ee",
   "src/views/households.js": "f95399a2bc216ace0d056494ece49658c2b3a1409ab8145e0df362d765c4f54b",
   "src/views/login.js": "2c37b020acc0e0d9f82b6fbcae591c37e0d977f20c2d902e69f780e1533c0518",
   "src/views/me.js": "a8bac435e2e7baaea8792cc5b72b13641ad6225ef902b975c8b8b0d1facf7844",
-  "src/views/measure.js": "f3bf2a206173b0045d9c9b0eb4dda15be2dee53ea86d4b517e21c399ec9cbab0",
+  "src/views/measure.js": "010e23ad91ee7090e9857abbb66f6c9f42f8bd94ce32633e579d3dc023ff180a",
   "src/views/minor-form.js": "3af1eb522659a44d19efd4f19abb7ae9ec72f46626ff80128cb615bbbcfaa5e6",
   "src/views/minor.js": "da4463ff148d86e7928d5f27307fee0d425a10564e96ca03f785459e10cf76b1",
   "src/views/notices.js": "696fedb9a516f590e138f90dd9fcac0af7f743c93977aef0b4d34f18ad20c525",
@@ -80,5 +80,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "6875924151916788"
+ "version": "2ffc696a63580a6b"
 };

@@ -55,7 +55,7 @@ def test_offline_a_worker_sees_the_referral_and_measures_and_records_a_measure(
     expect(existing).to_contain_text("未同步")
 
     # And plans a new one, for which she answers herself.
-    page.get_by_role("link", name="新增措施").click()
+    page.get_by_role("button", name="新增措施").click()
     worker.page.select_option("#in-kind", label="心理干预")
     page.fill("#in-description", f"联系学校心理老师每周谈话{tag}")
     worker.action("保存措施")

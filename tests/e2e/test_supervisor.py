@@ -439,6 +439,9 @@ def test_a_red_child_without_a_measure_is_flagged_until_one_is_planned(desk, res
     expect(measures).to_contain_text("计划中")
     measures.get_by_role("button", name="开始实施").click()
     expect(measures).to_contain_text("实施中")
+    # Saved on her device first (the same measures a village officer records offline), and sent
+    # at once while online.
+    expect(measures.locator(".hm-sync-tag")).to_have_count(0)
     [measure] = rest.get(f"/api/minors/{child['id']}/measures", "village1")
     assert (measure["kind"], measure["status"], measure["responsible_unit"]) == (
         "living_aid",

@@ -18,7 +18,7 @@ function fromServer(entries) {
   return Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, `!${v}`]));
 }
 
-export function useRecordForm(entity, id, { defaults = {}, validate = () => ({}), ready = true } = {}) {
+export function useRecordForm(entity, id, { defaults = {}, validate = () => ({}), ready = true, savedText } = {}) {
   const [draft, setDraft] = useState(null);
   const [errors, setErrors] = useState({});
   const [rejected, setRejected] = useState({});
@@ -74,7 +74,7 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
       setErrors({});
       setRejected({});
       await changed();
-      toast(t('common.saved'));
+      toast(savedText ?? t('common.saved'));
       return record;
     } finally {
       setBusy(false);

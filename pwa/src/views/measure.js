@@ -6,7 +6,7 @@ import { html } from 'htm/preact';
 import { codesOf } from '../codes.js';
 import { formatDate, t, valueLabel } from '../i18n/index.js';
 import { saveRecord } from '../outbox.js';
-import { back } from '../router.js';
+import { back, navigate } from '../router.js';
 import { changed, confirmDialog, getState, toast, useAppState, useLive } from '../state.js';
 import { validateMeasure } from '../validate.js';
 import { useRecordForm } from './forms.js';
@@ -27,6 +27,16 @@ function responsibleText(m, user) {
   return parts.join(' · ');
 }
 
+// Saved on the phone first, like every record; with a connection it goes at once, because a
+// red child's 24-hour flag (and the supervisor at her desk) waits on the server's copy.
+// A sync already under way may be past its push: this edit then goes in the next one.
+function sendSoon() {
+  const { sync, status } = getState();
+  if (!sync || status?.online === false) return;
+  const current = sync.running ?? Promise.resolve();
+  current.catch(() => {}).then(() => sync.run()).catch(() => {});
+}
+
 async function step(measure, status) {
   if (status === 'cancelled' && !(await confirmDialog({
     title: t('measures.do_cancelled'), body: t('measures.cancel_confirm'), danger: true,
@@ -34,6 +44,7 @@ async function step(measure, status) {
   await saveRecord(getState().db, 'measure', { ...measure, status });
   await changed();
   toast(t('common.saved'));
+  sendSoon();
 }
 
 function MeasureRow({ m, state, user }) {
@@ -53,7 +64,7 @@ function MeasureRow({ m, state, user }) {
   </div>`;
 }
 
-export function ChildMeasures({ minorId, measures, stateOf, onAdd }) {
+export function ChildMeasures({ minorId, measures, stateOf }) {
   const { user } = useAppState();
   const sorted = [...measures].sort((a, b) => Number(FINISHED.has(a.status)) - Number(FINISHED.has(b.status))
     || String(b.created_at ?? '~').localeCompare(String(a.created_at ?? '~')));
@@ -62,8 +73,8 @@ export function ChildMeasures({ minorId, measures, stateOf, onAdd }) {
       ${sorted.length === 0 && html`<div class="weui-cell"><span class="hm-hint">${t('measures.empty')}</span></div>`}
       ${sorted.map((m) => html`<${MeasureRow} key=${m.id} m=${m} state=${stateOf('measure', m)} user=${user} />`)}
     </div>
-    <div class="hm-buttons"><a class="weui-btn weui-btn_default hm-btn-inline" href=${`#/minor/${minorId}/measure/new`}
-      onClick=${onAdd}>${t('measures.new')}</a></div>`;
+    <div class="hm-buttons"><button type="button" class="weui-btn weui-btn_default hm-btn-inline"
+      onClick=${() => navigate(`/minor/${minorId}/measure/new`)}>${t('measures.new')}</button></div>`;
 }
 
 export function ChildReferrals({ referrals }) {
@@ -89,6 +100,7 @@ export function MeasureForm({ id, minorId }) {
   const form = useRecordForm('measure', id, {
     defaults: { minor_id: minorId, status: 'planned', responsible_user_id: user?.id ?? null },
     validate: validateMeasure,
+    savedText: t('measures.saved'),
   });
   const { draft, set, errors } = form;
   const mid = draft?.minor_id ?? minorId;
@@ -103,7 +115,10 @@ export function MeasureForm({ id, minorId }) {
     const saved = await form.save((r) => ({
       ...r, description: r.description?.trim() ?? r.description, due_date: r.due_date || null, notes: r.notes || null,
     }));
-    if (saved) back();
+    if (saved) {
+      sendSoon();
+      back();
+    }
   }
 
   return html`<${Page} title=${id ? t('measure.view') : t('measures.new')} backable
