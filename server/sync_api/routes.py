@@ -12,6 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.accounts.models import User
+from server.accounts.service import managed_users
 from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, Presented, PresentedPage
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
@@ -114,16 +115,9 @@ class DeviceOut(ma.Schema):
 @roles_required(SUPERVISOR_ROLES)
 @sync_blp.response(200, DeviceOut(many=True))
 def devices_view():
-    """Devices of users in my area, the longest silent first: who has not synced for days."""
-    scope = current_scope()
-    from server.accounts.models import user_area
-    from server.areas.models import Area
-
-    in_scope = (
-        sa.select(user_area.c.user_id)
-        .join(Area, Area.id == user_area.c.area_id)
-        .where(scope.filter(Area.path))
-    )
+    """Devices of the users wholly inside my area, the longest silent first: who has not synced
+    for days. An account that spans streets (a county viewer) is no street's to watch."""
+    in_scope = managed_users(current_scope()).with_only_columns(User.id)
     stmt = (
         sa.select(Device)
         .where(Device.user_id.in_(in_scope))

@@ -263,3 +263,24 @@ def test_a_phone_may_write_the_child_only_where_it_lives_now(client, login, sess
         if not allowed:  # refused as if the child did not exist (or the role writes no children)
             assert set(result["errors"]) <= {"id", "base_version", "entity"}, result
             assert case.name not in json.dumps(result, ensure_ascii=False)
+
+
+def test_a_street_lists_the_devices_of_its_own_accounts_only(client, login, session):
+    """The phone of an account over two streets (``mover``) is no single street's to watch: it
+    used to be listed under each street it touched. worker1's is S1's, worker21's S2's."""
+    add_second_street()
+    session.commit()
+    for username in ("worker1", "worker21", "mover"):
+        client.get("/api/sync/pull", headers=login(username, device_id=f"{username}-phone"))
+
+    def listed(username: str) -> set[str]:
+        answer = client.get("/api/sync/devices", headers=login(username))
+        assert answer.status_code == 200, answer.json
+        return {row["client_id"] for row in answer.json} & {
+            f"{u}-phone" for u in ("worker1", "worker21", "mover")
+        }
+
+    assert listed("admin") == {"worker1-phone"}
+    assert listed("admin2") == {"worker21-phone"}
+    assert listed("village1") == {"worker1-phone"}
+    assert listed("mover") == {"worker1-phone", "worker21-phone", "mover-phone"}
