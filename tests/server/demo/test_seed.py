@@ -6,6 +6,7 @@ areas, and the seeder refuses any database that does.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +27,6 @@ from server.core.extensions import db
 from server.core.roles import Role
 from server.demo.families import plan_families
 from server.demo.seed import DEMO_PASSWORD, AlreadySeeded, is_seeded, seed_street
-from server.migrate import upgrade
 from server.registry import idnumber
 from server.registry.models import CATEGORIES, GRADES, GradeChange, Household, Minor
 from server.reports.models import REPORT_STATUSES, Report
@@ -45,21 +46,37 @@ ID_LIKE = re.compile(r"\d{17}[\dXx]")
 pytestmark = [pytest.mark.xdist_group("demo_seed"), pytest.mark.db_independent]
 
 
+def _humiao(instance: Path, *args: str) -> subprocess.CompletedProcess:
+    """The command line, as an operator runs it, on its own instance folder."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "SECRET_KEY", "JWT_SECRET_KEY", "HUMIAO_FIELD_KEY")
+    }
+    env["HUMIAO_INSTANCE"] = str(instance)
+    command = [sys.executable, "-c", "from server.cli import main; main()", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    app = create_app(DemoConfig(database_url=f"sqlite:///{tmp / 'seed.sqlite3'}", instance=tmp))
-    upgrade(app.config["SQLALCHEMY_DATABASE_URI"])
+    """The street as `humiao seed-demo` leaves it (seeded once: it is the suite's costliest setup),
+    opened with the instance's own field key; and what the command printed."""
+    instance = tmp_path_factory.mktemp("demo")
+    assert _humiao(instance, "db", "upgrade").returncode == 0
+    seeded = _humiao(instance, "seed-demo")
+    assert seeded.returncode == 0, seeded.stderr
+    config = DemoConfig(database_url=f"sqlite:///{instance / 'humiao.sqlite3'}", instance=instance)
+    config.HUMIAO_FIELD_KEY = json.loads((instance / "keys.json").read_text())["HUMIAO_FIELD_KEY"]
+    app = create_app(config)
     with app.app_context():
-        assert not is_seeded()
-        summary = seed_street()
         assert is_seeded()
-    return app, summary
+    return app, seeded.stdout, instance
 
 
 @pytest.fixture
 def ctx(demo):
-    app, _ = demo
+    app = demo[0]
     with app.app_context():
         yield db.session
 
@@ -124,7 +141,7 @@ def test_confirmed_grades_have_history_and_some_were_overridden(ctx):
 
 
 def test_ages_and_ids(demo, ctx):
-    app, _ = demo
+    app = demo[0]
     cipher = app.extensions["humiao.cipher"]
     today = date.today()
     minors = db.session.scalars(sa.select(Minor)).all()
@@ -152,7 +169,7 @@ def test_ages_and_ids(demo, ctx):
 
 
 def test_no_plain_id_number_in_the_database(demo, ctx):
-    app, _ = demo
+    app = demo[0]
     cipher = app.extensions["humiao.cipher"]
     table = Minor.__table__
     text_columns = [
@@ -168,7 +185,7 @@ def test_no_plain_id_number_in_the_database(demo, ctx):
 
 
 def test_demo_logins_work(demo):
-    app, _ = demo
+    app = demo[0]
     client = app.test_client()
     for username, role in DEMO_LOGINS.items():
         response = client.post(
@@ -292,25 +309,12 @@ def test_same_seed_same_street():
     assert fields != [[c.fields for c in f.children] for f in other]
 
 
-def test_cli_seed_demo_prints_the_logins(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "SECRET_KEY", "JWT_SECRET_KEY", "HUMIAO_FIELD_KEY")
-    }
-    env["HUMIAO_INSTANCE"] = str(tmp_path)
-
-    def humiao(*args: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-c", "from server.cli import main; main()", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-
-    assert humiao("db", "upgrade").returncode == 0
-    seeded = humiao("seed-demo")
-    assert seeded.returncode == 0, seeded.stderr
-    assert "minors: 300" in seeded.stdout
-    assert "admin, village1, worker1, worker2, sentinel1, police1" in seeded.stdout
-    assert DEMO_PASSWORD in seeded.stdout
-    again = humiao("seed-demo")
+def test_cli_seed_demo_prints_the_logins(demo):
+    _, printed, instance = demo
+    assert "minors: 300" in printed
+    assert "admin, village1, worker1, worker2, sentinel1, police1" in printed
+    assert DEMO_PASSWORD in printed
+    again = _humiao(instance, "seed-demo")
     assert again.returncode != 0
     assert "already holds areas" in again.stderr and "Traceback" not in again.stderr
 
