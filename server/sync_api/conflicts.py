@@ -42,9 +42,12 @@ def between_others() -> sa.ColumnElement[bool]:
 
     Such a conflict is hers alone (``/api/conflicts/mine`` tells her and names the child, and her
     phone offers her other value again); it is not a disagreement for a supervisor to settle.
-    A side whose author is unknown (a server-side change) still counts as someone else.
+    A side whose author is unknown (a server-side change) still counts as someone else, and so
+    do the delete conflicts (``stale_delete``, ``edit_deleted``): their kept side is a delete or
+    a record state whose author the conflict does not record, so they always reach the queue.
     """
     return sa.or_(
+        ConflictRecord.kind != "field",
         ConflictRecord.kept_author_id.is_(None),
         ConflictRecord.discarded_author_id.is_(None),
         ConflictRecord.kept_author_id != ConflictRecord.discarded_author_id,

@@ -113,3 +113,17 @@ def test_names_keep_their_pinyin_whoever_writes_them(client, login, families):
     assert rain.id not in _found(client, officer, "/api/minors", "wxy")
     assert rain.id in _found(client, officer, "/api/minors", "lxy")
     assert "name_pinyin" not in renamed.json and "id_tail_hash" not in renamed.json
+
+
+def test_numbers_stored_before_the_tail_hash_are_found_after_the_nightly_refresh(client, login, families):
+    from server.registry.service import fill_id_tails
+
+    rain = families["rain"]
+    officer = login("village1")
+    full = client.get(f"/api/minors/{rain.id}", headers=officer).json["id_number"]
+    db.session.execute(sa.update(Minor).where(Minor.id == rain.id).values(id_tail_hash=None))
+    db.session.commit()
+    assert rain.id not in _found(client, officer, "/api/minors", full[-4:])
+    assert fill_id_tails() >= 1
+    db.session.commit()
+    assert rain.id in _found(client, officer, "/api/minors", full[-4:])

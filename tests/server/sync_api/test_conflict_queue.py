@@ -55,3 +55,20 @@ def test_a_phone_against_the_same_workers_rest_edit_stays_out_too(client, login,
     assert hers not in ids
     [mine] = [c for c in client.get(f"{CONFLICTS}/mine", headers=worker).json if c["id"] == hers]
     assert (mine["discarded_value"], mine["kept_value"]) == ("手机上的备注", "网页上的备注")
+
+
+def test_a_delete_against_her_edit_reaches_the_queue_even_when_she_wrote_the_field_last(
+    client, login, session
+):
+    """An edit of a deleted record keeps, as its kept author, the field's last writer, not the
+    deleter: such conflicts are never taken for one account against itself."""
+    household = make_household(notes="她写的备注")  # worker1 wrote the notes last
+    session.commit()
+    officer_id = new_id()
+    officer = Device(client, login("village1", device_id=officer_id), officer_id, "village1")
+    assert officer.push_one(officer.delete("household", household.id, base=1))["status"] == "applied"
+    [conflict_id] = _push_notes(client, login, "worker1", household.id, "还在这里住", now_ms())[
+        "conflict_ids"
+    ]
+    ids, _ = _queue(client, login("village1"))
+    assert conflict_id in ids
