@@ -176,6 +176,12 @@ def refresh(area_code: str | None) -> None:
         changed = refresh_all(prefix)
         database.session.commit()
         click.echo(f"{changed} minors changed")
+        from server.registry.service import fill_id_tails
+
+        tails = fill_id_tails()
+        database.session.commit()
+        if tails:
+            click.echo(f"{tails} ID numbers stored before their tail could be searched are searchable now")
         from server.core.localtime import local_today
         from server.notifications.overdue import notify_overdue
         from server.notifications.webhook import retry_failed

@@ -92,6 +92,7 @@ def _minor_updates(session: so.Session, old: FieldCipher, new: FieldCipher):
                 "id": minor_id,
                 "id_number_enc": new.encrypt(number),
                 "id_number_hash": new.keyed_hash(number),
+                "id_tail_hash": new.tail_hash(number),
             }
         after = page[-1].id
 

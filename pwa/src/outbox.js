@@ -52,10 +52,24 @@ async function writeEdit(tx, entity, id, fields, now) {
 }
 
 // Save the form's state of a record. Only what differs from the local record travels.
-export async function saveRecord(db, entity, record, { now = Date.now() } = {}) {
-  const tx = db.transaction([storeOf(entity), 'outbox', 'meta'], 'readwrite');
+// `alongside`: edits of other records that belong to this save, written in the same
+// transaction and queued after it (a child registered from a report links the report):
+// `{ entity, record, fields }`, where `record` is the server's state of that record (as the
+// REST API gave it), the base when the replica does not hold it yet.
+export async function saveRecord(db, entity, record, { now = Date.now(), alongside = [] } = {}) {
+  const stores = [...new Set([storeOf(entity), ...alongside.map((a) => storeOf(a.entity))])];
+  const tx = db.transaction([...stores, 'outbox', 'meta'], 'readwrite');
   const current = await tx.objectStore(storeOf(entity)).get(record.id);
   const result = await writeEdit(tx, entity, record.id, diffFields(entity, current, record), now);
+  for (const { entity: other, record: server, fields } of alongside) {
+    const store = tx.objectStore(storeOf(other));
+    let base = await store.get(server.id);
+    if (!base) {
+      base = { ...server, _v: server.version ?? 0, _server: server };
+      await store.put(base);
+    }
+    await writeEdit(tx, other, server.id, diffFields(other, base, { ...base, ...fields }), now);
+  }
   await tx.done;
   return result;
 }

@@ -23,7 +23,7 @@ export function sideOf(user) {
   if (!isSupervisor(user)) return [];
   const items = ['work', 'review', 'grades', 'conflicts', 'cases', 'flags', 'duplicates', 'stats'];
   if (user.role === 'village_officer') items.push('today');
-  items.push('households', 'devices');
+  items.push('registry', 'households', 'devices');
   if (isAdmin(user)) items.push('users', 'areas');
   items.push('settings', 'me');
   return items;
@@ -34,7 +34,7 @@ const TAB_OF = {
   today: 'today', households: 'households', household: 'households', survey: 'households',
   minorNew: 'households', minorEdit: 'households', minor: 'households', visitNew: 'households',
   visit: 'households', measureNew: 'households', measure: 'households', reports: 'reports', reportNew: 'reports', report: 'reports', me: 'me',
-  work: 'work', review: 'work', reviewVisit: 'work', grades: 'work', conflicts: 'work', flags: 'work',
+  work: 'work', review: 'work', registry: 'work', reviewVisit: 'work', grades: 'work', conflicts: 'work', flags: 'work',
   duplicates: 'work', devices: 'work', cases: 'cases', caseNew: 'cases', reportPage: 'cases',
   referrals: 'referrals', referral: 'referrals', stats: 'stats', notifications: 'me',
   users: 'me', userNew: 'me', user: 'me', areas: 'me', settings: 'me',

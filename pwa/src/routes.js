@@ -20,6 +20,7 @@ const ROUTES = [
   // puts in notifications (#/visits/<id>, #/reports/<id>, #/referrals/<id>, #/minors/<id>).
   ['work', /^\/work$/],
   ['review', /^\/review$/],
+  ['registry', /^\/registry$/],
   ['reviewVisit', /^\/review\/([^/]+)$/],
   ['visit', /^\/visits\/([^/]+)$/],
   ['minor', /^\/minors\/([^/]+)$/],

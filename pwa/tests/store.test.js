@@ -221,3 +221,21 @@ test('a measure planned offline is one outbox mutation, and a step folds into it
   assert.equal(entry.base_version, 0);
   assert.deepEqual(entry.fields, { minor_id: 'm1', kind: 'living_aid', description: '送米面油', status: 'done', responsible_user_id: 7 });
 });
+
+test('a child registered from a report links the report in the same save, queued after the child', async () => {
+  const db = await freshDB();
+  const child = uuid();
+  const report = { id: uuid(), version: 4, kind: 'runaway', child_name: '王小雨', minor_id: null, status: 'new' };
+  await saveRecord(db, 'minor', { id: child, household_id: uuid(), name: '王小雨', gender: 'female' }, {
+    now: 1000, alongside: [{ entity: 'report', record: report, fields: { minor_id: child } }],
+  });
+  const all = await db.getAll('outbox');
+  assert.deepEqual(all.map((e) => e.entity), ['minor', 'report']);
+  const link = all[1];
+  assert.equal(link.id, report.id);
+  assert.equal(link.base_version, 4, "the report's version as the server gave it");
+  assert.deepEqual(link.fields, { minor_id: child });
+  const local = await getRecord(db, 'report', report.id);
+  assert.equal(local.minor_id, child);
+  assert.equal(local._server.minor_id, null);
+});

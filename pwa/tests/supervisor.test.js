@@ -246,3 +246,13 @@ test('the statistics screen imports the pinned ECharts file, which is not precac
   const sw = readFileSync(new URL('../sw.js', import.meta.url), 'utf8');
   assert.match(sw, /vendor\/lazy\//);
 });
+
+test('the registry search (台账查询) is a supervisor screen of the workbench, not a worker one', () => {
+  const officer = { role: 'village_officer' };
+  const worker = { role: 'grid_worker' };
+  assert.equal(parseRoute('#/registry?tab=households').name, 'registry');
+  assert.ok(sideOf(officer).includes('registry') && sideOf({ role: 'street_admin' }).includes('registry'));
+  assert.equal(allowedRoute('registry', officer), true);
+  assert.equal(allowedRoute('registry', worker), false);
+  assert.equal(currentTab('registry', officer), 'work');
+});

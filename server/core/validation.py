@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
+from server.core.search import QUERY_MAX
+
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{3,5})$")
 
 
@@ -185,3 +187,23 @@ def _chinese_first_messages() -> None:
 
 
 _chinese_first_messages()
+
+
+def query_field(description: str) -> fields.String:
+    """The ``q`` argument of a list: bounded, and its meaning in the OpenAPI document."""
+    return fields.String(
+        validate=[
+            validate.Length(
+                max=QUERY_MAX, error=f"搜索词最多{QUERY_MAX}字 / At most {QUERY_MAX} characters."
+            ),
+            _comparable,
+        ],
+        metadata={"description": description},
+    )
+
+
+def _comparable(value: str) -> None:
+    """A query is compared in SQL: what no database takes (NUL, a lone surrogate) is refused."""
+    problem = _problem(value)
+    if problem:
+        raise ValidationError(problem)

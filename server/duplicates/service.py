@@ -216,6 +216,7 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
     changes = _filled_fields(keep, drop)
     if drop.id_number_enc and not keep.id_number_enc:
         keep.id_number_enc, keep.id_number_hash = drop.id_number_enc, drop.id_number_hash
+        keep.id_tail_hash = drop.id_tail_hash
         changes["id_number_masked"] = drop.id_number_masked
     record_change(keep, changes, hlc, author=author)
     if SEVERITY.index(drop.grade) > SEVERITY.index(keep.grade):

@@ -61,6 +61,7 @@ def _minor(scope: Scope, candidate: Candidate, household_id: str, area_path: str
     if id_number:
         minor.id_number_enc = cipher().encrypt(id_number)
         minor.id_number_hash = candidate.id_hash
+        minor.id_tail_hash = cipher().tail_hash(id_number)
         minor.id_number_masked = idnumber.mask(id_number)
         fields += ["id_number_masked", "id_number"]
     record_change(minor, data, server_hlc(), created=True, author=scope.user.id)

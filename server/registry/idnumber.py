@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from datetime import date
 
 from cryptography.fernet import Fernet, InvalidToken
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+# The characters of an ID number that a search finds a child by (身份证后四位).
+TAIL = 4
+TAIL_SHAPE = re.compile(r"^\d{3}[\dXx]$")
 
 
 def check_char(first17: str) -> str:
@@ -67,3 +71,10 @@ class FieldCipher:
 
     def keyed_hash(self, value: str) -> str:
         return hmac.new(self._hash_key, normalise(value).encode(), hashlib.sha256).hexdigest()
+
+    def tail_hash(self, value: str) -> str:
+        """The keyed hash of a number's last four characters (身份证尾号): a list finds a child by
+        them, and without the key the column tells nothing of them."""
+        return hmac.new(
+            self._hash_key, b"tail:" + normalise(value)[-TAIL:].encode(), hashlib.sha256
+        ).hexdigest()

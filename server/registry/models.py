@@ -10,6 +10,7 @@ from sqlalchemy import orm as so
 from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.search import PINYIN_MAX, pinyin_key
 
 
 class Household(Synced, Base):
@@ -26,6 +27,13 @@ class Household(Synced, Base):
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
     surveyed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     surveyed_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    # Derived, never on the wire: the head's name in pinyin for ?q= (server/core/search.py).
+    head_pinyin: so.Mapped[str | None] = so.mapped_column(sa.String(PINYIN_MAX))
+
+    @so.validates("head_name")
+    def _keep_head_pinyin(self, _key: str, value: str | None) -> str | None:
+        self.head_pinyin = pinyin_key(value)
+        return value
 
 
 PARENT_STATUSES = codes.of("parent_status")
@@ -49,6 +57,8 @@ class Minor(Synced, Base):
     id_number_enc: so.Mapped[str | None] = so.mapped_column(sa.Text)
     id_number_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
     id_number_masked: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    # The keyed hash of the number's last four characters: a list finds the child by them.
+    id_tail_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
     hukou: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     lives_with_parents: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     school_status: so.Mapped[str | None] = so.mapped_column(sa.String(14))
@@ -85,7 +95,15 @@ class Minor(Synced, Base):
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
 
+    # Derived, never on the wire: the name in pinyin for ?q= (server/core/search.py).
+    name_pinyin: so.Mapped[str | None] = so.mapped_column(sa.String(PINYIN_MAX))
+
     household: so.Mapped[Household] = so.relationship(lazy="joined")
+
+    @so.validates("name")
+    def _keep_name_pinyin(self, _key: str, value: str | None) -> str | None:
+        self.name_pinyin = pinyin_key(value)
+        return value
 
 
 def awaiting_grade_decision() -> sa.ColumnElement[bool]:

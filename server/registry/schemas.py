@@ -14,6 +14,7 @@ from server.core.validation import (
     not_future_datetime,
     one_of,
     phone_number,
+    query_field,
     set_of,
     text,
     uuid_string,
@@ -29,15 +30,19 @@ from server.registry.models import (
 )
 
 
-class ListQuery(StrictSchema):
-    q = fields.String(validate=validate.Length(max=50))
-
-
-class HouseholdQuery(ListQuery):
+class HouseholdQuery(StrictSchema):
+    q = query_field(
+        "every word matches the address, the head's name or its pinyin (wxy: 王小雨), or a child "
+        "living there: name, pinyin, the ID number's last four characters"
+    )
     grid_id = fields.Integer()
 
 
-class MinorQuery(ListQuery):
+class MinorQuery(StrictSchema):
+    q = query_field(
+        "every word matches the name or its pinyin (initials wxy or whole wangxiaoyu), the address, "
+        "the school, or the ID number's last four characters"
+    )
     household_id = fields.String(validate=uuid_string)
     grade = fields.String(validate=one_of(GRADES))
     category = fields.String(validate=one_of(CATEGORIES))

@@ -16,7 +16,7 @@ from server.core.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from server.core.extensions import db
 from server.core.localtime import local_today
 from server.core.scope import Scope
-from server.core.search import search
+from server.core.search import contains, search
 from server.registry import idnumber
 from server.registry.models import GRADES, Household, Minor, awaiting_grade_decision
 from server.registry.places import move_household, place_minors
@@ -34,11 +34,38 @@ def grid_in_scope(scope: Scope, grid_id: int) -> Area:
     return grid
 
 
+def id_tail_match(word: str) -> sa.ColumnElement[bool] | None:
+    """A query word shaped like an ID number's last four characters finds the child by them."""
+    if not idnumber.TAIL_SHAPE.match(word):
+        return None
+    return Minor.id_tail_hash == cipher().tail_hash(word)
+
+
+def minor_match(word: str) -> sa.ColumnElement[bool] | None:
+    """A word that is (part of) a child's name, in characters or pinyin, or her ID tail."""
+    matches = [contains(Minor.name, word), contains(Minor.name_pinyin, word)]
+    tail = id_tail_match(word)
+    if tail is not None:
+        matches.append(tail)
+    return sa.or_(*matches)
+
+
 def household_query(scope: Scope, q: str | None = None, grid_id: int | None = None) -> sa.Select:
+    """Households of my area; ?q= finds them by address, the head's name (or its pinyin), and the
+    children living there (name, pinyin, ID tail), as the phone's own search does."""
     stmt = sa.select(Household).where(scope.filter(Household.area_path), Household.deleted_at.is_(None))
     if grid_id is not None:
         stmt = stmt.where(Household.grid_id == grid_id)
-    return search(stmt, q, Household.address, Household.head_name).order_by(Household.address, Household.id)
+
+    def member(word: str) -> sa.ColumnElement[bool]:
+        return (
+            sa.select(Minor.id)
+            .where(Minor.household_id == Household.id, Minor.deleted_at.is_(None), minor_match(word))
+            .exists()
+        )
+
+    stmt = search(stmt, q, Household.address, Household.head_name, Household.head_pinyin, also=member)
+    return stmt.order_by(Household.address, Household.id)
 
 
 def get_household(scope: Scope, household_id: str) -> Household:
@@ -96,9 +123,37 @@ def minor_query(scope: Scope, q: str | None = None, **filters) -> sa.Select:
         stmt = stmt.where(sa.cast(Minor.categories, sa.Text).contains(f'"{filters["category"]}"'))
     if q:
         stmt = stmt.join(Household, Minor.household_id == Household.id)
-        # The masked ID keeps its last digits: a query of them finds the child (身份证尾号).
-        stmt = search(stmt, q, Minor.name, Household.address, Minor.school, Minor.id_number_masked)
+        # The mask keeps the last two characters; the last four are found by their keyed hash.
+        stmt = search(
+            stmt,
+            q,
+            Minor.name,
+            Minor.name_pinyin,
+            Household.address,
+            Minor.school,
+            Minor.id_number_masked,
+            also=id_tail_match,
+        )
     return stmt.order_by(Minor.name, Minor.id)
+
+
+def fill_id_tails(batch: int = 500) -> int:
+    """Give the ID tail's hash to children whose number was stored before it existed (the
+    migration has no field key): run by ``humiao refresh``; returns how many were filled."""
+    c, filled = cipher(), 0
+    while True:
+        rows = db.session.execute(
+            sa.select(Minor.id, Minor.id_number_enc)
+            .where(Minor.id_number_enc.is_not(None), Minor.id_tail_hash.is_(None))
+            .limit(batch)
+        ).all()
+        if not rows:
+            return filled
+        db.session.execute(
+            sa.update(Minor),
+            [{"id": minor_id, "id_tail_hash": c.tail_hash(c.decrypt(token))} for minor_id, token in rows],
+        )
+        filled += len(rows)
 
 
 def get_minor(scope: Scope, minor_id: str) -> Minor:
@@ -123,11 +178,12 @@ def read_minor_in_full(scope: Scope, minor: Minor) -> dict:
 
 def _set_id_number(minor: Minor, value: str | None) -> list[str]:
     if not value:
-        minor.id_number_enc = minor.id_number_hash = minor.id_number_masked = None
+        minor.id_number_enc = minor.id_number_hash = minor.id_number_masked = minor.id_tail_hash = None
         return ["id_number_enc", "id_number_hash", "id_number_masked"]
     c = cipher()
     minor.id_number_enc = c.encrypt(value)
     minor.id_number_hash = c.keyed_hash(value)
+    minor.id_tail_hash = c.tail_hash(value)
     minor.id_number_masked = idnumber.mask(value)
     return ["id_number_masked"]
 

@@ -37,8 +37,26 @@ def record_place() -> sa.ColumnElement[str]:
     )
 
 
+def between_others() -> sa.ColumnElement[bool]:
+    """Not one account against itself: a worker's two phones, or her phone and her own REST edit.
+
+    Such a conflict is hers alone (``/api/conflicts/mine`` tells her and names the child, and her
+    phone offers her other value again); it is not a disagreement for a supervisor to settle.
+    A side whose author is unknown (a server-side change) still counts as someone else, and so
+    do the delete conflicts (``stale_delete``, ``edit_deleted``): their kept side is a delete or
+    a record state whose author the conflict does not record, so they always reach the queue.
+    """
+    return sa.or_(
+        ConflictRecord.kind != "field",
+        ConflictRecord.kept_author_id.is_(None),
+        ConflictRecord.discarded_author_id.is_(None),
+        ConflictRecord.kept_author_id != ConflictRecord.discarded_author_id,
+    )
+
+
 def conflict_query(scope: Scope, status: str | None = "open") -> sa.Select:
-    stmt = sa.select(ConflictRecord).where(scope.filter(record_place()))
+    """The supervisors' queue: conflicts of records in scope now, between two different people."""
+    stmt = sa.select(ConflictRecord).where(scope.filter(record_place()), between_others())
     if status:
         stmt = stmt.where(ConflictRecord.status == status)
     return stmt.order_by(ConflictRecord.created_at.desc(), ConflictRecord.id)

@@ -12,9 +12,11 @@ from server.core.errors import FieldErrors
 from server.core.extensions import db
 from server.core.pagination import Presented, as_dict, by_id
 from server.core.scope import Scope
+from server.core.search import search
 from server.notifications.service import Subject, notify
-from server.registry.models import Minor
+from server.registry.models import Household, Minor
 from server.registry.rules import age_on
+from server.registry.service import minor_match
 from server.visits.models import ReviewDecision, Visit
 from server.visits.schemas import VisitOut
 
@@ -106,6 +108,9 @@ def review_queue(scope: Scope, today: date, **filters) -> Presented:
         stmt = stmt.where(Minor.birth_date <= years_before(today, filters["min_age"]))
     if filters.get("max_age") is not None:
         stmt = stmt.where(Minor.birth_date > years_before(today, filters["max_age"] + 1))
+    if filters.get("q"):
+        stmt = stmt.join(Household, Household.id == Minor.household_id)
+        stmt = search(stmt, filters["q"], Household.address, also=minor_match)
     severity = sa.case(SEVERITY, value=grade, else_=len(SEVERITY))
     stmt = stmt.order_by(severity, Visit.updated_at, Visit.id)
     return Presented(stmt, lambda visits: present_queue(visits, today))

@@ -10,6 +10,7 @@ from server.core.validation import (
     StrictSchema,
     not_future_datetime,
     one_of,
+    query_field,
     set_of,
     text,
     uuid_string,
@@ -93,6 +94,10 @@ class ReviewQueueQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
+    q = query_field(
+        "every word matches the child's name or its pinyin (wxy: 王小雨), the address, or the ID "
+        "number's last four characters"
+    )
     area_id = fields.Integer(validate=ma.validate.Range(min=1))
     visitor_id = fields.Integer(validate=ma.validate.Range(min=1))
     grade = fields.String(validate=one_of(GRADES))

@@ -99,6 +99,10 @@ export default {
   'tab.work': 'Workbench', 'tab.stats': 'Statistics', 'tab.cases': 'Reports', 'tab.referrals': 'Referrals',
   'nav.work': 'Workbench', 'nav.review': 'Review', 'nav.grades': 'Grades', 'nav.conflicts': 'Conflicts', 'nav.cases': 'Reports & referrals',
   'nav.flags': 'Alerts', 'nav.duplicates': 'Duplicates', 'nav.stats': 'Statistics', 'nav.devices': 'Device sync', 'nav.today': 'Today',
+  'nav.registry': 'Registry', 'registry.tab_minors': 'Children', 'registry.tab_households': 'Households',
+  'registry.search': 'Search name, pinyin initials, address or ID last 4', 'registry.count_one': '1 record', 'registry.count': '{n} records',
+  'registry.shown': 'showing the first {n}: type to narrow down', 'registry.empty': 'Nothing is registered in your area yet. Records appear here once grid workers survey households.',
+  'review.search': "Search the child's name, pinyin initials, address or ID last 4",
   'nav.households': 'Households', 'nav.users': 'Users', 'nav.areas': 'Areas', 'nav.settings': 'Settings', 'nav.me': 'Me', 'nav.menu': 'Menu',
 
   'sup.offline_title': 'No network', 'sup.offline_body': 'This page needs a network. Visits and households saved on this device are not affected; it refreshes when there is signal.',
@@ -139,7 +143,7 @@ export default {
   'conflicts.dismiss_confirm': 'Keep the current “{field}” and close this conflict. Sure?',
   'conflicts.done_restore': 'Restored', 'conflicts.done_dismiss': 'Kept',
 
-  'cases.search': "Search the child's name, place, reporter or text", 'cases.link_title': "Link the child's file", 'cases.link_hint': "Find the child in the registry and link the file; if there is none, register the child.", 'cases.link_search': 'Search name, address or school', 'cases.link_none': 'No "{q}" in the registry', 'cases.link': 'Link', 'cases.linked': "Linked to {name}'s file", 'cases.register_child': 'Register the child', 'cases.register_note': 'From a report: after the sync, link this file on the report.', 'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
+  'cases.search': "Search the child's name, place, reporter or text", 'cases.link_title': "Link the child's file", 'cases.link_hint': "Find the child in the registry and link the file; if there is none, register the child.", 'cases.link_search': 'Search name, address or school', 'cases.link_none': 'No "{q}" in the registry', 'cases.link': 'Link', 'cases.linked': "Linked to {name}'s file", 'cases.register_child': 'Register the child', 'cases.register_note': 'From a report: saving links this file to the report; the report shows it after the sync.', 'cases.tab_reports': 'Reports', 'cases.tab_referrals': 'Referrals', 'cases.tab_flags': 'Alerts',
   'cases.empty': 'No reports.', 'cases.show_closed': 'Show resolved and closed', 'cases.urgent': 'Urgent',
   'cases.hotline': 'Log a hotline call', 'cases.hotline_hint': '12355 hotline calls or walk-ins; mandatory situations also go to the police (110).',
   'cases.filed': 'Logged', 'cases.source': 'Source', 'cases.kind': 'Situation', 'cases.caller': 'Reported by',

@@ -101,6 +101,10 @@ export default {
   'tab.work': '工作台', 'tab.stats': '统计', 'tab.cases': '报告', 'tab.referrals': '转介',
   'nav.work': '工作台', 'nav.review': '审核', 'nav.grades': '定级', 'nav.conflicts': '冲突', 'nav.cases': '报告与转介',
   'nav.flags': '预警', 'nav.duplicates': '重复档案', 'nav.stats': '统计', 'nav.devices': '设备同步', 'nav.today': '今日',
+  'nav.registry': '台账查询', 'registry.tab_minors': '儿童', 'registry.tab_households': '家庭',
+  'registry.search': '搜索姓名、拼音首字母、地址或身份证后四位', 'registry.count': '共 {n} 条',
+  'registry.shown': '先显示{n}条，输入关键字可缩小范围', 'registry.empty': '辖区内还没有登记的记录。网格员摸排后会出现在这里。',
+  'review.search': '搜索儿童姓名、拼音首字母、地址或身份证后四位',
   'nav.households': '户籍', 'nav.users': '用户', 'nav.areas': '区域', 'nav.settings': '设置', 'nav.me': '我的', 'nav.menu': '菜单',
 
   'sup.offline_title': '没有网络', 'sup.offline_body': '这一页需要联网。本机已保存的走访和户籍不受影响，有信号后自动刷新。',
@@ -141,7 +145,7 @@ export default {
   'conflicts.dismiss_confirm': '保留「{field}」的现值，关闭这条冲突。确定吗？',
   'conflicts.done_restore': '已恢复', 'conflicts.done_dismiss': '已保留现值',
 
-  'cases.search': '搜索儿童姓名、地点、报告人或内容', 'cases.link_title': '关联儿童档案', 'cases.link_hint': '在台账中找到这名儿童并关联；台账里没有的，登记新档案。', 'cases.link_search': '搜索姓名、地址或学校', 'cases.link_none': '台账中没有「{q}」', 'cases.link': '关联', 'cases.linked': '已关联{name}的档案', 'cases.register_child': '登记新档案', 'cases.register_note': '来自报告：同步后回到报告页关联此档案。', 'cases.tab_reports': '报告', 'cases.tab_referrals': '转介', 'cases.tab_flags': '预警',
+  'cases.search': '搜索儿童姓名、地点、报告人或内容', 'cases.link_title': '关联儿童档案', 'cases.link_hint': '在台账中找到这名儿童并关联；台账里没有的，登记新档案。', 'cases.link_search': '搜索姓名、地址或学校', 'cases.link_none': '台账中没有「{q}」', 'cases.link': '关联', 'cases.linked': '已关联{name}的档案', 'cases.register_child': '登记新档案', 'cases.register_note': '来自报告：保存后此档案即与报告关联，同步后报告页可见。', 'cases.tab_reports': '报告', 'cases.tab_referrals': '转介', 'cases.tab_flags': '预警',
   'cases.empty': '没有报告。', 'cases.show_closed': '显示已处置和已结案的', 'cases.urgent': '紧急',
   'cases.hotline': '热线登记', 'cases.hotline_hint': '12355 热线或来访登记；强制报告情形同时报告公安机关（110）。',
   'cases.filed': '已登记', 'cases.source': '来源', 'cases.kind': '情形', 'cases.caller': '报告人',

@@ -54,8 +54,9 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
   };
 
   // Resolves to the saved record, or null when the form has errors. `finish` adjusts the
-  // record about to be saved (types, derived fields).
-  async function save(finish = (r) => r) {
+  // record about to be saved (types, derived fields); `alongside(record)` names edits of other
+  // records saved with it, in the same transaction (outbox.js saveRecord).
+  async function save(finish = (r) => r, { alongside = () => [] } = {}) {
     const { db } = getState();
     const current = await db.get(storeOf(entity), draft.id);
     const record = finish(formRecord(current, draft, touched));
@@ -68,7 +69,7 @@ export function useRecordForm(entity, id, { defaults = {}, validate = () => ({})
     }
     setBusy(true);
     try {
-      await saveRecord(db, entity, record);
+      await saveRecord(db, entity, record, { alongside: alongside(record) });
       setDraft(record);
       setTouched(new Set());
       setErrors({});

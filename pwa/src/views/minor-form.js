@@ -113,7 +113,11 @@ export function MinorForm({ id, householdId, from }) {
       disability_grade: r.disability_grade === null || r.disability_grade === undefined
         ? r.disability_grade : Number(r.disability_grade),
       ...(r.id_number ? { id_number: r.id_number.trim().toUpperCase() } : {}),
-    }));
+    }), {
+      // Registered from a report: the report names this file in the same save, and both reach
+      // the server in one push, the child first (no second, manual link).
+      alongside: (r) => (prefill?.report ? [{ entity: 'report', record: prefill.report, fields: { minor_id: r.id } }] : []),
+    });
     if (!saved) return;
     if (prefill) clearPrefill();
     if (from === 'survey') navigate(`/survey/${saved.household_id}?step=2`, { replace: true });

@@ -57,7 +57,8 @@ def test_two_devices_editing_different_fields_from_one_base_are_both_applied(dev
 
 @pytest.mark.parametrize("later_arrives", ["first", "second"])
 def test_the_same_field_edited_on_two_devices_keeps_the_later_hlc(device, household, session, later_arrives):
-    early, late = device("worker1"), device("worker1")
+    # Two people: a worker's own two phones are hers alone (test_conflict_queue.py).
+    early, late = device("worker1"), device("village1")
     t = now_ms()
     early_edit = early.mutation(
         "household", household.id, {"notes": "早"}, base=1, hlc=hlc_at(t - 2000, early.client_id)
@@ -97,7 +98,7 @@ def test_grid_workers_may_not_read_conflicts(device, client):
 
 
 def test_conflicts_are_listed_only_in_the_supervisors_area(device, household, session):
-    a, b = device("worker1"), device("worker1")
+    a, b = device("worker1"), device("village1")
     a.push_one(a.mutation("household", household.id, {"notes": "甲"}, base=1))
     [conflict_id] = b.push_one(b.mutation("household", household.id, {"notes": "乙"}, base=1))["conflict_ids"]
     assert [c["id"] for c in _conflicts(device("village1"), household.id)] == [conflict_id]
@@ -203,8 +204,8 @@ def test_a_delete_on_the_current_version_is_soft_and_syncs_as_a_tombstone(device
 
 
 def _lost_edit(device, household) -> tuple[dict, object]:
-    """worker1's two phones edit the notes; the earlier one's value is discarded."""
-    a, b = device("worker1"), device("worker1")
+    """worker1 and her officer edit the notes; the earlier value, hers, is discarded."""
+    a, b = device("village1"), device("worker1")
     t = now_ms()
     a.push_one(
         a.mutation("household", household.id, {"notes": "后改的"}, base=1, hlc=hlc_at(t - 1000, a.client_id))
@@ -213,7 +214,7 @@ def _lost_edit(device, household) -> tuple[dict, object]:
         b.mutation("household", household.id, {"notes": "先改的"}, base=1, hlc=hlc_at(t - 2000, b.client_id))
     )
     [conflict_id] = result["conflict_ids"]
-    return conflict_id, a
+    return conflict_id, b  # the worker's phone
 
 
 def test_restoring_a_conflict_brings_the_discarded_value_back_and_syncs_it(device, household, session):

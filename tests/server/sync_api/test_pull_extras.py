@@ -86,9 +86,9 @@ def test_the_earlier_editor_hears_that_her_value_was_replaced(client, login, ses
 def test_a_conflict_names_its_record_for_the_supervisor(client, login, session):
     household = make_household(head_name="冲突户主", address="红旗村一组99号")
     session.commit()
-    for client_id, notes, wall in (
-        ("phone-a", "甲", 1_700_000_000_000),
-        ("phone-b", "乙", 1_700_000_001_000),
+    for client_id, notes, wall, username in (
+        ("phone-a", "甲", 1_700_000_000_000, "worker1"),
+        ("phone-b", "乙", 1_700_000_001_000, "village1"),  # another person: the queue's business
     ):
         mutation = {
             "mid": client_id,
@@ -100,7 +100,7 @@ def test_a_conflict_names_its_record_for_the_supervisor(client, login, session):
             "fields": {"notes": notes},
         }
         client.post(
-            "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=login("worker1")
+            "/api/sync/push", json={"client_id": client_id, "mutations": [mutation]}, headers=login(username)
         )
     listed = client.get("/api/conflicts", headers=login("village1")).json
     assert [c["record_label"] for c in listed if c["record_id"] == household.id] == [

@@ -80,3 +80,15 @@ export function Count({ n }) {
   if (n === null || n === undefined) return null;
   return html`<span class=${`hm-count${n > 0 ? ' hm-count--some' : ''}`}>${n > 99 ? '99+' : n}</span>`;
 }
+
+// The server searches (?q=): a supervisor's lists outgrow one page; typing waits a moment.
+// Names are also found by pinyin (wxy: 王小雨), and children by the ID number's last four.
+export function useTyped(delay = 300) {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim().slice(0, 64)), delay);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return { text, setText, q, param: q ? `&q=${encodeURIComponent(q)}` : '' };
+}

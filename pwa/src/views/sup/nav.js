@@ -6,7 +6,7 @@ import { t } from '../../i18n/index.js';
 import { sideOf } from '../../roles.js';
 import { useAppState } from '../../state.js';
 
-const HREF = { work: '#/work', review: '#/review', grades: '#/grades', conflicts: '#/conflicts', cases: '#/cases',
+const HREF = { work: '#/work', review: '#/review', registry: '#/registry', grades: '#/grades', conflicts: '#/conflicts', cases: '#/cases',
   flags: '#/flags', duplicates: '#/duplicates', stats: '#/stats', today: '#/today', households: '#/households',
   devices: '#/devices', users: '#/users', areas: '#/areas', settings: '#/settings', me: '#/me' };
 

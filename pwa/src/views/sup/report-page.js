@@ -70,7 +70,7 @@ function LinkChild({ report, onLinked }) {
     if (await act('PATCH', `/api/reports/${report.id}`, { minor_id: minor.id }, { done: t('cases.linked', { name: minor.name }) })) onLinked();
   }
   function register() {
-    setPrefill({ report_id: report.id, name: report.child_name, school: report.child_class, address: report.place });
+    setPrefill({ report, name: report.child_name, school: report.child_class, address: report.place });
     navigate('/survey');
   }
   return html`<div class="hm-link-child">

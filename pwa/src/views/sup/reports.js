@@ -2,7 +2,7 @@
 // first response (red once past the limit); the referrals sent to member units; the 预警 of red
 // children without a measure. The street admin logs hotline calls here (source: hotline).
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import { formatDate, t, valueLabel } from '../../i18n/index.js';
 import { act, useRemote } from '../../online.js';
@@ -12,7 +12,7 @@ import { useAppState } from '../../state.js';
 import { isAdmin } from '../../roles.js';
 import { fieldErrors, slaState, slaText, sortReports } from '../../sup/format.js';
 import { Cells, Page, SearchBar, SelectField, TextArea, TextField, Title, enumOptions } from '../ui.js';
-import { Remote, useNow } from './common.js';
+import { Remote, useNow, useTyped } from './common.js';
 import { FlagList } from './measures.js';
 import { ReferralRow } from './referrals.js';
 
@@ -40,17 +40,6 @@ export function ReportRow({ report, now }) {
 }
 
 const TABS = ['reports', 'referrals', 'flags'];
-
-// The server searches (?q=): a supervisor's lists outgrow one page; typing waits a moment.
-function useTyped(delay = 300) {
-  const [text, setText] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), delay);
-    return () => clearTimeout(timer);
-  }, [text]);
-  return { text, setText, param: q ? `&q=${encodeURIComponent(q)}` : '' };
-}
 
 function ReportList({ scope }) {
   const typed = useTyped();

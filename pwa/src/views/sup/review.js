@@ -10,15 +10,18 @@ import { act, apiGet, countOf, useRemote } from '../../online.js';
 import { navigate } from '../../router.js';
 import { getState, useLive } from '../../state.js';
 import { ageOf, shownGrade, waitingText } from '../../sup/format.js';
-import { GradeBadge, InfoCell, Page, Title } from '../ui.js';
-import { Remote, ReasonField, useNow } from './common.js';
+import { GradeBadge, InfoCell, Page, SearchBar, Title } from '../ui.js';
+import { Remote, ReasonField, useNow, useTyped } from './common.js';
 import { Filters, queryString } from './filters.js';
 
 // Queue items are kept for the visit's page: the child's name and age come with them.
 const seen = new Map();
 
 export function ReviewQueue({ query }) {
-  const params = queryString(query, ['area_id', 'visitor_id', 'grade', 'min_age', 'max_age']);
+  const typed = useTyped();
+  const filters = queryString(query, ['area_id', 'visitor_id', 'grade', 'min_age', 'max_age']);
+  // The server searches the whole queue (name, pinyin initials, address, ID tail), not the page.
+  const params = [filters, typed.q && `q=${encodeURIComponent(typed.q)}`].filter(Boolean).join('&');
   const remote = useRemote(`/api/visits/review-queue?page_size=100${params ? `&${params}` : ''}`, []);
   // The queue shows 100 at a time; the count is the server's total (X-Pagination), not the page's.
   const [total, setTotal] = useState(null);
@@ -30,11 +33,12 @@ export function ReviewQueue({ query }) {
   const now = useNow(30_000);
   return html`<${Page} title=${t('nav.review')} backable>
     <${Filters} route="/review" query=${query} fields=${['area_id', 'visitor_id', 'grade', 'age']} />
+    <${SearchBar} id="search-review" value=${typed.text} onInput=${typed.setText} placeholder=${t('review.search')} />
     <${Remote} remote=${remote}>${(items) => {
       for (const item of items) seen.set(item.id, item);
       const n = Math.max(total ?? 0, items.length);
       return html`<${Title}>${t('review.count', { n })}${n > items.length ? ` · ${t('review.shown', { n: items.length })}` : ''}</${Title}>
-        ${items.length === 0 && html`<div class="hm-empty"><p>${t(params ? 'review.empty_filtered' : 'review.empty')}</p></div>`}
+        ${items.length === 0 && html`<div class="hm-empty"><p>${typed.q ? t('hh.no_match', { q: typed.q }) : t(filters ? 'review.empty_filtered' : 'review.empty')}</p></div>`}
         <div class="weui-cells">${items.map((v) => {
           const g = shownGrade(v.minor);
           return html`<a key=${v.id} class=${`weui-cell weui-cell_access hm-link hm-stripe--${g.grade ?? 'none'}`} href=${`#/review/${v.id}`}>

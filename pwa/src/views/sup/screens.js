@@ -11,6 +11,7 @@ import { Flags } from './measures.js';
 import { LiaisonReferrals, ReferralPage } from './referrals.js';
 import { ReportPage } from './report-page.js';
 import { Cases, HotlineForm } from './reports.js';
+import { RegistrySearch } from './registry.js';
 import { ReviewQueue, ReviewVisit } from './review.js';
 import { Statistics } from './stats.js';
 import { UserNew, UserPage, Users } from './users.js';
@@ -22,6 +23,7 @@ export function onlineScreen(name, route, user) {
   switch (name) {
     case 'work': return html`<${Workbench} />`;
     case 'review': return html`<${ReviewQueue} query=${query} key=${query.toString()} />`;
+    case 'registry': return html`<${RegistrySearch} query=${query} key=${query.toString()} />`;
     case 'reviewVisit': return html`<${ReviewVisit} id=${a} key=${a} />`;
     case 'grades': return html`<${GradeQueue} query=${query} key=${query.toString()} />`;
     case 'conflicts': return html`<${Conflicts} />`;

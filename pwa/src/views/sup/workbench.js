@@ -17,6 +17,7 @@ const TILES = [
   ['review', '#/review', '/api/visits/review-queue'],
   ['grades', '#/grades', '/api/minors/grade-queue'],
   ['conflicts', '#/conflicts', '/api/conflicts?status=open'],
+  ['registry', '#/registry', '/api/minors'],
   ['cases', '#/cases', '/api/reports?open=true'],
   ['flags', '#/flags', null],
   ['duplicates', '#/duplicates', null],
