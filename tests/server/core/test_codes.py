@@ -89,6 +89,8 @@ HOMONYMS = {
         "visit.measures",
         "measure.view",
         "minor.referrals",
+        # The registry search's tabs, named as the records they list.
+        "registry.tab_households",
         # Buttons, and the toast after each action.
         "referrals.do_declined",
         "measures.do_done",
