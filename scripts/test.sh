@@ -192,10 +192,13 @@ check "format (ruff format --check)" "$LOGS/format.log" ruff format --check .
 check "layers (import-linter)" "$LOGS/layers.log" lint-imports --no-cache
 node_tests
 pytest_stage "python on SQLite (+ Chromium e2e, wheel)" "$LOGS/pytest-sqlite.log" "$@"
-# On PostgreSQL what touches the database: the server's tests (the fuzz, the engine's, the PWA's
-# and the packaging tests ran above, once).
+# On PostgreSQL what depends on the database: the server's tests but those marked db_independent
+# (the fuzz, the engine's, the PWA's and the packaging tests ran above, once). No browser and no
+# schemathesis here: their plugins cost every process seconds of start-up.
 export TEST_DATABASE_URL=$PG_URL
-pytest_stage "python on PostgreSQL" "$LOGS/pytest-postgres.log" -m "not e2e and not wheel and not fuzz" tests/server "$@"
+pytest_stage "python on PostgreSQL" "$LOGS/pytest-postgres.log" -p no:schemathesis -p no:playwright -p no:anyio \
+  --ignore=tests/server/test_fuzz_openapi.py -m "not e2e and not wheel and not fuzz and not db_independent" \
+  tests/server "$@"
 
 printf '%s\n' "-----"
 if ((${#failures[@]})); then

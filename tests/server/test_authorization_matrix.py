@@ -12,6 +12,10 @@ import pytest
 
 from tests.factories import area, make_household, make_minor, make_visit
 
+# Who may call what: the same SQL on any database (the scope property test and test_streets.py
+# check the scope filters on PostgreSQL too); the SQLite run covers it.
+pytestmark = pytest.mark.db_independent
+
 ROLES = ["worker1", "village1", "admin", "police1", "sentinel1"]
 GRIDS = ["V1G1W1", "V1G1W2", "V2G1W1"]
 VISIBLE = {

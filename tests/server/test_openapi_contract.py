@@ -34,6 +34,9 @@ from tests.factories import area, make_household, make_minor, make_visit, user
 from tests.server.ledger.ledger_files import good_row, upload, workbook
 from tests.server.sync_api.wire import Device, hlc_at, minor_fields, new_id, now_ms
 
+# The answers' shapes against the document: serialisation, the same on any database.
+pytestmark = pytest.mark.db_independent
+
 JSON = "application/json"
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -8,6 +8,9 @@ import pytest
 from server import config as server_config
 from server import create_app
 
+# The proxy settings: no database in them.
+pytestmark = pytest.mark.db_independent
+
 FORWARDED = {
     "X-Forwarded-For": "10.1.2.3",
     "X-Forwarded-Proto": "https",

@@ -14,6 +14,7 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from server.accounts.models import LoginFailure
@@ -112,6 +113,7 @@ def _post_login(base: str) -> int:
         return error.code
 
 
+@pytest.mark.db_independent  # its own SQLite database, whatever the run's
 def test_the_procfiles_web_workers_count_together(tmp_path):
     """Under gunicorn with several workers, as the Procfile ships, 20 wrong passwords get five
     answers of 401, not five per worker."""

@@ -8,6 +8,9 @@ from server.pwa import PWA_DIR
 from server.security import inline_script_hashes
 from tests.factories import make_household, make_minor
 
+# HTTP headers: no database in them.
+pytestmark = pytest.mark.db_independent
+
 
 def _directives(response) -> dict[str, str]:
     policy = response.headers["Content-Security-Policy"]

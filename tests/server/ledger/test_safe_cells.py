@@ -11,6 +11,9 @@ from server.core.localtime import local_today
 from server.core.spreadsheet import RUNNABLE_START, from_cell, to_cell
 from tests.factories import area, make_household, make_minor
 
+# How cells are written into a workbook: no database in it.
+pytestmark = pytest.mark.db_independent
+
 HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
