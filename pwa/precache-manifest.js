@@ -15,9 +15,9 @@ self.PRECACHE = {
   "src/db.js": "4654576b551c8f4650be26b584838bf04f72c0df94ba1e77f44ab231ae4826bb",
   "src/fields.js": "d79a6ad6807b076d9de7d5ccc152569b63416d1af95ee2d9d3fdb28d4f3c8109",
   "src/hlc.js": "1869cfc0c6e487e34d028a1681b1c35a09a6095d06b31d1d4d9f6d577d17886c",
-  "src/i18n/en.js": "e5cb3b6608743579b4b1bb63e7aada2f3f5850b3bc18e208565a902128a9b55c",
+  "src/i18n/en.js": "2cf25fa2adc581800753670e017b88556e59316f86138cb80fd9485cbb3d8bba",
   "src/i18n/index.js": "8b41599ab01c060edc6e363a1f41db1c7c8b27d073ce5a1ec1ab116b43677380",
-  "src/i18n/zh-CN.js": "d5c5e4066a6bc9e3ffab723559212f0fb157ffce6d8ffaa56dda15f81ec03242",
+  "src/i18n/zh-CN.js": "9910bb9f2f132b5f0470fc94f7d8c3cfb15cde79f302c442043ac176f8959239",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -81,5 +81,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "b149f42faaf0ae0e"
+ "version": "e13dca3ad6d26e4d"
 };

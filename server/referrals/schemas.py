@@ -7,7 +7,15 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from server.accounts.models import UNITS
 from server.core import codes
-from server.core.validation import BoundedSchema, StrictSchema, not_blank_length, one_of, text, uuid_string
+from server.core.validation import (
+    BoundedSchema,
+    StrictSchema,
+    not_blank_length,
+    one_of,
+    query_field,
+    text,
+    uuid_string,
+)
 from server.referrals.models import REFERRAL_STATUSES
 
 
@@ -40,9 +48,9 @@ class ReferralQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    q = fields.String(
-        validate=ma.validate.Length(max=50),
-        metadata={"description": "the child's name, the place, the reason or the report's text"},
+    q = query_field(
+        "every word matches the child's name (with its pinyin: wxy finds 王小雨), the place, the "
+        "reason or the report's text"
     )
     status = fields.String(validate=one_of(REFERRAL_STATUSES))
     to_unit = fields.String(validate=one_of(UNITS))

@@ -63,6 +63,7 @@ def referral_query(scope: Scope, **filters) -> sa.Select:
             stmt,
             filters["q"],
             Minor.name,
+            Minor.name_pinyin,
             Report.child_name,
             Report.place,
             Referral.reason,

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from server.accounts.models import UNITS
-from server.core.validation import BoundedSchema, StrictSchema, one_of, uuid_string
+from server.core.validation import BoundedSchema, StrictSchema, one_of, query_field, uuid_string
 from server.reports.models import REPORT_KINDS, REPORT_SOURCES, REPORT_STATUSES
 from server.reports.schemas import ReportCreate, ReportOut
 
@@ -31,9 +31,9 @@ class ReportQuery(BoundedSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    q = fields.String(
-        validate=ma.validate.Length(max=50),
-        metadata={"description": "the child's name (reported or on file), the place, the reporter, the text"},
+    q = query_field(
+        "every word matches the child's name (as reported, or on file with its pinyin: wxy finds "
+        "王小雨), the place, the reporter or the text"
     )
     status = fields.String(validate=one_of(REPORT_STATUSES))
     kind = fields.String(validate=one_of(REPORT_KINDS))

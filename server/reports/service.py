@@ -194,6 +194,7 @@ def report_query(scope: Scope, now: datetime | None = None, **filters) -> sa.Sel
             filters["q"],
             Report.child_name,
             Minor.name,
+            Minor.name_pinyin,
             Report.place,
             Report.reporter_name,
             Report.description,

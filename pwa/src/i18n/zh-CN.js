@@ -145,7 +145,7 @@ export default {
   'conflicts.dismiss_confirm': '保留「{field}」的现值，关闭这条冲突。确定吗？',
   'conflicts.done_restore': '已恢复', 'conflicts.done_dismiss': '已保留现值',
 
-  'cases.search': '搜索儿童姓名、地点、报告人或内容', 'cases.link_title': '关联儿童档案', 'cases.link_hint': '在台账中找到这名儿童并关联；台账里没有的，登记新档案。', 'cases.link_search': '搜索姓名、地址或学校', 'cases.link_none': '台账中没有「{q}」', 'cases.link': '关联', 'cases.linked': '已关联{name}的档案', 'cases.register_child': '登记新档案', 'cases.register_note': '来自报告：保存后此档案即与报告关联，同步后报告页可见。', 'cases.tab_reports': '报告', 'cases.tab_referrals': '转介', 'cases.tab_flags': '预警',
+  'cases.search': '搜索儿童姓名、拼音首字母、地点、报告人或内容', 'cases.link_title': '关联儿童档案', 'cases.link_hint': '在台账中找到这名儿童并关联；台账里没有的，登记新档案。', 'cases.link_search': '搜索姓名、地址或学校', 'cases.link_none': '台账中没有「{q}」', 'cases.link': '关联', 'cases.linked': '已关联{name}的档案', 'cases.register_child': '登记新档案', 'cases.register_note': '来自报告：保存后此档案即与报告关联，同步后报告页可见。', 'cases.tab_reports': '报告', 'cases.tab_referrals': '转介', 'cases.tab_flags': '预警',
   'cases.empty': '没有报告。', 'cases.show_closed': '显示已处置和已结案的', 'cases.urgent': '紧急',
   'cases.hotline': '热线登记', 'cases.hotline_hint': '12355 热线或来访登记；强制报告情形同时报告公安机关（110）。',
   'cases.filed': '已登记', 'cases.source': '来源', 'cases.kind': '情形', 'cases.caller': '报告人',

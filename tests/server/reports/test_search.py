@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from tests.factories import make_household, make_minor, make_referral, make_report
+
 
 def _file(client, login, **fields) -> dict:
     village = next(
@@ -31,7 +33,8 @@ def test_reports_are_found_by_child_place_and_words(client, login, session):
     assert found("红旗村 7号") == {a["id"]}  # every word
     assert found("红旗村 3号") == set()
     assert found("100%") == {b["id"]} and found("%") == {b["id"]}  # a wildcard is a character
-    assert client.get("/api/reports", query_string={"q": "x" * 51}, headers=admin).status_code == 422
+    assert client.get("/api/reports", query_string={"q": "x" * 65}, headers=admin).status_code == 422
+    assert client.get("/api/reports", query_string={"q": "a\x00"}, headers=admin).status_code == 422
 
 
 def test_referrals_are_found_by_the_child_and_the_reason(client, login, session):
@@ -46,3 +49,23 @@ def test_referrals_are_found_by_the_child_and_the_reason(client, login, session)
     for q, hit in (("王小雨", True), ("李庄村", True), ("家访", True), ("张三", False)):
         rows = client.get("/api/referrals", query_string={"q": q}, headers=admin).json
         assert (sent.json["id"] in {r["id"] for r in rows}) is hit, q
+
+
+def test_a_child_on_file_is_found_by_pinyin_in_reports_and_referrals(client, login, session):
+    """As on the registry's lists (issue 14): wxy or wangxiaoyu finds 王小雨 on file."""
+    child = make_minor(make_household(), name="王小雨")
+    other = make_minor(make_household(), name="李明")
+    report = make_report(minor_id=child.id, description="孩子多日未到校")
+    unrelated = make_report(minor_id=other.id, description="孩子多日未到校")
+    referral = make_referral(child, to_unit="school", report_id=report.id)
+    make_referral(other, to_unit="school", report_id=unrelated.id)
+    session.commit()
+    admin = login("admin")
+    for q in ("wxy", "WangXiaoYu", "wxy 未到校"):
+        reports = client.get("/api/reports", query_string={"q": q, "page_size": 100}, headers=admin)
+        referrals = client.get("/api/referrals", query_string={"q": q}, headers=admin)
+        assert reports.status_code == referrals.status_code == 200, (reports.json, referrals.json)
+        assert {r["id"] for r in reports.json} & {report.id, unrelated.id} == {report.id}, q
+        assert {r["id"] for r in referrals.json} == {referral.id}, q
+    long = client.get("/api/referrals", query_string={"q": "x" * 65}, headers=admin)
+    assert long.status_code == 422 and "q" in str(long.json)
