@@ -47,9 +47,16 @@ def _household(rest, address: str, head: str, children: tuple[str, ...] = ()) ->
         "/api/households", "worker1", {"grid_id": grid, "address": address, "head_name": head}
     )
     for name in children:
-        rest.post("/api/minors", "worker1", {
-            "household_id": household["id"], "name": name, "gender": "female", "birth_date": years_ago(9),
-        })  # fmt: skip
+        rest.post(
+            "/api/minors",
+            "worker1",
+            {
+                "household_id": household["id"],
+                "name": name,
+                "gender": "female",
+                "birth_date": years_ago(9),
+            },
+        )
     return household
 
 
@@ -102,9 +109,18 @@ def test_statistics_call_an_unanswered_report_past_its_limit_overdue_and_show_it
 
 def test_the_police_get_a_referral_they_can_act_on_and_no_second_copy(desk, phone, rest):
     tag = uuid4().hex[:6]
-    report = _sentinel_report(rest, tag, kind="injury_malnutrition_abuse", description=f"学生手臂多处淤青{tag}",
-                              child_name=f"周小雨{tag}", child_class="四年级二班", child_age=10,
-                              place=f"红旗村一组{tag}号", reporter_name="王老师", reporter_phone="13900000001")  # fmt: skip
+    report = _sentinel_report(
+        rest,
+        tag,
+        kind="injury_malnutrition_abuse",
+        description=f"学生手臂多处淤青{tag}",
+        child_name=f"周小雨{tag}",
+        child_class="四年级二班",
+        child_age=10,
+        place=f"红旗村一组{tag}号",
+        reporter_name="王老师",
+        reporter_phone="13900000001",
+    )
     police = Desk.open(phone())
     police.page.goto("/")
     police.page.fill("#username", "police1")
@@ -181,10 +197,16 @@ def test_a_date_of_another_year_shows_its_year(phone, rest):
     tag = uuid4().hex[:6]
     child = registered_child(rest, tag)
     last_year = date.today().replace(month=12, day=14, year=date.today().year - 1)
-    rest.post("/api/visits", "worker1", {
-        "minor_id": child["id"], "visited_at": f"{last_year.isoformat()}T02:00:00+00:00", "kind": "home",
-        "summary": "去年的走访, 家中一切正常",
-    })  # fmt: skip
+    rest.post(
+        "/api/visits",
+        "worker1",
+        {
+            "minor_id": child["id"],
+            "visited_at": f"{last_year.isoformat()}T02:00:00+00:00",
+            "kind": "home",
+            "summary": "去年的走访, 家中一切正常",
+        },
+    )
     worker = Phone.open(phone())
     worker.login("worker1")
     worker.go(f"#/minor/{child['id']}")
@@ -377,8 +399,13 @@ def test_tap_counts_of_the_two_commonest_journeys(phone, rest):
     taps.choose("#in-gender", "女")
     taps.type("#in-birth_date", "")
     page.fill("#in-birth_date", years_ago(10))  # the date picker's own taps are the phone's, not ours
-    for field, label in (("hukou", "农村"), ("lives_with_parents", "不与父母同住"), ("father_status", "外出务工"),
-                         ("mother_status", "外出务工"), ("caregiver", "祖辈")):  # fmt: skip
+    for field, label in (
+        ("hukou", "农村"),
+        ("lives_with_parents", "不与父母同住"),
+        ("father_status", "外出务工"),
+        ("mother_status", "外出务工"),
+        ("caregiver", "祖辈"),
+    ):
         taps.choose(f"#in-{field}", label)
     taps.tap(action)  # 保存
     taps.tap(page.get_by_role("link", name="＋ 添加成员"))
@@ -409,8 +436,12 @@ def test_tap_counts_of_the_two_commonest_journeys(phone, rest):
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])  # fmt: skip
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 def test_finishing_touches_on_the_phone(phone, rest):
@@ -507,10 +538,17 @@ def test_the_review_queue_counts_what_waits_beyond_its_first_100(desk, rest):
 def test_an_admin_changes_an_accounts_role_and_areas(desk, rest):
     tag = uuid4().hex[:6]
     grid = rest.get("/api/auth/me", "worker1")["area_ids"][0]
-    user = rest.post("/api/users", "admin", {
-        "username": f"mover{tag}", "display_name": f"调岗{tag}", "role": "grid_worker", "areas": [grid],
-        "password": "a-long-password-1",
-    })  # fmt: skip
+    user = rest.post(
+        "/api/users",
+        "admin",
+        {
+            "username": f"mover{tag}",
+            "display_name": f"调岗{tag}",
+            "role": "grid_worker",
+            "areas": [grid],
+            "password": "a-long-password-1",
+        },
+    )
     admin = Desk.open(desk())
     admin.login("admin")
     page = admin.page
@@ -528,9 +566,16 @@ def test_an_admin_changes_an_accounts_role_and_areas(desk, rest):
 def test_a_pair_that_is_not_one_child_is_dismissed_with_a_reason(desk, rest):
     tag = uuid4().hex[:6]
     first = registered_child(rest, tag)
-    second = rest.post("/api/minors", "worker1", {
-        "household_id": first["household_id"], "name": first["name"], "gender": "female", "birth_date": first["birth_date"],
-    })  # fmt: skip
+    second = rest.post(
+        "/api/minors",
+        "worker1",
+        {
+            "household_id": first["household_id"],
+            "name": first["name"],
+            "gender": "female",
+            "birth_date": first["birth_date"],
+        },
+    )
     officer = Desk.open(desk())
     officer.login("village1")
     page = officer.page

@@ -101,11 +101,20 @@ def test_supervisors_find_children_households_and_visits_by_pinyin_address_and_i
 def test_a_child_registered_from_a_report_is_linked_to_it_in_the_same_step(desk, rest):
     tag = uuid4().hex[:6]
     village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
-    report = rest.post("/api/reports", "sentinel1", {
-        "area_id": village["id"], "kind": "abandoned_no_care", "urgent": True,
-        "description": f"学生长期无人照看{tag}", "child_name": f"新童{tag}", "child_class": "三年级一班",
-        "child_age": 8, "place": f"登记村{tag}号",
-    })  # fmt: skip
+    report = rest.post(
+        "/api/reports",
+        "sentinel1",
+        {
+            "area_id": village["id"],
+            "kind": "abandoned_no_care",
+            "urgent": True,
+            "description": f"学生长期无人照看{tag}",
+            "child_name": f"新童{tag}",
+            "child_class": "三年级一班",
+            "child_age": 8,
+            "place": f"登记村{tag}号",
+        },
+    )
 
     admin = Desk.open(desk())
     admin.login("admin")

@@ -59,6 +59,7 @@ def test_every_worker_screen_at_390(phone, rest, results_dir):
         ("minor", f"#/minor/{minor['id']}", f"截图{tag}", ".hm-profile"),
         ("minor-edit", f"#/minor/{minor['id']}/edit", "修改档案", ".hm-live"),
         ("visit-new", f"#/minor/{minor['id']}/visit/new", "记录走访", ".hm-finding"),
+        ("measure-new", f"#/minor/{minor['id']}/measure/new", "新增措施", "select"),
         ("reports", "#/reports", "上报", ".hm-action"),
         ("report-new", "#/report/new", "强制报告 / 预警上报", ".hm-action"),
         ("me", "#/me", "我的", ".hm-lang"),
@@ -86,11 +87,21 @@ def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
     tag = uuid4().hex[:6]
     _household, minor = _household_with_a_child(rest, tag)
     village = next(a for a in rest.get("/api/reports/areas", "sentinel1") if a["level"] == "village")
-    report = rest.post("/api/reports", "sentinel1", {
-        "area_id": village["id"], "kind": "injury_malnutrition_abuse", "description": f"学生手臂多处淤青{tag}",
-        "child_name": f"截图{tag}", "child_class": "四年级二班", "child_age": 10, "place": f"截图村{tag}号",
-        "reporter_name": "王老师", "reporter_phone": "13900000001",
-    })  # fmt: skip
+    report = rest.post(
+        "/api/reports",
+        "sentinel1",
+        {
+            "area_id": village["id"],
+            "kind": "injury_malnutrition_abuse",
+            "description": f"学生手臂多处淤青{tag}",
+            "child_name": f"截图{tag}",
+            "child_class": "四年级二班",
+            "child_age": 10,
+            "place": f"截图村{tag}号",
+            "reporter_name": "王老师",
+            "reporter_phone": "13900000001",
+        },
+    )
     referral = next(r for r in rest.get(f"/api/referrals?report_id={report['id']}", "admin"))
     shots = results_dir / "screens"
     shots.mkdir(parents=True, exist_ok=True)
@@ -100,13 +111,24 @@ def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
     admin = Desk.open(context)
     admin.login("admin")
     for name, route in (
-        ("sup-work", "#/work"), ("sup-review", "#/review"), ("sup-grades", "#/grades"),
-        ("sup-conflicts", "#/conflicts"), ("sup-cases", "#/cases"), ("sup-report", f"#/reports/{report['id']}"),
-        ("sup-referral", f"#/referrals/{referral['id']}"), ("sup-flags", "#/flags"), ("sup-duplicates", "#/duplicates"),
-        ("sup-devices", "#/devices"), ("sup-stats", "#/stats"), ("sup-users", "#/users"), ("sup-areas", "#/areas"),
-        ("sup-settings", "#/settings"), ("sup-households", "#/households"), ("sup-minor", f"#/minor/{minor['id']}"),
+        ("sup-work", "#/work"),
+        ("sup-review", "#/review"), ("sup-registry", "#/registry"),
+        ("sup-grades", "#/grades"),
+        ("sup-conflicts", "#/conflicts"),
+        ("sup-cases", "#/cases"),
+        ("sup-report", f"#/reports/{report['id']}"),
+        ("sup-referral", f"#/referrals/{referral['id']}"),
+        ("sup-flags", "#/flags"),
+        ("sup-duplicates", "#/duplicates"),
+        ("sup-devices", "#/devices"),
+        ("sup-stats", "#/stats"),
+        ("sup-users", "#/users"),
+        ("sup-areas", "#/areas"),
+        ("sup-settings", "#/settings"),
+        ("sup-households", "#/households"),
+        ("sup-minor", f"#/minor/{minor['id']}"),
         ("sup-notifications", "#/notifications"),
-    ):  # fmt: skip
+    ):
         admin.go(route)
         _settled(admin.page)
         admin.page.screenshot(path=shots / f"{name}.png")

@@ -24,10 +24,17 @@ def village(client, login, session) -> int:
 
 def _file(client, login, village: int, **fields) -> dict:
     body = {
-        "area_id": village, "kind": "injury_malnutrition_abuse", "description": "学生手臂多处淤青，称被继父打",
-        "child_name": "周小雨", "child_class": "四年级二班", "child_age": 10, "place": "红旗村一组7号",
-        "reporter_name": "王老师", "reporter_phone": "13900000001", **fields,
-    }  # fmt: skip
+        "area_id": village,
+        "kind": "injury_malnutrition_abuse",
+        "description": "学生手臂多处淤青，称被继父打",
+        "child_name": "周小雨",
+        "child_class": "四年级二班",
+        "child_age": 10,
+        "place": "红旗村一组7号",
+        "reporter_name": "王老师",
+        "reporter_phone": "13900000001",
+        **fields,
+    }
     filed = client.post("/api/reports", json=body, headers=login("sentinel1"))
     assert filed.status_code == 201, filed.json
     return filed.json
@@ -48,8 +55,13 @@ def test_the_police_see_where_who_and_how_to_reach_the_reporter(client, login, v
     assert case["address"] == "红旗村一组7号"
     assert case["area"].startswith("红旗村")
     reporter = case["report"]["reporter"]
-    assert reporter == {"source": "school", "name": "红旗小学", "organisation": "school", "contact_name": "王老师",
-                        "phone": "13900000001"}  # fmt: skip
+    assert reporter == {
+        "source": "school",
+        "name": "红旗小学",
+        "organisation": "school",
+        "contact_name": "王老师",
+        "phone": "13900000001",
+    }
     assert case["report"]["reported_at"] == report["reported_at"]
 
 
@@ -93,11 +105,17 @@ def test_a_report_is_referred_to_one_unit_once(client, login, village):
         REFERRALS, json={"report_id": report["id"], "to_unit": "school", "reason": "再次"}, headers=admin
     )
     assert twice.status_code == 422
-    declined = client.patch(f"{REFERRALS}/{school.json['id']}", json={"status": "declined", "response": "非本校学生"},
-                            headers=login("school1"))  # fmt: skip
+    declined = client.patch(
+        f"{REFERRALS}/{school.json['id']}",
+        json={"status": "declined", "response": "非本校学生"},
+        headers=login("school1"),
+    )
     assert declined.status_code == 200 and declined.json["response"] == "非本校学生"
-    after_decline = client.post(REFERRALS, json={"report_id": report["id"], "to_unit": "school", "reason": "已核实为本校学生"},
-                                headers=admin)  # fmt: skip
+    after_decline = client.post(
+        REFERRALS,
+        json={"report_id": report["id"], "to_unit": "school", "reason": "已核实为本校学生"},
+        headers=admin,
+    )
     assert after_decline.status_code == 201
 
 
