@@ -112,7 +112,8 @@ def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
     admin.login("admin")
     for name, route in (
         ("sup-work", "#/work"),
-        ("sup-review", "#/review"), ("sup-registry", "#/registry"),
+        ("sup-review", "#/review"),
+        ("sup-registry", "#/registry"),
         ("sup-grades", "#/grades"),
         ("sup-conflicts", "#/conflicts"),
         ("sup-cases", "#/cases"),
