@@ -86,6 +86,16 @@ class Adapter:
         """Wire values -> Python values through the REST schema: the same rules, the same messages."""
         return self._loader.load(values)
 
+    def missing(self, values: dict) -> dict[str, list[str]]:
+        """What a new record lacks of the fields its REST schema requires, in marshmallow's shape.
+        A phone's edit of a record whose create the server refused arrives on base 0 with only the
+        changed fields: it is refused as incomplete, not taken for a whole record."""
+        return {
+            name: ["缺少必填项 / Missing data for required field."]
+            for name, field in self.load_schema._declared_fields.items()
+            if field.required and values.get(name) is None
+        }
+
     def withhold(self, scope: Scope, data: dict) -> None:
         """Drop from a pulled record (and from who-wrote-what) what this role may not see."""
         for name in self.withheld.get(scope.role, ()):

@@ -172,6 +172,8 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
     outcome = merge(adapter.spec, state, mutation)
     hlc = str(mutation.hlc)
     if outcome.created:
+        if missing := adapter.missing(outcome.changes):
+            raise Rejected(missing)
         data = adapter.parse(outcome.changes)
         record = adapter.create(scope, {**data, "id": mutation.id}, hlc)
     elif outcome.delete:

@@ -355,3 +355,33 @@ def test_deleting_a_household_that_still_has_minors_is_rejected_with_the_reason(
     assert "未成年人" in error_text(result["errors"]), result["errors"]
     session.expire_all()
     assert session.get(Household, household.id).deleted_at is None
+
+
+@pytest.mark.parametrize("entity", ["household", "minor"])
+def test_an_edit_of_a_record_the_server_never_made_is_refused_as_incomplete(entity, device, grid, session):
+    """Soak SQLite seed 494: a phone whose create was refused keeps the record, flagged; an edit
+    of it goes on base 0 with only the changed fields. It used to reach the service as a whole
+    record and fail there with a 500 (KeyError 'household_id'); it is rejected and quarantined."""
+    phone = device("worker1")
+    household = make_household()
+    session.commit()
+    fields = {
+        "household": {"notes": "只改了备注"},
+        "minor": {"name": "改了名字", "risk_flags": {"add": ["neglect"], "remove": []}},
+    }
+    edit = phone.mutation(entity, new_id(), fields[entity])
+    result = phone.push_one(edit)
+    assert result["status"] == "rejected", result
+    required = {
+        "household": {"grid_id", "address", "head_name"},
+        "minor": {"household_id", "gender", "birth_date"},
+    }
+    assert required[entity] <= error_keys(result["errors"])
+    assert "Missing data for required field" in error_text(result["errors"])
+    # The same edit with the whole record is an ordinary create.
+    whole = household_fields(grid("V1G1W1")) if entity == "household" else minor_fields(household.id)
+    assert phone.push_one(phone.mutation(entity, new_id(), whole))["status"] == "applied"
+    session.expire_all()
+    model = Household if entity == "household" else Minor
+    assert session.get(model, edit["id"]) is None
+    assert phone.push_one(edit)["status"] == "rejected"  # a replay gets the same answer
