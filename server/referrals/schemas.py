@@ -129,22 +129,10 @@ class ReferralEventOut(ma.Schema):
     at = fields.DateTime()
 
 
-class ReferralOnPhone(ma.Schema):
+class ReferralOnPhone(ReferralOut):
     """A referral as the phones of its place hold it (read-only there): which unit has the case and
     where it stands. The unit's answer (``response``) only for supervisors' phones, see
     ``server/sync_api/entities.py``; never the sender, the case or the place."""
 
-    id = fields.String()
-    report_id = fields.String(allow_none=True)
-    minor_id = fields.String(allow_none=True)
-    to_unit = fields.String()
-    reason = fields.String()
-    status = fields.String()
-    response = fields.String(allow_none=True)
-    automatic = fields.Boolean()
-    sent_at = fields.DateTime()
-    accepted_at = fields.DateTime(allow_none=True)
-    started_at = fields.DateTime(allow_none=True)
-    done_at = fields.DateTime(allow_none=True)
-    declined_at = fields.DateTime(allow_none=True)
-    updated_at = fields.DateTime()
+    class Meta:
+        exclude = ("sent_by", "sent_by_name", "area_path", "case")
