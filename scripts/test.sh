@@ -15,6 +15,9 @@ ROOT=$PWD
 
 export DEBIAN_FRONTEND=noninteractive PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 unset TEST_DATABASE_URL DATABASE_URL  # the SQLite run first; the PostgreSQL run sets its own
+# Bytecode written once, not compiled again by every one of the run's thirty-odd Python
+# processes (some environments set this; it halves a pytest worker's start-up).
+unset PYTHONDONTWRITEBYTECODE
 PG_URL=${TEST_PG_URL:-postgresql+psycopg://humiao:humiao@127.0.0.1:5432/humiao_test}
 WORKERS=${TEST_WORKERS:-2}
 LOGS=$ROOT/test-logs  # not test-results/: pytest-playwright empties that at start

@@ -101,8 +101,9 @@ def installed(tmp_path_factory) -> dict:
     _run(*pip, "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", dist, source, cwd=base, env=env)
     (wheel,) = dist.glob("humiao-*.whl")
     # A bare venv, filled by this pip: the wheel and every dependency it declares, nothing else.
+    # Not compiled to bytecode ahead: the commands below import a fraction of it.
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base, env=env)
-    _run(*pip, "--python", venv / "bin" / "python", "install", "-q", wheel, cwd=base, env=env)
+    _run(*pip, "--python", venv / "bin" / "python", "install", "-q", "--no-compile", wheel, cwd=base, env=env)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return {"venv": venv, "cwd": elsewhere, "env": env, "wheel": wheel}
 

@@ -92,12 +92,11 @@ def end_for(claims: dict) -> None:
         db.session.add(RevokedToken(jti=claims["jti"], user_id=user_id, expires_at=expires))
 
 
-def has_ended(claims: dict) -> bool:
-    sid = claims.get("sid")
-    if not sid:
-        return False
-    session = db.session.get(LoginSession, str(sid)[:40])
-    return session is not None and session.ended_at is not None
+def ended(claims: dict) -> sa.ScalarSelect:
+    """Whether the token's session has ended, as a column for the one query of a token check
+    (``tokens.revoked``): true only for a session that exists and has ended."""
+    sid = str(claims.get("sid") or "")[:40]
+    return sa.select(LoginSession.ended_at.is_not(None)).where(LoginSession.sid == sid).scalar_subquery()
 
 
 def purge(now: datetime | None = None) -> int:

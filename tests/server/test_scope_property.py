@@ -83,6 +83,7 @@ class ScopeFollows(RuleBasedStateMachine):
         self.family: dict[str, str] = {}  # minor -> household
         self.of_minor: dict[tuple[str, str], str] = {}  # (visit|report|referral, id) -> minor
         self.referred: set[tuple[str, str]] = set()  # (minor, unit)
+        self.unit_of: dict[str, str] = {}  # referral id -> the unit it was sent to
         self.filed_at: dict[str, tuple[str, str]] = {}  # report naming no child -> (path, reporter)
 
     def tick(self) -> int:
@@ -128,7 +129,7 @@ class ScopeFollows(RuleBasedStateMachine):
             if entity == "referral":
                 may = inside and (
                     kind in ("village_officer", "street_admin")
-                    or (kind == "unit_liaison" and SPECS[username].get("unit") == "police")
+                    or (kind == "unit_liaison" and SPECS[username].get("unit") == self.unit_of.get(record))
                 )
             elif entity == "report" and kind == "sentinel":
                 may = record in self.filed_at and self.filed_at[record][1] == username
@@ -282,6 +283,7 @@ class ScopeFollows(RuleBasedStateMachine):
             return  # the unit already has this case (a report's automatic referral): not a scope matter
         assert made.status_code == 201, made.get_json()
         self.of_minor[("referral", made.json["id"])] = minor
+        self.unit_of[made.json["id"]] = unit
 
     @rule(which=WHICH, stranger=st.sampled_from(ACCOUNTS), door=DOOR)
     def a_stranger_tries_to_write(self, which, stranger, door):
