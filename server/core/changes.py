@@ -97,10 +97,16 @@ def record_change(
     record.updated_at = utcnow()
 
 
-def record_delete(record: Synced) -> None:
-    """A tombstone: the record stays, marked deleted, and the deletion syncs like an edit."""
+def record_delete(record: Synced, author: int | None = None) -> None:
+    """A tombstone: the record stays, marked deleted, and the deletion syncs like an edit.
+
+    Its author is kept as that of ``deleted_at``, so that a conflict with the deletion can name
+    who deleted (a tombstone from before this was kept names nobody)."""
+    author = author if author is not None else _acting_user_id()
     record.deleted_at = utcnow()
     record.version += 1
+    record.field_authors = {**(record.field_authors or {}), "deleted_at": author}
+    record.updated_by = author
     record.updated_at = record.deleted_at
 
 

@@ -226,7 +226,7 @@ def merge(scope: Scope, keep_id: str, drop_id: str, reason: str) -> Minor:
             drop.grade,
             f"合并重复记录，保留较高等级 / Merged a duplicate; the higher grade is kept: {reason.strip()}",
         )
-    record_delete(drop)
+    record_delete(drop, author)
     note_visit(keep)
     detail = {"reason": reason.strip(), "moved": dict(moved)}
     audit("merge", "minor", drop.id, user_id=author, extra={"merged_into": keep.id, **detail})

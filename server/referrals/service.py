@@ -65,6 +65,7 @@ def referral_query(scope: Scope, **filters) -> sa.Select:
             Minor.name,
             Minor.name_pinyin,
             Report.child_name,
+            Report.child_name_pinyin,
             Report.place,
             Referral.reason,
             Report.description,

@@ -106,7 +106,7 @@ def delete_household(scope: Scope, household: Household) -> None:
     )
     if members:
         raise Conflict("该户仍有登记的未成年人，请先移除 / Remove or move its minors first.")
-    record_delete(household)
+    record_delete(household, scope.user.id)
     audit("delete", "household", household.id, user_id=scope.user.id)
 
 
@@ -269,7 +269,7 @@ def update_minor(scope: Scope, minor: Minor, changes: dict, hlc: str | None = No
 
 
 def delete_minor(scope: Scope, minor: Minor) -> None:
-    record_delete(minor)
+    record_delete(minor, scope.user.id)
     audit("delete", "minor", minor.id, user_id=scope.user.id)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import orm as so
 from server.core import codes
 from server.core.changes import Synced
 from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
+from server.core.search import PINYIN_MAX, pinyin_key
 
 MANDATORY_KINDS = codes.of("report_kind_mandatory")
 OTHER_KINDS = codes.of("report_kind_other")
@@ -36,6 +37,9 @@ class Report(Synced, Base):
     # Who and where, as the reporter knows them before the child has a file (a sentinel
     # cannot see the registry): the name, class and age of the child, the place.
     child_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    # Derived, never on the wire: the reported name in pinyin, so that a child the report has
+    # not been linked to is found as a registered one is (server/core/search.py).
+    child_name_pinyin: so.Mapped[str | None] = so.mapped_column(sa.String(PINYIN_MAX))
     child_class: so.Mapped[str | None] = so.mapped_column(sa.String(50))
     child_age: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
     place: so.Mapped[str | None] = so.mapped_column(sa.String(200))
@@ -45,3 +49,8 @@ class Report(Synced, Base):
     referred_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    @so.validates("child_name")
+    def _keep_child_name_pinyin(self, _key: str, value: str | None) -> str | None:
+        self.child_name_pinyin = pinyin_key(value)
+        return value

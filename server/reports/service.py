@@ -193,6 +193,7 @@ def report_query(scope: Scope, now: datetime | None = None, **filters) -> sa.Sel
             stmt,
             filters["q"],
             Report.child_name,
+            Report.child_name_pinyin,
             Minor.name,
             Minor.name_pinyin,
             Report.place,

@@ -42,12 +42,12 @@ def between_others() -> sa.ColumnElement[bool]:
 
     Such a conflict is hers alone (``/api/conflicts/mine`` tells her and names the child, and her
     phone offers her other value again); it is not a disagreement for a supervisor to settle.
-    A side whose author is unknown (a server-side change) still counts as someone else, and so
-    do the delete conflicts (``stale_delete``, ``edit_deleted``): their kept side is a delete or
-    a record state whose author the conflict does not record, so they always reach the queue.
+    The same holds for the delete conflicts when she both deleted and edited (push.py records
+    the deleter, or the one author of the edits a stale delete had not seen). A side whose
+    author is unknown (a server-side change, edits by several people, a tombstone older than
+    its deleter's record) still counts as someone else.
     """
     return sa.or_(
-        ConflictRecord.kind != "field",
         ConflictRecord.kept_author_id.is_(None),
         ConflictRecord.discarded_author_id.is_(None),
         ConflictRecord.kept_author_id != ConflictRecord.discarded_author_id,

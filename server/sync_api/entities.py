@@ -152,7 +152,7 @@ def _visit_delete(scope: Scope, visit: Visit) -> None:
         raise NotPermitted(
             {"_schema": ["只能删除自己未审核的走访 / Only your own unapproved visit can be deleted."]}
         )
-    record_delete(visit)
+    record_delete(visit, scope.user.id)
     visits.note_visit(db.session.get(Minor, visit.minor_id))
 
 

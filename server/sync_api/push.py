@@ -213,14 +213,30 @@ def _plain_values(adapter: Adapter, fields: dict) -> dict:
     return plain
 
 
+def _kept_author(record, conflict: Conflict, state, mutation: Mutation) -> str | None:
+    """Who wrote the side that was kept: for a stale delete, the one author of the edits the
+    deleting phone had not seen (none when several wrote them); for an edit of a deleted
+    record, the deleter; otherwise the field's last writer, or the incoming mutation's."""
+    if conflict.kind == "stale_delete":
+        authors = {
+            state.field_authors.get(name)
+            for name, version in state.field_versions.items()
+            if version > mutation.base_version
+        }
+        return authors.pop() if len(authors) == 1 else None
+    if conflict.kind == "edit_deleted":
+        author = (record.field_authors or {}).get("deleted_at")
+        return None if author is None else str(author)
+    if conflict.discarded_hlc != str(mutation.hlc):  # the incoming value won
+        return mutation.author
+    return state.field_authors.get(conflict.field) if (conflict.field and state) else None
+
+
 def _keep_conflict(record, conflict: Conflict, state, mutation: Mutation) -> str:
     def user_id(author: str | None) -> int | None:
         return int(author) if author and author.isdigit() else None
 
-    incoming_lost = conflict.discarded_hlc == str(mutation.hlc)
-    kept_author = mutation.author
-    if incoming_lost:
-        kept_author = state.field_authors.get(conflict.field) if (conflict.field and state) else None
+    kept_author = _kept_author(record, conflict, state, mutation)
     row = ConflictRecord(
         id=new_uuid(),  # known now, so the answer needs no flush per conflict
         entity=conflict.entity,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from server.reports.models import Report
 from tests.factories import make_household, make_minor, make_referral, make_report
 
 
@@ -69,3 +70,29 @@ def test_a_child_on_file_is_found_by_pinyin_in_reports_and_referrals(client, log
         assert {r["id"] for r in referrals.json} == {referral.id}, q
     long = client.get("/api/referrals", query_string={"q": "x" * 65}, headers=admin)
     assert long.status_code == 422 and "q" in str(long.json)
+
+
+def test_a_reported_child_not_yet_on_file_is_found_by_pinyin_too(client, login, session):
+    """A sentinel names 周小雨, whom the registry does not know yet: zxy and zhouxiaoyu find the
+    report and its referral, and the name's pinyin is never on the wire."""
+    report = _file(client, login, kind="runaway", child_name="周小雨", place="李庄村11号")
+    other = _file(client, login, child_name="李明")
+    admin = login("admin")
+    sent = client.post(
+        "/api/referrals",
+        json={"report_id": report["id"], "to_unit": "school", "reason": "请学校家访"},
+        headers=admin,
+    )
+    assert sent.status_code == 201, sent.json
+    for q in ("zxy", "ZhouXiaoYu", "zxy 李庄村"):
+        reports = client.get("/api/reports", query_string={"q": q, "page_size": 100}, headers=admin)
+        referrals = client.get("/api/referrals", query_string={"q": q}, headers=admin)
+        assert reports.status_code == referrals.status_code == 200, (reports.json, referrals.json)
+        assert {r["id"] for r in reports.json} & {report["id"], other["id"]} == {report["id"]}, q
+        assert sent.json["id"] in {r["id"] for r in referrals.json}, q
+    assert "child_name_pinyin" not in str(reports.json) and "child_name_pinyin" not in str(referrals.json)
+    # The name corrected later (a phone's edit syncs onto the same column): the pinyin follows.
+    session.get(Report, report["id"]).child_name = "吴小北"
+    session.commit()
+    found = client.get("/api/reports", query_string={"q": "wxb"}, headers=admin).json
+    assert {r["id"] for r in found} & {report["id"], other["id"]} == {report["id"]}

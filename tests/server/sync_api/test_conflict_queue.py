@@ -72,3 +72,44 @@ def test_a_delete_against_her_edit_reaches_the_queue_even_when_she_wrote_the_fie
     ]
     ids, _ = _queue(client, login("village1"))
     assert conflict_id in ids
+
+
+def _phone(client, login, username: str) -> Device:
+    client_id = new_id()
+    return Device(client, login(username, device_id=client_id), client_id, username)
+
+
+def _mine(client, login, username: str) -> set[str]:
+    return {c["id"] for c in client.get(f"{CONFLICTS}/mine", headers=login(username)).json}
+
+
+def test_her_delete_on_one_phone_against_her_edit_on_the_other_stays_hers(client, login, session):
+    """Both delete conflicts, between a worker's own two phones: neither reaches the queue,
+    both are in her own list."""
+    deleted_first, edited_first = make_household(), make_household()
+    session.commit()
+    one, other = _phone(client, login, "worker1"), _phone(client, login, "worker1")
+    # An edit of a record her other phone deleted (edit_deleted).
+    assert one.push_one(one.delete("household", deleted_first.id, base=1))["status"] == "applied"
+    edit = other.mutation("household", deleted_first.id, {"notes": "还在这里住"}, base=1)
+    [edit_of_deleted] = other.push_one(edit)["conflict_ids"]
+    # A delete on a version older than her other phone's edit (stale_delete).
+    edited = other.push_one(other.mutation("household", edited_first.id, {"notes": "新备注"}, base=1))
+    assert edited["status"] == "applied"
+    [stale_delete] = one.push_one(one.delete("household", edited_first.id, base=1))["conflict_ids"]
+
+    for supervisor in ("village1", "admin"):
+        ids, _ = _queue(client, login(supervisor))
+        assert edit_of_deleted not in ids and stale_delete not in ids, supervisor
+    assert {edit_of_deleted, stale_delete} <= _mine(client, login, "worker1")
+
+
+def test_a_stale_delete_over_someone_elses_edit_reaches_the_queue(client, login, session):
+    household = make_household()
+    session.commit()
+    officer, worker = _phone(client, login, "village1"), _phone(client, login, "worker1")
+    edit = officer.mutation("household", household.id, {"notes": "主任核实过"}, base=1)
+    assert officer.push_one(edit)["status"] == "applied"
+    [conflict_id] = worker.push_one(worker.delete("household", household.id, base=1))["conflict_ids"]
+    ids, _ = _queue(client, login("village1"))
+    assert conflict_id in ids

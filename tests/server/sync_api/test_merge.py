@@ -162,7 +162,9 @@ def test_set_fields_edited_on_two_devices_merge_without_conflict(device, session
 
 
 def test_a_stale_delete_is_a_conflict_and_the_record_stays(device, household, session):
-    editor, deleter = device("worker1"), device("worker1")
+    # Two people: a worker's delete against her own other phone's edit is hers alone
+    # (test_conflict_queue.py).
+    editor, deleter = device("village1"), device("worker1")
     assert (
         editor.push_one(editor.mutation("household", household.id, {"notes": "新情况"}, base=1))["version"]
         == 2
@@ -178,7 +180,7 @@ def test_a_stale_delete_is_a_conflict_and_the_record_stays(device, household, se
 
 
 def test_an_edit_of_a_deleted_record_is_a_conflict_and_not_applied(device, household, session):
-    deleter, editor = device("worker1"), device("worker1")
+    deleter, editor = device("village1"), device("worker1")
     assert deleter.push_one(deleter.delete("household", household.id, base=1))["status"] == "applied"
     result = editor.push_one(editor.mutation("household", household.id, {"notes": "还在这里住"}, base=1))
     assert result["status"] == "conflict" and result["conflict_ids"]
@@ -300,7 +302,8 @@ def test_a_grade_sent_to_a_deleted_minor_changes_not_even_its_reason(device, ses
     officer.push_one(
         officer.mutation("minor", minor.id, {"grade": "red", "grade_reason": "发现身上有伤"}, base=1)
     )
-    assert officer.push_one(officer.delete("minor", minor.id, base=2))["status"] == "applied"
+    admin = device("admin")
+    assert admin.push_one(admin.delete("minor", minor.id, base=2))["status"] == "applied"
 
     # The same grade again, with a new reason, from a phone that has not heard of the delete.
     late = officer.mutation("minor", minor.id, {"grade": "red", "grade_reason": "复查仍有伤"}, base=2)

@@ -50,7 +50,7 @@ def test_an_id_number_sent_to_a_deleted_child_is_kept_sealed_shown_masked_and_re
     minor = make_minor(make_household(), birth_date=BIRTH)
     session.commit()
     number = valid_id_number(BIRTH)
-    first, second = device("worker1"), device("worker1")
+    first, second = device("village1"), device("worker1")
     assert first.push_one(first.delete("minor", minor.id, base=1))["status"] == "applied"
     result = second.push_one(second.mutation("minor", minor.id, {"id_number": number}, base=1))
     assert result["conflict_ids"], result
