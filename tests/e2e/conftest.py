@@ -28,6 +28,26 @@ from tests.e2e.desk import DESK
 from tests.e2e.rest import Rest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium keeps the last --disable-features it is given, so ours repeats Playwright's own
+# (playwright-core's chromiumSwitches.ts) before adding what the tests do not need and two busy
+# cores pay for: a process per site (the app is one origin), and the omnibox popups that new
+# headless Chromium renders as a WebUI page in every new window (0.8 CPU-s per browser context).
+PLAYWRIGHTS_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+]
+UNNEEDED_FEATURES = ["IsolateOrigins", "site-per-process", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,11 +56,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # What the tests do not need and two busy cores pay for (a quarter of Chromium's CPU in
-    # the suite): a process per site (the app is one origin) and V8's optimizing compiler (a
-    # test's pages live seconds, never long enough to repay it).
-    "--disable-features=IsolateOrigins,site-per-process",
+    # V8's optimizing compiler: a test's pages live seconds, never long enough to repay it.
     "--js-flags=--no-opt",
+    f"--disable-features={','.join(PLAYWRIGHTS_DISABLED_FEATURES + UNNEEDED_FEATURES)}",
 ]
 # A mid-range Android phone in a village: what the grid workers carry.
 PHONE = {
