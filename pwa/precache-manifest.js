@@ -63,7 +63,7 @@ self.PRECACHE = {
   "src/views/sup/referrals.js": "2ec41dad491b26c91954b0c9239804913add9d5dcefb062dfa8b40716efc0450",
   "src/views/sup/registry.js": "4e673f58e5e31fdbc0d129780231adab9b0425896b038ac95c05b615e225f8dd",
   "src/views/sup/report-page.js": "38073195d518635e2ac9740e857207e7f684cbe40bb5b5afdc81b6beb4056d78",
-  "src/views/sup/reports.js": "849559064e474a9e8522a582827e0a434c9eb719100abd4585e099acea80e998",
+  "src/views/sup/reports.js": "138b7e36cf9f9e2f0be06f22da905ed097d4198582b56256f5596879e9a97044",
   "src/views/sup/review.js": "04a76d0498f3713e2f739415bee6e5d651c93e0619d7cfde1ea31d92e1ff918f",
   "src/views/sup/screens.js": "e20af4207918433a4cff095a2fbc08e4bfe62f92bbae903cb69e13a1a7f47218",
   "src/views/sup/stats.js": "db45c75239c7fd30b75719cb515979b3b5aacbe0540c5c2991521c6cc2ae74cc",
@@ -81,5 +81,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "e13dca3ad6d26e4d"
+ "version": "43659a86aa8ff6ce"
 };

@@ -183,6 +183,11 @@ def test_a_sentinel_names_the_child_and_a_contact_and_the_admin_links_the_file(d
 
     admin = Desk.open(desk())
     admin.login("admin")
+    # Found in the list by the name the sentinel gave, which its row shows.
+    admin.open_route("#/cases", "#search-reports")
+    admin.page.locator("#search-reports").fill(child["name"])
+    row = admin.page.locator(f'.hm-report-row[data-report="{filed["id"]}"]')
+    expect(row).to_contain_text(f"{child['name']} · ")
     admin.open_route(f"#/reports/{filed['id']}", ".hm-steps--report")
     expect(admin.page.locator(".hm-content")).to_contain_text(f"{child['name']} · 9岁 · 四年级二班")
     found = admin.page.locator(".hm-link-child .weui-cell", has_text=child["name"])

@@ -32,7 +32,7 @@ export function ReportRow({ report, now }) {
   return html`<a class=${`weui-cell weui-cell_access hm-link hm-report-row hm-stripe--${stripe}`} href=${`#/reports/${report.id}`} data-report=${report.id}>
     <div class="weui-cell__bd">
       <p class="hm-row-title"><${KindTitle} report=${report} /></p>
-      <p class="hm-row-sub">${report.area_name ?? ''} · ${valueLabel('report_source', report.source)} · ${formatDate(report.reported_at, true)}</p>
+      <p class="hm-row-sub">${report.child_name ? `${report.child_name} · ` : ''}${report.area_name ?? ''} · ${valueLabel('report_source', report.source)} · ${formatDate(report.reported_at, true)}</p>
       <p class="hm-row-sub"><${Timer} report=${report} now=${now} /></p>
     </div>
     <div class="weui-cell__ft"><span class=${`hm-status-tag hm-status-tag--${report.status}`}>${valueLabel('report_status', report.status)}</span></div>
