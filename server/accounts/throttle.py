@@ -33,10 +33,7 @@ def wait_seconds(account: str, address: str, now: datetime | None = None) -> int
     now = now or datetime.now(UTC)
     config = current_app.config
     since = now - config["LOGIN_WINDOW"]
-    in_window = LoginFailure.at >= since
-    pair = _count_and_last(in_window, LoginFailure.account == account, LoginFailure.address == address)
-    anywhere = _count_and_last(in_window, LoginFailure.account == account)
-    from_address = _count_and_first(in_window, LoginFailure.address == address)
+    pair, anywhere, from_address = _counts(account, address, since)
     waits = [
         _backoff(pair, *config["LOGIN_SLOWING_PER_ACCOUNT_AND_ADDRESS"], now),
         _backoff(anywhere, *config["LOGIN_SLOWING_PER_ACCOUNT"], now),
@@ -67,14 +64,24 @@ def purge(now: datetime | None = None) -> int:
     return db.session.execute(sa.delete(LoginFailure).where(stale)).rowcount or 0
 
 
-def _count_and_last(*where) -> tuple[int, datetime | None]:
-    row = db.session.execute(sa.select(sa.func.count(), sa.func.max(LoginFailure.at)).where(*where)).one()
-    return row[0], _aware(row[1])
-
-
-def _count_and_first(*where) -> tuple[int, datetime | None]:
-    row = db.session.execute(sa.select(sa.func.count(), sa.func.min(LoginFailure.at)).where(*where)).one()
-    return row[0], _aware(row[1])
+def _counts(account: str, address: str, since: datetime) -> tuple[tuple[int, datetime | None], ...]:
+    """The three counts in one statement (every login asks): (count, last failure) of the
+    account from this address and of the account from anywhere, (count, first failure) of
+    the address for any account."""
+    pair = sa.and_(LoginFailure.account == account, LoginFailure.address == address)
+    mine = LoginFailure.account == account
+    here = LoginFailure.address == address
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(pair),
+            sa.func.max(LoginFailure.at).filter(pair),
+            sa.func.count().filter(mine),
+            sa.func.max(LoginFailure.at).filter(mine),
+            sa.func.count().filter(here),
+            sa.func.min(LoginFailure.at).filter(here),
+        ).where(LoginFailure.at >= since, sa.or_(mine, here))
+    ).one()
+    return (row[0], _aware(row[1])), (row[2], _aware(row[3])), (row[4], _aware(row[5]))
 
 
 def _backoff(count_and_last, free: int, first: timedelta, longest: timedelta, now: datetime) -> timedelta:
