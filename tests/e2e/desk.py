@@ -76,6 +76,17 @@ def registered_child(rest, tag: str, **fields) -> dict:
     return rest.post("/api/minors", "worker1", {**body, **fields})
 
 
+def registered_again(rest, child: dict, **fields) -> dict:
+    """The same child registered a second time in her household: a pair of duplicates."""
+    body = {
+        "household_id": child["household_id"],
+        "name": child["name"],
+        "gender": "female",
+        "birth_date": child["birth_date"],
+    }
+    return rest.post("/api/minors", "worker1", {**body, **fields})
+
+
 def logged_visit(rest, minor: dict, summary: str) -> dict:
     visited = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
     return rest.post(

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from server.core.extensions import db
 from server.reports.models import Report
-from tests.e2e.desk import Desk, logged_visit, push, registered_child
+from tests.e2e.desk import Desk, logged_visit, push, registered_again, registered_child
 from tests.e2e.phone import LEFT_BEHIND, Phone, years_ago
 
 pytestmark = pytest.mark.e2e
@@ -571,16 +571,7 @@ def test_an_admin_changes_an_accounts_role_and_areas(desk, rest):
 def test_a_pair_that_is_not_one_child_is_dismissed_with_a_reason(desk, rest):
     tag = uuid4().hex[:6]
     first = registered_child(rest, tag)
-    second = rest.post(
-        "/api/minors",
-        "worker1",
-        {
-            "household_id": first["household_id"],
-            "name": first["name"],
-            "gender": "female",
-            "birth_date": first["birth_date"],
-        },
-    )
+    second = registered_again(rest, first)
     officer = Desk.open(desk())
     officer.login("village1")
     page = officer.page

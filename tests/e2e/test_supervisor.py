@@ -12,7 +12,15 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.desk import Desk, logged_visit, no_sideways_scroll, push, registered_child, timer_seconds
+from tests.e2e.desk import (
+    Desk,
+    logged_visit,
+    no_sideways_scroll,
+    push,
+    registered_again,
+    registered_child,
+    timer_seconds,
+)
 from tests.e2e.phone import Phone
 
 pytestmark = pytest.mark.e2e
@@ -457,17 +465,7 @@ def test_a_red_child_without_a_measure_is_flagged_until_one_is_planned(desk, res
 def test_duplicate_records_are_merged_side_by_side_with_a_reason(desk, rest):
     tag = uuid4().hex[:6]
     first = registered_child(rest, tag)
-    second = rest.post(
-        "/api/minors",
-        "worker1",
-        {
-            "household_id": first["household_id"],
-            "name": first["name"],
-            "gender": "female",
-            "birth_date": first["birth_date"],
-            "school": "红旗村小学",
-        },
-    )
+    second = registered_again(rest, first, school="红旗村小学")
     rest.post(
         "/api/visits",
         "worker1",
