@@ -110,20 +110,19 @@ def record_delete(record: Synced, author: int | None = None) -> None:
     record.updated_at = record.deleted_at
 
 
-def _changed(session: so.Session, obj: object) -> bool:
-    return obj in session.new or session.is_modified(obj, include_collections=False)
-
-
 def _stamp_changes(session: so.Session, flush_context, instances) -> None:
+    new = session.new  # a set built anew on each access: once per flush, not once per record
     pending = [
-        obj for obj in chain(session.new, session.dirty) if isinstance(obj, Synced) and _changed(session, obj)
+        obj
+        for obj in chain(new, session.dirty)
+        if isinstance(obj, Synced) and (obj in new or session.is_modified(obj, include_collections=False))
     ]
     if not pending:
         return
     exits = []
     for obj in pending:
         old = sa.inspect(obj).attrs.area_path.history.deleted
-        if obj not in session.new and old and old[0] and old[0] != obj.area_path:
+        if obj not in new and old and old[0] and old[0] != obj.area_path:
             exits.append(ScopeExit(entity=obj.__entity__, record_id=str(obj.id), old_path=old[0]))
     session.add_all(exits)
     pending += exits

@@ -50,3 +50,26 @@ class UTCDateTime(TypeDecorator):
 
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 UUIDStr = sa.String(36)
+
+
+def written_after(target: str) -> so.Relationship:
+    """A many-to-one that nothing reads, declared for the unit of work: in one flush it writes
+    the ``target`` row before the rows that point at it, so a new record's history (a grade
+    change, a review, a measure) can follow it without a flush of its own."""
+    return so.relationship(target, lazy="raise")
+
+
+# (model, id) pairs a caller has just found free in one query for a whole batch (the sync push).
+FREE_IDS = "humiao.free_ids"
+
+
+def id_taken(session: so.Session, model: type, record_id: str) -> bool:
+    """Whether a row of ``model`` already holds ``record_id``: a phone's new record must not
+    overwrite another. The sync push looks its whole batch up at once and lists in
+    ``session.info`` the ids it found free; one of those is answered from the list, once, as
+    it is about to be taken."""
+    free = session.info.get(FREE_IDS)
+    if free is not None and (model, record_id) in free:
+        free.discard((model, record_id))
+        return False
+    return session.get(model, record_id) is not None

@@ -9,7 +9,7 @@ from sqlalchemy import orm as so
 
 from server.core import codes
 from server.core.changes import Synced
-from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, written_after
 
 MEASURE_KINDS = codes.of("measures")
 MEASURE_STATUSES = codes.of("measure_status")
@@ -31,6 +31,7 @@ class Measure(Synced, Base):
 
     id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    minor_row = written_after("Minor")
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     # Who carries it out: a user of the registry, a member unit, or both (a unit and its contact).

@@ -10,7 +10,7 @@ from server.accounts.models import User
 from server.audit.service import audit
 from server.core.changes import record_change
 from server.core.clock import server_hlc
-from server.core.db import utcnow
+from server.core.db import id_taken, utcnow
 from server.core.errors import FieldErrors, NotFound
 from server.core.events import minors_moved
 from server.core.extensions import db
@@ -75,7 +75,7 @@ def create_measure(scope: Scope, minor: Minor, data: dict, hlc: str | None = Non
             {"responsible_user_id": ["请指定负责人或负责单位 / Name who is responsible: a user or a unit."]}
         )
     _check_responsible(minor, data.get("responsible_user_id"))
-    if record_id and db.session.get(Measure, record_id) is not None:
+    if record_id and id_taken(db.session, Measure, record_id):
         raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
     measure = Measure(id=record_id, minor_id=minor.id, created_by=scope.user.id, area_path=minor.area_path)
     record_change(

@@ -9,7 +9,7 @@ from sqlalchemy import orm as so
 
 from server.core import codes
 from server.core.changes import Synced
-from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, utcnow, written_after
 
 REFERRAL_STATUSES = codes.of("referral_status")
 # What a unit may answer from each status; done and declined are final.
@@ -37,7 +37,9 @@ class Referral(Synced, Base):
 
     id: so.Mapped[str] = so.mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     report_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    report_row = written_after("Report")
     minor_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    minor_row = written_after("Minor")
     to_unit: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default="sent", index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import orm as so
 
 from server.core import codes
 from server.core.changes import Synced
-from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow, written_after
 from server.core.search import PINYIN_MAX, pinyin_key
 
 
@@ -124,6 +124,7 @@ class GradeChange(Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    minor_row = written_after("Minor")
     from_grade: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     to_grade: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
@@ -139,6 +140,7 @@ class CategoryChange(Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     minor_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    minor_row = written_after("Minor")
     category: so.Mapped[str] = so.mapped_column(sa.String(24))
     action: so.Mapped[str] = so.mapped_column(sa.String(10))
     reason: so.Mapped[str] = so.mapped_column(sa.Text)

@@ -11,7 +11,7 @@ from server.areas.models import Area
 from server.audit.service import audit
 from server.core.changes import record_change, record_delete
 from server.core.clock import server_hlc
-from server.core.db import utcnow
+from server.core.db import id_taken, new_uuid, utcnow
 from server.core.errors import Conflict, FieldErrors, NotFound, NotPermitted
 from server.core.extensions import db
 from server.core.localtime import local_today
@@ -77,14 +77,14 @@ def get_household(scope: Scope, household_id: str) -> Household:
 
 def create_household(scope: Scope, data: dict, hlc: str | None = None) -> Household:
     grid = grid_in_scope(scope, data["grid_id"])
-    if "id" in data and db.session.get(Household, data["id"]) is not None:
+    if "id" in data and id_taken(db.session, Household, data["id"]):
         raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
-    household = Household(id=data.get("id"), area_path=grid.path, surveyed_by=scope.user.id)
+    # The id known now, the audit row needs no flush: a batch of creates is written in one.
+    household = Household(id=data.get("id") or new_uuid(), area_path=grid.path, surveyed_by=scope.user.id)
     changes = {k: v for k, v in data.items() if k != "id"}
     changes.setdefault("surveyed_at", utcnow())
     record_change(household, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(household)
-    db.session.flush()
     audit("create", "household", household.id, fields=changes, user_id=scope.user.id)
     return household
 
@@ -208,12 +208,12 @@ def _household_for(scope: Scope, household_id: str) -> Household:
 
 def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
     household = _household_for(scope, data["household_id"])
-    if "id" in data and db.session.get(Minor, data["id"]) is not None:
+    if "id" in data and id_taken(db.session, Minor, data["id"]):
         raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
     data = dict(data)
     id_number = data.pop("id_number", None)
     minor = Minor(
-        id=data.pop("id", None),
+        id=data.pop("id", None) or new_uuid(),
         area_path=household.area_path,
         created_by=scope.user.id,
         assigned_worker_id=scope.user.id if scope.role == "grid_worker" else None,
@@ -224,7 +224,6 @@ def create_minor(scope: Scope, data: dict, hlc: str | None = None) -> Minor:
     record_change(minor, data, hlc or server_hlc(), created=True, author=scope.user.id)
     derive(minor)
     db.session.add(minor)
-    db.session.flush()
     audit(
         "create",
         "minor",

@@ -9,7 +9,7 @@ from sqlalchemy import orm as so
 
 from server.core import codes
 from server.core.changes import Synced
-from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid
+from server.core.db import Base, UTCDateTime, UUIDStr, new_uuid, written_after
 from server.core.search import PINYIN_MAX, pinyin_key
 
 MANDATORY_KINDS = codes.of("report_kind_mandatory")
@@ -30,6 +30,7 @@ class Report(Synced, Base):
     reporter_phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     area_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
     minor_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("minor.id"), index=True)
+    minor_row = written_after("Minor")
     kind: so.Mapped[str] = so.mapped_column(sa.String(30))
     mandatory: so.Mapped[bool] = so.mapped_column(default=False)
     urgent: so.Mapped[bool] = so.mapped_column(default=False)

@@ -11,7 +11,7 @@ from server.areas.models import Area
 from server.audit.service import audit
 from server.core.changes import record_change
 from server.core.clock import server_hlc
-from server.core.db import utcnow
+from server.core.db import id_taken, utcnow
 from server.core.errors import FieldErrors, NotFound, NotPermitted
 from server.core.events import minors_moved, report_mandatory, reports_moved
 from server.core.extensions import db
@@ -111,7 +111,7 @@ def create_report(scope: Scope, data: dict, hlc: str | None = None) -> Report:
         _minor_in_scope(scope, data["minor_id"])
     if "status" in data and data["status"] != "new":
         raise NotPermitted({"status": ["新报告的状态只能是 new / A new report starts as new."]})
-    if "id" in data and db.session.get(Report, data["id"]) is not None:
+    if "id" in data and id_taken(db.session, Report, data["id"]):
         raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
     mandatory = data["kind"] in MANDATORY_KINDS
     report = Report(id=data.get("id"), reporter_id=scope.user.id, area_path=area.path, reported_at=utcnow())

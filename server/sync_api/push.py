@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from server.accounts.models import User
 from server.core import clock
 from server.core.changes import feed_held
-from server.core.db import new_uuid, utcnow
+from server.core.db import FREE_IDS, new_uuid, utcnow
 from server.core.errors import DomainError, NotFound, refusal_message
 from server.core.extensions import db
 from server.core.scope import Scope
@@ -35,6 +35,14 @@ class PushReport:
     rejected: int = 0
     conflicts: int = 0
     clamped: int = 0
+
+
+# What the database refuses of one mutation; the batch goes on without it.
+DATABASE_REFUSALS = (sa_exc.IntegrityError, sa_exc.DataError, OverflowError, UnicodeError)
+
+
+class _WriteFailed(Exception):
+    """A write of the unguarded pass failed: do the batch again, a savepoint per mutation."""
 
 
 class Rejected(Exception):
@@ -61,7 +69,6 @@ def push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushR
 
 def _push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> PushReport:
     scope = Scope.of(user)
-    report = PushReport()
     mids = {raw.get("mid") for raw in mutations if isinstance(raw, dict) and isinstance(raw.get("mid"), str)}
     answered: dict = {}
     if mids:
@@ -69,21 +76,79 @@ def _push(user: User, client_id: str, mutations: list, max_skew_ms: int) -> Push
             SyncMutation.client_id == client_id, SyncMutation.mid.in_(mids)
         )
         answered = {row.mid: row.result for row in db.session.scalars(logged)}
-    for raw in mutations:
-        mid = raw.get("mid") if isinstance(raw, dict) else None
-        if isinstance(mid, str) and mid in answered:
-            report.results.append(answered[mid])  # a replay: same answer, nothing changes
-            continue
-        result = _apply_one(scope, client_id, raw, max_skew_ms, report)
-        report.results.append(result)
-        if _storable_mid(mid):
-            answered[mid] = result  # the same mid twice in one batch is still applied once
+    found = _find_records(mutations)
+    # The whole batch at once, written in one flush; only when a write fails (the database or a
+    # service refuses it) is the batch done again with a savepoint per mutation, so that the
+    # failing one alone is rejected.
+    try:
+        with db.session.begin_nested():
+            report = _apply_all(scope, client_id, mutations, max_skew_ms, answered, found, guarded=False)
+            db.session.flush()
+    except (_WriteFailed, *DATABASE_REFUSALS):
+        report = _apply_all(scope, client_id, mutations, max_skew_ms, answered, found, guarded=True)
     db.session.add_all(report.log)
     _touch_device(user, client_id, report)
     return report
 
 
-def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: PushReport) -> dict:
+def _apply_all(
+    scope: Scope,
+    client_id: str,
+    mutations: list,
+    max_skew_ms: int,
+    answered: dict,
+    found: dict,
+    *,
+    guarded: bool,
+) -> PushReport:
+    report = PushReport()
+    answered, found = dict(answered), dict(found)  # each pass starts from what was stored
+    # The services' check that a new record's id is free is answered from this lookup.
+    db.session.info[FREE_IDS] = {(ADAPTERS[entity].model, i) for (entity, i), r in found.items() if r is None}
+    try:
+        for raw in mutations:
+            mid = raw.get("mid") if isinstance(raw, dict) else None
+            if isinstance(mid, str) and mid in answered:
+                report.results.append(answered[mid])  # a replay: same answer, nothing changes
+                continue
+            result = _apply_one(scope, client_id, raw, max_skew_ms, report, found, guarded)
+            report.results.append(result)
+            if _storable_mid(mid):
+                answered[mid] = result  # the same mid twice in one batch is still applied once
+    finally:
+        db.session.info.pop(FREE_IDS, None)
+    return report
+
+
+def _find_records(mutations: list) -> dict:
+    """The batch's records, one locked SELECT per entity: (entity, id) -> record, or None
+    for an id the server does not hold. Ids that are not UUIDs are left to be refused."""
+    ids: dict[str, set[str]] = {}
+    for raw in mutations:
+        if (
+            not isinstance(raw, dict)
+            or raw.get("entity") not in ADAPTERS
+            or not isinstance(raw.get("id"), str)
+        ):
+            continue
+        try:
+            uuid_string(raw["id"])
+        except ma.ValidationError:
+            continue
+        ids.setdefault(raw["entity"], set()).add(raw["id"])
+    found: dict = {}
+    for entity, wanted in ids.items():
+        model = ADAPTERS[entity].model
+        # Lock the records' own rows only: PostgreSQL refuses FOR UPDATE across a joined household.
+        stmt = sa.select(model).where(model.id.in_(wanted)).with_for_update(of=model)
+        held = {record.id: record for record in db.session.scalars(stmt).unique()}
+        found.update(((entity, record_id), held.get(record_id)) for record_id in wanted)
+    return found
+
+
+def _apply_one(
+    scope: Scope, client_id: str, raw, max_skew_ms: int, report: PushReport, found: dict, guarded: bool
+) -> dict:
     mid = raw.get("mid") if isinstance(raw, dict) else None
     clamped_from = None
     try:
@@ -100,8 +165,11 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
             clamped_from, report.clamped = str(mutation.hlc), report.clamped + 1
             mutation = dataclasses.replace(mutation, hlc=hlc)
         clock.observe(hlc.wall_ms, hlc.counter)
-        with db.session.begin_nested():
-            result = _merge_and_write(scope, adapter, mutation)
+        if guarded:
+            with db.session.begin_nested():
+                result = _merge_and_write(scope, adapter, mutation, found, guarded)
+        else:
+            result = _merge_and_write(scope, adapter, mutation, found, guarded)
     except MergeError as exc:
         result = _result(mid, "rejected", errors=exc.errors)
     except NotFound:  # a record out of reach is answered as if it did not exist
@@ -110,7 +178,9 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
         result = _result(mid, "rejected", errors=exc.errors)
     except ma.ValidationError as exc:
         result = _result(mid, "rejected", errors=exc.normalized_messages())
-    except (sa_exc.IntegrityError, sa_exc.DataError, OverflowError, UnicodeError) as exc:
+    except DATABASE_REFUSALS as exc:
+        if not guarded:  # unflushed writes of earlier mutations may be what failed
+            raise _WriteFailed from exc
         # What the database refused is this mutation's fault alone: its savepoint is gone, the batch goes on.
         result = _result(mid, "rejected", errors={"_schema": [refusal_message(exc)]})
     if result["status"] == "rejected":
@@ -144,19 +214,14 @@ def _apply_one(scope: Scope, client_id: str, raw, max_skew_ms: int, report: Push
     return result
 
 
-def _load(adapter: Adapter, record_id: str):
-    # Lock the record's own row only: PostgreSQL refuses FOR UPDATE across its joined household.
-    return db.session.get(adapter.model, record_id, with_for_update={"of": adapter.model})
-
-
-def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict:
+def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation, found: dict, guarded: bool) -> dict:
     if scope.role not in adapter.writers:
         raise Rejected({"entity": ["您的角色不能修改此类记录 / Your role may not change these records."]})
     try:
         uuid_string(mutation.id)
     except ma.ValidationError as exc:
         raise Rejected({"id": exc.messages}) from exc
-    record = _load(adapter, mutation.id)
+    record = found[(adapter.name, mutation.id)]
     # A record out of scope and one that does not exist get the same answer: no existence leak.
     hidden = record is not None and not adapter.readable(scope, record)
     if hidden or (record is None and (mutation.op == "delete" or mutation.base_version > 0)):
@@ -167,24 +232,48 @@ def _merge_and_write(scope: Scope, adapter: Adapter, mutation: Mutation) -> dict
             ]
         raise Rejected(errors)
     state = adapter.state(record) if record is not None else None
-    if mutation.op == "upsert":
-        adapter.parse(_plain_values(adapter, mutation.fields))  # types and values, before any merge
+    sent, parsed = None, None
+    if mutation.op == "upsert":  # types and values, before any merge
+        sent = _plain_values(adapter, mutation.fields)
+        parsed = adapter.parse(sent)
     outcome = merge(adapter.spec, state, mutation)
-    hlc = str(mutation.hlc)
+
+    def parse_changes() -> dict:  # most merges keep what was sent: parsed once
+        return parsed if outcome.changes == sent else adapter.parse(outcome.changes)
+
+    data = None
     if outcome.created:
         if missing := adapter.missing(outcome.changes):
             raise Rejected(missing)
-        data = adapter.parse(outcome.changes)
-        record = adapter.create(scope, {**data, "id": mutation.id}, hlc)
+        data = {**parse_changes(), "id": mutation.id}
     elif outcome.delete:
         if adapter.delete is None:
             raise Rejected({"op": ["此类记录不能删除 / These records cannot be deleted."]})
+    elif outcome.changes:
+        data = parse_changes()
+    # Nothing is written above this line; below it a failure may leave half a mutation behind.
+    try:
+        record = _write(scope, adapter, record, outcome, data, str(mutation.hlc))
+        conflict_ids = [_keep_conflict(record, c, state, mutation) for c in outcome.conflicts]
+        if guarded:
+            db.session.flush()
+    except Exception as exc:
+        if guarded:
+            raise
+        raise _WriteFailed from exc  # the unguarded pass cannot undo half a mutation
+    found[(adapter.name, mutation.id)] = record
+    return _result(mutation.mid, outcome.status, record.version, conflict_ids)
+
+
+def _write(scope: Scope, adapter: Adapter, record, outcome, data: dict | None, hlc: str):
+    """The merge's outcome through the entity's services; returns the record."""
+    if outcome.created:
+        return adapter.create(scope, data, hlc)
+    if outcome.delete:
         adapter.delete(scope, record)
     elif outcome.changes:
-        adapter.update(scope, record, adapter.parse(outcome.changes), hlc)
-    conflict_ids = [_keep_conflict(record, c, state, mutation) for c in outcome.conflicts]
-    db.session.flush()
-    return _result(mutation.mid, outcome.status, record.version, conflict_ids)
+        adapter.update(scope, record, data, hlc)
+    return record
 
 
 def _storable_mid(mid) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import orm as so
 
 from server.core import codes
 from server.core.changes import Synced
-from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
+from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow, written_after
 
 VISIT_KINDS = codes.of("visit_kind")
 FINDING_AREAS = codes.of("finding_area")
@@ -47,6 +47,7 @@ class ReviewDecision(Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     visit_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("visit.id"), index=True)
+    visit_row = written_after("Visit")
     decision: so.Mapped[str] = so.mapped_column(sa.String(12))
     comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     decided_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from server.audit.service import audit
 from server.core.changes import record_change
 from server.core.clock import server_hlc
-from server.core.db import utcnow
+from server.core.db import id_taken, new_uuid, utcnow
 from server.core.errors import FieldErrors, NotFound, NotPermitted
 from server.core.events import minors_moved
 from server.core.extensions import db
@@ -58,14 +58,13 @@ def create_visit(scope: Scope, data: dict, hlc: str | None = None) -> Visit:
     minor = db.session.get(Minor, data["minor_id"])
     if minor is None or minor.deleted or not scope.covers(minor.area_path):
         raise FieldErrors({"minor_id": ["您的辖区内没有该未成年人 / No such minor in your area."]})
-    if "id" in data and db.session.get(Visit, data["id"]) is not None:
+    if "id" in data and id_taken(db.session, Visit, data["id"]):
         raise FieldErrors({"id": ["该编号已存在 / A record with this id exists."]})
-    visit = Visit(id=data.get("id"), visitor_id=scope.user.id, area_path=minor.area_path)
+    visit = Visit(id=data.get("id") or new_uuid(), visitor_id=scope.user.id, area_path=minor.area_path)
     changes = {k: v for k, v in data.items() if k != "id"}
     changes["review_status"] = "submitted"
     record_change(visit, changes, hlc or server_hlc(), created=True, author=scope.user.id)
     db.session.add(visit)
-    db.session.flush()  # rows that point at the visit (reviews, measures) may follow in this transaction
     # A new visit can only move the last visit later: no need to ask the database.
     visit_day = local_date(visit.visited_at)
     if minor.last_visit_at is None or visit_day > minor.last_visit_at:
