@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -59,15 +61,26 @@ def written_after(target: str) -> so.Relationship:
     return so.relationship(target, lazy="raise")
 
 
-# (model, id) pairs a caller has just found free in one query for a whole batch (the sync push).
+# (model, id) pairs a caller has found free, see known_free.
 FREE_IDS = "humiao.free_ids"
+
+
+@contextmanager
+def known_free(session: so.Session) -> Iterator[set]:
+    """Within it, ids the caller knows no row holds, added to the set it yields as (model, id),
+    are answered by id_taken from memory: the sync push looks its whole batch up in one query,
+    the demo seeder writes into an empty database."""
+    free = session.info[FREE_IDS] = set()
+    try:
+        yield free
+    finally:
+        session.info.pop(FREE_IDS, None)
 
 
 def id_taken(session: so.Session, model: type, record_id: str) -> bool:
     """Whether a row of ``model`` already holds ``record_id``: a phone's new record must not
-    overwrite another. The sync push looks its whole batch up at once and lists in
-    ``session.info`` the ids it found free; one of those is answered from the list, once, as
-    it is about to be taken."""
+    overwrite another. An id known free (known_free) is answered from memory, once, as it is
+    about to be taken."""
     free = session.info.get(FREE_IDS)
     if free is not None and (model, record_id) in free:
         free.discard((model, record_id))

@@ -25,6 +25,7 @@ from server.accounts.models import SENTINEL_KINDS, UNITS, User
 from server.areas.models import Area
 from server.areas.service import create_area
 from server.core.changes import feed_held
+from server.core.db import FREE_IDS, known_free
 from server.core.extensions import db
 from server.core.scope import Scope
 from server.demo import names
@@ -33,9 +34,10 @@ from server.demo.measures import add_measures
 from server.demo.reports import add_reports
 from server.demo.street import STREET, VILLAGES, HouseholdPlan, areas, grids, local_moment, plan_households
 from server.demo.visits import Subject, plan_visits
-from server.registry.models import GradeChange, Minor
+from server.registry.models import GradeChange, Household, Minor
 from server.registry.schemas import HouseholdCreate, MinorCreate
 from server.registry.service import create_household, create_minor, derive, set_grade
+from server.visits.models import Visit
 from server.visits.schemas import VisitCreate
 from server.visits.service import create_visit, update_visit
 
@@ -90,8 +92,9 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
     started = time.perf_counter()
     rng = random.Random(seed)
     today = date.today()
-    # One transaction, its feed numbers taken from memory: thousands of flushes, one counter UPDATE.
-    with feed_held(db.session):
+    # One transaction, its feed numbers taken from memory: thousands of flushes, one counter UPDATE;
+    # the ids of its own records known free, so that no create looks its id up (and flushes first).
+    with feed_held(db.session), known_free(db.session):
         area_rows = {a.code: create_area(a.code, a.name, a.level, a.parent) for a in areas()}
         users = _create_users(rng)
         households = plan_households(rng, plan_families(rng, today), today)
@@ -119,6 +122,12 @@ def seed_street(seed: int = DEFAULT_SEED) -> str:
             f"  visits: {visits}, reports: {len(reports)}, measures: {measures}, users: {len(users)}",
         )
     )
+
+
+def _free(model: type, record_id: str) -> str:
+    """A new record's id, random and the seed's own in an empty database: known free."""
+    db.session.info[FREE_IDS].add((model, record_id))
+    return record_id
 
 
 @contextmanager
@@ -194,7 +203,7 @@ def _register(
     registered = []
     for plan in households:
         grid = area_rows[plan.grid]
-        data = household_schema.load({**plan.fields, "id": plan.id, "grid_id": grid.id})
+        data = household_schema.load({**plan.fields, "id": _free(Household, plan.id), "grid_id": grid.id})
         household = create_household(scope_of(workers[plan.grid]), data)
         household.created_at = data["surveyed_at"]
         family: Family | None = plan.family
@@ -219,7 +228,9 @@ def _register_minor(
     rng: random.Random, schema: MinorCreate, scope: Scope, household_id: str, child: Child, family: Family
 ) -> Minor:
     # Through the API's own schema: the demo data passes the same validation as a worker's.
-    data = schema.load({**child.fields, "id": names.record_id(rng), "household_id": household_id})
+    data = schema.load(
+        {**child.fields, "id": _free(Minor, names.record_id(rng)), "household_id": household_id}
+    )
     minor = create_minor(scope, data)
     minor.created_at = local_moment(family.registered, rng.uniform(9, 17))
     return minor
@@ -302,7 +313,9 @@ def _log_visits(
     for plan in plans:
         r = by_minor[plan.minor_id]
         visitor = r.officer if plan.by_officer else r.worker
-        visit = create_visit(scope_of(visitor), schema.load({**plan.fields, "id": names.record_id(rng)}))
+        visit = create_visit(
+            scope_of(visitor), schema.load({**plan.fields, "id": _free(Visit, names.record_id(rng))})
+        )
         # Synced the same evening or, from a village without signal, within two days.
         visit.created_at = min(visit.visited_at + timedelta(hours=rng.uniform(2, 48)), now)
         if plan.review == "submitted":

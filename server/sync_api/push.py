@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from server.accounts.models import User
 from server.core import clock
 from server.core.changes import feed_held
-from server.core.db import FREE_IDS, new_uuid, utcnow
+from server.core.db import known_free, new_uuid, utcnow
 from server.core.errors import DomainError, NotFound, refusal_message
 from server.core.extensions import db
 from server.core.scope import Scope
@@ -104,8 +104,8 @@ def _apply_all(
     report = PushReport()
     answered, found = dict(answered), dict(found)  # each pass starts from what was stored
     # The services' check that a new record's id is free is answered from this lookup.
-    db.session.info[FREE_IDS] = {(ADAPTERS[entity].model, i) for (entity, i), r in found.items() if r is None}
-    try:
+    with known_free(db.session) as free:
+        free.update((ADAPTERS[entity].model, i) for (entity, i), r in found.items() if r is None)
         for raw in mutations:
             mid = raw.get("mid") if isinstance(raw, dict) else None
             if isinstance(mid, str) and mid in answered:
@@ -115,8 +115,6 @@ def _apply_all(
             report.results.append(result)
             if _storable_mid(mid):
                 answered[mid] = result  # the same mid twice in one batch is still applied once
-    finally:
-        db.session.info.pop(FREE_IDS, None)
     return report
 
 
