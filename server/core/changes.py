@@ -32,7 +32,16 @@ class ScopeExit(Base):
 
     __tablename__ = "scope_exit"
     # A pull sends only a record's latest exit from a scope: found by this index.
-    __table_args__ = (sa.Index("ix_scope_exit_record", "entity", "record_id", "change_seq"),)
+    __table_args__ = (
+        sa.Index("ix_scope_exit_record", "entity", "record_id", "change_seq"),
+        # The exits from one scope, in feed order (see Synced.__table_args__).
+        sa.Index(
+            "ix_scope_exit_scope_feed",
+            "old_path",
+            "change_seq",
+            postgresql_ops={"old_path": "text_pattern_ops"},
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entity: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -60,6 +69,20 @@ class Synced:
     # Who made the latest change (also in field_authors, but readable without parsing JSON).
     updated_by: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    @so.declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        # A pull reads one scope's changes in feed order: this index holds a scope's rows
+        # together (a path prefix, text_pattern_ops whatever the collation), so the pull reads
+        # those and not the rest of the county's changes since its cursor.
+        return (
+            sa.Index(
+                f"ix_{cls.__tablename__}_scope_feed",
+                "area_path",
+                "change_seq",
+                postgresql_ops={"area_path": "text_pattern_ops"},
+            ),
+        )
 
     @property
     def deleted(self) -> bool:
