@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from server.accounts import schemas, service, sessions, throttle, tokens
 from server.accounts.models import User
 from server.audit.service import audit
-from server.core.errors import TooManyTries
+from server.core.errors import DeviceLost, TooManyTries
 from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, SelectPage
 from server.core.roles import Role
@@ -23,16 +23,24 @@ users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="ç
 @auth_blp.route("/login", methods=["POST"])
 @auth_blp.arguments(schemas.LoginIn)
 @auth_blp.response(200, schemas.LoginOut)
+@auth_blp.alt_response(403, description="This device was marked lost (reason device_lost): wipe it")
 @auth_blp.alt_response(429, description="Too many wrong passwords: wait Retry-After seconds")
 def login(data):
     """Log in with username and password; the device id travels in the tokens.
 
     Wrong passwords slow further tries of the account (429 with Retry-After), counted per
-    account and address and per account, never locking it."""
+    account and address and per account, never locking it. A device marked lost is refused
+    (403, reason ``device_lost``) before the password is looked at, until the mark is cleared."""
     account, address = throttle.account_key(data["username"]), request.remote_addr or "-"
     wait = throttle.wait_seconds(account, address)
     if wait:
         raise TooManyTries(wait)
+    if sessions.refused(data.get("device_id")):
+        audit(
+            "login_refused", "user", None, device=data["device_id"], extra={"username": data["username"][:64]}
+        )
+        db.session.commit()
+        raise DeviceLost()
     user = service.authenticate(data["username"], data["password"])
     if user is None:
         throttle.failed(account, address)

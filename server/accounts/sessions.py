@@ -18,7 +18,12 @@ from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 
 from server.accounts.models import LoginSession, RevokedToken, User
+from server.core.events import device_refused
 from server.core.extensions import db
+
+# Why a session ended when a street admin marked its phone lost: its tokens are then refused
+# with this reason, and the phone wipes itself (server/sync_api/devices.py).
+DEVICE_LOST = "device_lost"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ def renew(user: User, claims: dict) -> Renewal:
     )
 
 
+def refused(device_id: str | None) -> bool:
+    """Whether no one may log in from this device now (it was marked lost)."""
+    return bool(device_id) and any(
+        answer for _receiver, answer in device_refused.send(None, device_id=device_id)
+    )
+
+
 def end(session: LoginSession, why: str) -> None:
     if session.ended_at is None:
         session.ended_at, session.ended_why = datetime.now(UTC), why
@@ -97,6 +109,15 @@ def ended(claims: dict) -> sa.ScalarSelect:
     (``tokens.revoked``): true only for a session that exists and has ended."""
     sid = str(claims.get("sid") or "")[:40]
     return sa.select(LoginSession.ended_at.is_not(None)).where(LoginSession.sid == sid).scalar_subquery()
+
+
+def ended_why(claims: dict) -> str | None:
+    """Why the token's session ended (``None`` if it has not, or the token names none). Read
+    only for a refused token, to tell the phone why."""
+    sid = str(claims.get("sid") or "")[:40]
+    if not sid:
+        return None
+    return db.session.scalar(sa.select(LoginSession.ended_why).where(LoginSession.sid == sid))
 
 
 def purge(now: datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from flask_jwt_extended import JWTManager
 
 from server.accounts import sessions
 from server.accounts.models import RevokedToken, User
-from server.core.errors import error_payload
+from server.core.errors import DeviceLost, error_payload
 from server.core.extensions import db
 
 
@@ -24,7 +24,8 @@ def reused_answer():
 
 
 def _unauthorized(message: str, reason: str):
-    """``reason`` is for programs (the phone wipes itself on revoked, not on expired)."""
+    """``reason`` is for programs (the phone wipes itself on token_revoked and device_lost, not
+    on token_expired)."""
     payload = error_payload(401, "Unauthorized", message)
     payload["reason"] = reason
     return jsonify(payload), 401
@@ -64,7 +65,9 @@ def register(jwt: JWTManager) -> None:
         )
 
     @jwt.revoked_token_loader
-    def on_revoked(_header, _payload):
+    def on_revoked(_header, payload):
+        if sessions.ended_why(payload) == sessions.DEVICE_LOST:
+            return _unauthorized(DeviceLost.MESSAGE, DeviceLost.reason)
         return _unauthorized(
             "登录已失效，请重新登录 / This login was revoked: log in again.", "token_revoked"
         )

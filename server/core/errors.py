@@ -36,6 +36,8 @@ class DomainError(Exception):
     """A request a service refuses; ``status`` is how the API answers it."""
 
     status = 400
+    # For programs, like a refused token's ``reason`` (server/accounts/tokens.py).
+    reason: str | None = None
 
     def __init__(self, errors: dict | None = None, message: str | None = None) -> None:
         super().__init__(errors or message)
@@ -73,6 +75,21 @@ class Forbidden(DomainError):
     """This role may not use this at all."""
 
     status = 403
+
+
+class DeviceLost(DomainError):
+    """A street admin marked this phone lost: no one logs in from it until the mark is cleared.
+    ``reason`` tells the phone to wipe itself, as a refused token with this reason does."""
+
+    status = 403
+    reason = "device_lost"
+    MESSAGE = (
+        "此设备已被标记为丢失，本机数据已清除。请联系街道管理员 / "
+        "This device was marked lost: its data is wiped. Contact the street office."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(message=self.MESSAGE)
 
 
 class NotFound(DomainError):
@@ -137,7 +154,10 @@ def _handle_http(error: HTTPException):
 def _handle_domain(error: DomainError):
     db.session.rollback()
     code = error.status
-    response = jsonify(error_payload(code, HTTP_STATUS_CODES[code], error.message, error.answer_errors()))
+    payload = error_payload(code, HTTP_STATUS_CODES[code], error.message, error.answer_errors())
+    if error.reason:
+        payload["reason"] = error.reason
+    response = jsonify(payload)
     response.status_code = code
     response.headers.update(error.headers())
     return response

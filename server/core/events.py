@@ -26,3 +26,8 @@ minors_moved = _events.signal("minors-moved")
 # sender: None; kwargs: report_ids (list), area_path (their place now). A report moved (it follows
 # the child it names, or a supervisor corrected its place): its referrals and notices follow it.
 reports_moved = _events.signal("reports-moved")
+
+# sender: None; kwargs: device_id (the id a phone sends at login). Each receiver answers True to
+# refuse every login from that device (sync_api: a street admin marked it lost). Sent before the
+# password is checked, so a refused phone learns nothing of it.
+device_refused = _events.signal("device-refused")

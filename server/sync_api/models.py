@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from server.accounts.models import User
 from server.core.db import Base, JSONType, UTCDateTime, UUIDStr, new_uuid, utcnow
 
 
@@ -68,7 +69,7 @@ class QuarantinedMutation(Base):
 
 
 class Device(Base):
-    """Per device: when it last pushed and pulled, and how that went."""
+    """Per device: when it last pushed and pulled, how that went, and whether it was lost."""
 
     __tablename__ = "device"
 
@@ -84,3 +85,10 @@ class Device(Base):
     clamped: so.Mapped[int] = so.mapped_column(default=0)
     last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
     last_error_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Marked lost (丢失) by a street admin: its sessions ended then, and no one logs in from it
+    # until the mark is cleared (server/sync_api/devices.py).
+    lost_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    lost_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
+    lost_by_user: so.Mapped[User | None] = so.relationship(foreign_keys=[lost_by])

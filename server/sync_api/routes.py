@@ -1,4 +1,4 @@
-"""The sync endpoints (DESIGN §5), conflicts for supervisors, and device sync status."""
+"""The sync endpoints (DESIGN §5), conflicts for supervisors, device sync status and lost devices."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ import time
 from functools import partial
 
 import marshmallow as ma
-import sqlalchemy as sa
 from flask import current_app, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.accounts.models import User
-from server.accounts.service import managed_users
 from server.core.extensions import db
 from server.core.pagination import PAGE_PARAMS, Presented, PresentedPage
 from server.core.roles import REGISTRY_ROLES, SUPERVISOR_ROLES, Role
 from server.core.scope import current_scope, device_id, roles_required
 from server.core.validation import BoundedSchema, one_of
 from server.sync_api import conflicts as conflict_service
+from server.sync_api import devices as device_service
 from server.sync_api.conflicts import ConflictOut
-from server.sync_api.models import Device
 from server.sync_api.pull import pull
 from server.sync_api.push import push
 from server.sync_api.schemas import PULLED_DATA, PullArgs, PullOut, PushIn, PushOut
@@ -109,6 +106,15 @@ class DeviceOut(ma.Schema):
     clamped = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
     last_error_at = ma.fields.DateTime(allow_none=True)
+    lost_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "marked lost (丢失) then; null if not"}
+    )
+    lost_by = ma.fields.Integer(allow_none=True, metadata={"description": "the street admin who marked it"})
+    lost_by_name = ma.fields.Function(
+        lambda d: d.lost_by_user.display_name if d.lost_by_user else None,
+        allow_none=True,
+        metadata={"type": "string"},
+    )
 
 
 @sync_blp.route("/devices", methods=["GET"])
@@ -117,19 +123,33 @@ class DeviceOut(ma.Schema):
 def devices_view():
     """Devices of the users wholly inside my area, the longest silent first: who has not synced
     for days. An account that spans streets (a county viewer) is no street's to watch."""
-    in_scope = managed_users(current_scope()).with_only_columns(User.id)
-    stmt = (
-        sa.select(Device)
-        .where(Device.user_id.in_(in_scope))
-        .order_by(sa.func.coalesce(Device.last_push_at, Device.last_pull_at).asc().nulls_first())
-    )
-    devices = db.session.scalars(stmt).all()
-    users = {
-        u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({d.user_id for d in devices})))
-    }
-    for device in devices:
-        device.user = users[device.user_id]
-    return devices
+    return device_service.listed(current_scope())
+
+
+@sync_blp.route("/devices/<string(maxlength=64):client_id>/lost")
+class LostDevice(MethodView):
+    decorators = [roles_required({Role.street_admin})]
+
+    @sync_blp.response(200, DeviceOut)
+    def post(self, client_id):
+        """Mark a phone of my street lost (标记丢失).
+
+        Every login on it ends now: its access and refresh tokens are refused (401, reason
+        ``device_lost``) and the phone wipes itself at its next contact. No one logs in from it
+        (403, reason ``device_lost``) until the mark is cleared."""
+        scope = current_scope()
+        device = device_service.watched_device(scope, client_id)
+        device_service.mark_lost(scope, device)
+        db.session.commit()
+        return device
+
+    @sync_blp.response(200, DeviceOut)
+    def delete(self, client_id):
+        """Clear the lost mark (found again): logins from the phone are taken again."""
+        device = device_service.watched_device(current_scope(), client_id)
+        device_service.clear_lost(device)
+        db.session.commit()
+        return device
 
 
 class ConflictQuery(BoundedSchema):

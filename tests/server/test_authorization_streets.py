@@ -27,7 +27,7 @@ from server.referrals import service as referrals
 from server.registry import service as registry
 from server.reports import service as reports
 from server.visits import service as visits
-from tests.factories import area, user
+from tests.factories import area, make_device, user
 from tests.server.streets import (
     EVERYONE,
     Case,
@@ -285,6 +285,19 @@ def _devices(w: World, u: str):
     return w.get("/api/sync/devices", u)
 
 
+def _lost(method: str) -> Callable[[World, str], object]:
+    """A fresh phone of worker1 each call (for DELETE, one marked lost): one account's mark never
+    decides another's."""
+
+    def call(w: World, u: str):
+        marked = {"lost_at": datetime.now(UTC), "lost_by": user("admin").id} if method == "DELETE" else {}
+        phone = make_device("worker1", client_id=new_id(), **marked)
+        w.session.commit()
+        return w.client.open(f"/api/sync/devices/{phone.client_id}/lost", method=method, headers=w.headers(u))
+
+    return call
+
+
 STATS_QUERY = "area_id={V1}&from=2026-01-01&to=2026-12-31"
 ONE_AREA = ("overview", "areas", "workers", "reports", "referrals", "scoreboard")
 
@@ -515,6 +528,8 @@ PROBES: dict[str, Probe] = {
         lambda w, r: w.case.minor in {c["id"] for c in r.json["changes"]},
     ),
     "GET /api/sync/devices": Probe(_devices, S, names("worker1-phone")),
+    "POST /api/sync/devices/{client_id}/lost": Probe(_lost("POST"), manages_worker1),
+    "DELETE /api/sync/devices/{client_id}/lost": Probe(_lost("DELETE"), manages_worker1),
     "GET /api/conflicts": Probe(lambda w, u: w.get("/api/conflicts?status=all", u), S, holds("conflict")),
     "GET /api/conflicts/mine": Probe(
         lambda w, u: w.get("/api/conflicts/mine?status=all", u), lambda u: u == "worker1", holds("conflict")

@@ -30,7 +30,7 @@ from server.core.scope import Scope
 from server.ledger import jobs
 from server.registry import service as registry
 from server.registry.models import Household, Minor
-from tests.factories import area, make_household, make_minor, make_visit, user
+from tests.factories import area, make_device, make_household, make_minor, make_visit, user
 from tests.server.ledger.ledger_files import good_row, upload, workbook
 from tests.server.sync_api.wire import Device, hlc_at, minor_fields, new_id, now_ms
 
@@ -366,6 +366,15 @@ def _my_conflicts(r: Records):
     return r.get("/api/conflicts/mine?status=all", "worker1")
 
 
+def _lost_phone(r: Records, method: str):
+    """worker1's phone marked lost by the street admin (for DELETE, marked first: found again)."""
+    make_device("worker1", client_id="phone-lost")
+    r.session.commit()
+    if method == "DELETE":
+        r.made(r.post("/api/sync/devices/phone-lost/lost", "admin"), 200)
+    return r.call(method, "/api/sync/devices/phone-lost/lost", "admin")
+
+
 def _refresh(r: Records):
     tokens = r.made(
         r.post("/api/auth/login", None, {"username": "worker1", "password": "demo-password-1"}), 200
@@ -544,6 +553,8 @@ CALLS: dict[tuple[str, str], Callable[[Records], object]] = {
     ("POST /api/sync/push", "200"): _push,
     ("GET /api/sync/pull", "200"): _pull,
     ("GET /api/sync/devices", "200"): lambda r: r.conflict and r.get("/api/sync/devices", "village1"),
+    ("POST /api/sync/devices/{client_id}/lost", "200"): lambda r: _lost_phone(r, "POST"),
+    ("DELETE /api/sync/devices/{client_id}/lost", "200"): lambda r: _lost_phone(r, "DELETE"),
     ("GET /api/conflicts", "200"): lambda r: r.conflict and r.get("/api/conflicts", "village1"),
     ("GET /api/conflicts/mine", "200"): _my_conflicts,
     ("GET /api/conflicts/{conflict_id}", "200"): lambda r: r.get(f"/api/conflicts/{r.conflict}", "village1"),

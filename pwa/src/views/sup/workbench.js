@@ -4,9 +4,9 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import { formatDate, t } from '../../i18n/index.js';
-import { apiGet, countOf, isOffline, useRemote } from '../../online.js';
+import { act, apiGet, countOf, isOffline, useRemote } from '../../online.js';
 import { isAdmin } from '../../roles.js';
-import { useAppState } from '../../state.js';
+import { confirmDialog, useAppState } from '../../state.js';
 import { duration, serverText, sortReports } from '../../sup/format.js';
 import { Page, Title } from '../ui.js';
 import { Count, Offline, Remote, useNow } from './common.js';
@@ -75,7 +75,8 @@ export function Workbench() {
   </${Page}>`;
 }
 
-// 设备: who has not synced for days (the longest silent first).
+// 设备: who has not synced for days (the longest silent first). A street admin marks a lost
+// phone (its logins end at once; it wipes itself at its next contact) and clears the mark.
 const lastContact = (d) => Math.max(Date.parse(d.last_push_at ?? '') || 0, Date.parse(d.last_pull_at ?? '') || 0);
 const silentDays = (d, now) => (lastContact(d) ? Math.floor((now - lastContact(d)) / 86_400_000) : Infinity);
 function lastSeen(d, now) {
@@ -85,18 +86,32 @@ function lastSeen(d, now) {
 }
 
 export function Devices() {
+  const { user } = useAppState();
   const remote = useRemote('/api/sync/devices');
   const now = useNow(60_000);
+  const path = (d) => `/api/sync/devices/${encodeURIComponent(d.client_id)}/lost`;
+  async function markLost(d) {
+    const ok = await confirmDialog({ title: t('devices.mark_lost'), body: t('devices.lost_confirm', { name: d.display_name ?? d.username }),
+      ok: t('devices.mark_lost'), danger: true });
+    if (ok && await act('POST', path(d), undefined, { done: t('devices.lost_done') })) remote.reload();
+  }
+  async function unmarkLost(d) {
+    if (await act('DELETE', path(d), undefined, { done: t('devices.unmarked') })) remote.reload();
+  }
   return html`<${Page} title=${t('nav.devices')} backable>
     <${Remote} remote=${remote}>${(rows) => html`
       ${rows.length === 0 && html`<div class="hm-empty"><p>${t('devices.empty')}</p></div>`}
-      <div class="weui-cells">${rows.map((d) => html`<div class="weui-cell" key=${d.client_id}>
+      <div class="weui-cells">${rows.map((d) => html`<div class="weui-cell" key=${d.client_id} data-device=${d.client_id}>
         <div class="weui-cell__bd">
           <p class="hm-row-title">${d.display_name ?? d.username}</p>
           <p class=${`hm-row-sub${silentDays(d, now) >= 7 ? ' hm-overdue' : ''}`}>${lastSeen(d, now)}</p>
           <p class="hm-row-sub">${t('devices.counts', { push: d.pushes ?? 0, rejected: d.mutations_rejected ?? 0, conflicts: d.conflicts ?? 0 })}</p>
+          ${d.lost_at && html`<p class="hm-row-sub hm-overdue">${t('devices.lost_at', { when: formatDate(d.lost_at, true), who: d.lost_by_name ?? '—' })}</p>`}
           ${d.last_error && html`<p class="hm-error">${serverText(d.last_error)}</p>`}
         </div>
+        ${isAdmin(user) && html`<div class="weui-cell__ft">${d.lost_at
+          ? html`<button type="button" class="weui-btn weui-btn_mini weui-btn_default hm-btn-touch" onClick=${() => unmarkLost(d)}>${t('devices.unmark_lost')}</button>`
+          : html`<button type="button" class="weui-btn weui-btn_mini weui-btn_warn hm-btn-touch" onClick=${() => markLost(d)}>${t('devices.mark_lost')}</button>`}</div>`}
       </div>`)}</div>`}
     </${Remote}>
   </${Page}>`;
