@@ -31,6 +31,7 @@ SHELL_GLOBS = (
     "icons/*.png",
     "src/**/*.js",
     "vendor/*.js",
+    "vendor/noble-ciphers/*.js",
     "vendor/*.css",
 )
 

@@ -41,6 +41,8 @@ export class AuthError extends Error {
 // unsynced work.
 const REASONS = {
   token_revoked: 'revoked',
+  // A street admin marked this phone lost (issue 17): its tokens stopped, and it wipes itself.
+  device_lost: 'revoked',
   token_expired: 'expired',
   token_invalid: 'expired',
   token_missing: 'expired',

@@ -6,12 +6,14 @@ import { Api } from './api.js';
 import { deviceId, getMeta, openHumiaoDB, outboxCounts, wipe } from './db.js';
 import { getLang, t } from './i18n/index.js';
 import { useLazy } from './lazy.js';
+import { hasLock, IDLE_MINUTES, idleMinutes, lockNow, MAX_TRIES, watchIdle } from './lock/lock.js';
 import { allowedRoute, homeOf, isSupervisor, syncs } from './roles.js';
 import { navigate, useRoute } from './router.js';
 import { changed, getState, setState, setStatus, toast, useAppState } from './state.js';
 import { registerServiceWorker, UpdatePrompt } from './sw-client.js';
 import { isRetryable, startAutoSync, SyncClient } from './sync.js';
 import { HouseholdList, HouseholdPage } from './views/households.js';
+import { LockScreen, PinSetup } from './views/lock.js';
 import { Login } from './views/login.js';
 import { MeasureForm } from './views/measure.js';
 import { Me } from './views/me.js';
@@ -74,10 +76,42 @@ async function onAuthLost(err) {
   const { total } = await outboxCounts(db);
   await wipe(db);
   await changed();
+  const lost = err.code === 'device_lost';
   endSession({
     rules: null,
-    authMessage: total ? t('login.revoked_pending', { n: total }) : t('login.revoked'),
+    authMessage: lost ? t('login.device_lost')
+      : total ? t('login.revoked_pending', { n: total }) : t('login.revoked'),
   });
+}
+
+// The replica opens: who is logged in, the rules, when to lock again. Then the session runs.
+async function opened() {
+  const { db } = getState();
+  const user = (await getMeta(db, 'user')) ?? null;
+  setState({ lock: 'open', user, rules: (await getMeta(db, 'rules')) ?? null, lockMinutes: await idleMinutes(db) });
+  await changed();
+  if (user) {
+    goHome(user);
+    startSession();
+  }
+}
+
+// Locked by hand, by idle time, or after the last wrong PIN: nothing of the replica stays in
+// the page, and sync stops until the PIN opens it again.
+function locked(why) {
+  stopAutoSync?.();
+  stopAutoSync = null;
+  lockNow();
+  if (why === 'wiped') {
+    setState({ lock: 'open', user: null, rules: null, authMessage: t('lock.wiped', { n: MAX_TRIES }) });
+    return;
+  }
+  setState({ lock: 'locked', user: null, rules: null });
+}
+
+function wiped(message) {
+  setState({ lock: 'open', user: null, rules: null, authMessage: message });
+  navigate('/today', { replace: true });
 }
 
 function wireSyncStatus(sync) {
@@ -152,14 +186,21 @@ function Screen({ route, user }) {
     case 'reports': return html`<${ReportList} />`;
     case 'reportNew': return html`<${ReportForm} minorId=${route.query.get('minor')} key="new" />`;
     case 'report': return html`<${ReportForm} id=${a} key=${a} />`;
-    case 'me': return html`<${Me} onSync=${syncNow} onLogout=${logout} />`;
+    case 'me': return html`<${Me} onSync=${syncNow} onLogout=${logout} onLock=${locked} />`;
     default: return html`<${Today} />`;
   }
 }
 
 function App() {
-  const { user, lang } = useAppState();
+  const { user, lang, lock } = useAppState();
   const route = useRoute();
+  if (lock === 'locked' || lock === 'setup') {
+    return html`<div class="hm-app" data-lang=${lang}>
+      ${lock === 'locked' ? html`<${LockScreen} onUnlocked=${opened} onWiped=${wiped} />`
+        : html`<${PinSetup} onDone=${opened} />`}
+      <${Overlays} /><${UpdatePrompt} />
+    </div>`;
+  }
   if (!user) {
     return html`<div class="hm-app" data-lang=${lang}>
       <${Login} onLoggedIn=${async (u) => {
@@ -188,15 +229,16 @@ async function boot() {
   await deviceId(db);
   const api = new Api({ db, onAuthLost });
   const sync = new SyncClient({ db, api });
-  setState({ db, api, sync, user: (await getMeta(db, 'user')) ?? null, rules: (await getMeta(db, 'rules')) ?? null });
+  setState({ db, api, sync });
   wireSyncStatus(sync);
-  await changed();
+  // Every cold start is locked. A phone whose app version had no lock yet holds its data in
+  // the clear: a PIN first, and the data is sealed under it.
+  if (await hasLock(db)) setState({ lock: 'locked' });
+  else if (await getMeta(db, 'user')) setState({ lock: 'setup' });
+  else await opened();
   render(html`<${App} />`, document.getElementById('app'));
   document.getElementById('boot')?.remove();
-  if (getState().user) {
-    goHome(getState().user);
-    startSession();
-  }
+  watchIdle(() => getState().lockMinutes ?? IDLE_MINUTES, () => locked('idle'));
   registerServiceWorker();
 }
 

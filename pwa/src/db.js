@@ -4,6 +4,8 @@
 // one store and a rebase can always be recomputed.
 import { openDB } from '../vendor/idb.js';
 
+import { forgetKey, sealedDB } from './lock/sealed.js';
+
 export const DB_NAME = 'humiao';
 export const DB_VERSION = 2;
 
@@ -50,8 +52,10 @@ export const UPGRADES = [
   },
 ];
 
-export function openHumiaoDB(name = DB_NAME) {
-  return openDB(name, DB_VERSION, {
+// Every value read or written through the returned object is sealed under the app lock's
+// data key (lock/sealed.js); the upgrade steps below run before any key exists.
+export async function openHumiaoDB(name = DB_NAME) {
+  return sealedDB(await openDB(name, DB_VERSION, {
     upgrade(db, oldVersion, newVersion, tx) {
       for (let v = oldVersion; v < newVersion; v++) UPGRADES[v](db, tx);
     },
@@ -62,7 +66,7 @@ export function openHumiaoDB(name = DB_NAME) {
       // A newer app version in another tab needs to upgrade: let it.
       event.target.close();
     },
-  });
+  }));
 }
 
 // Areas have integer ids (the server's primary keys); the pull sends every id as a string.
@@ -109,9 +113,11 @@ export async function outboxCounts(db) {
   return { pending: all.length - rejected, rejected, total: all.length };
 }
 
-// Logout and revocation wipe everything the user saw or typed. The device id survives:
-// it names the phone, not the person, and keeps the server's audit trail continuous.
+// Logout, revocation, a lost device and five wrong PINs wipe everything the user saw or
+// typed, and the lock with it. The device id survives: it names the phone, not the person,
+// and keeps the server's audit trail continuous.
 export async function wipe(db) {
+  forgetKey();
   const deviceId = await getMeta(db, 'device_id');
   const names = [...Object.values(STORES), 'outbox', 'pushed', 'notices', 'meta'];
   const tx = db.transaction(names, 'readwrite');

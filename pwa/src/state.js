@@ -8,6 +8,8 @@ import { onLangChange } from './i18n/index.js';
 const state = {
   db: null, api: null, sync: null,
   user: null,
+  lock: null, // 'locked' (PIN screen), 'setup' (a PIN first, then the data is sealed) or 'open'
+  lockMinutes: 5, // idle or background minutes before the app locks itself
   authMessage: null, // shown on the login screen (revoked, expired)
   rules: null, // {rules, settings} from GET /api/rules, cached in IDB
   status: {

@@ -9,7 +9,7 @@ import { applyPullPage } from '../src/replica.js';
 import { diffFields, formRecord, mergeFields, overlay, sameValue } from '../src/fields.js';
 import { parse } from '../src/hlc.js';
 import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
-import { freshDB, uuid } from './helpers.js';
+import { freshDB, unlockWithTestKey, uuid } from './helpers.js';
 
 test('the upgrade creates every store and index', async () => {
   const db = await freshDB();
@@ -138,6 +138,7 @@ test('wipe erases everything but the device id', async () => {
 });
 
 test('reopening the database keeps the data (numbered upgrades run once)', async () => {
+  unlockWithTestKey();
   const name = `reopen-${uuid()}`;
   let db = await openHumiaoDB(name);
   await setMeta(db, 'cursor', 'c9');
@@ -179,6 +180,7 @@ test('a form saves only what was touched over the record as it is now', () => {
 // Issue 14: a phone of database version 1 skipped measures and referrals as unknown entities
 // and moved its cursor past them; after the upgrade it pulls its scope again from the start.
 test('the upgrade to measures and referrals pulls again from empty, keeping unsent work', async () => {
+  unlockWithTestKey();
   const name = `v1-${uuid()}`;
   let db = await openDB(name, 1, { upgrade: (d, _old, _new, tx) => UPGRADES[0](d, tx) });
   await db.put('households', { id: 'gone', address: 'deleted on the server meanwhile', _v: 3 });

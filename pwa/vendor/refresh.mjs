@@ -57,6 +57,17 @@ export const PINS = {
       'package/licenses/LICENSE-d3': 'licenses/echarts-d3.LICENSE',
     },
   },
+  // AES-256-GCM that runs synchronously: records are sealed and opened inside IndexedDB
+  // transactions, which cannot wait for WebCrypto (pwa/src/lock/sealed.js).
+  '@noble/ciphers': {
+    version: '2.4.0',
+    files: {
+      'package/aes.js': 'noble-ciphers/aes.js',
+      'package/_polyval.js': 'noble-ciphers/_polyval.js',
+      'package/utils.js': 'noble-ciphers/utils.js',
+      'package/LICENSE': 'licenses/noble-ciphers.LICENSE',
+    },
+  },
   weui: {
     version: '2.6.26',
     files: {

@@ -13,20 +13,37 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.rest import PASSWORD
 
-# Reads one IndexedDB store of the app (or one key of it) without going through the app.
+# The app lock's PIN of every test phone (pwa/src/lock): six digits, not a simple run.
+PIN = "135790"
+
+# Reads one IndexedDB store of the app (or one key of it) as the app reads it: through its own
+# database object, which opens what the app lock sealed (pwa/src/lock/sealed.js). The page's
+# module map holds the app's modules, so this import is the running app's state.
 IDB_READ = """async ([store, key]) => {
+  const { getState } = await import('/src/state.js');
+  const db = getState().db;
+  const value = key === null ? await db.getAll(store) : await db.get(store, key);
+  return value ?? null;
+}"""
+
+# Every value of every store as it lies on disk, sealed values as "<sealed N bytes>": what a
+# copied browser profile would hold.
+IDB_DUMP = """async () => {
   const db = await new Promise((resolve, reject) => {
     const open = indexedDB.open('humiao');
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
   try {
-    return await new Promise((resolve, reject) => {
-      const s = db.transaction(store).objectStore(store);
-      const q = key === null ? s.getAll() : s.get(key);
-      q.onsuccess = () => resolve(q.result ?? null);
-      q.onerror = () => reject(q.error);
-    });
+    const out = {};
+    for (const name of db.objectStoreNames) {
+      out[name] = await new Promise((resolve, reject) => {
+        const q = db.transaction(name).objectStore(name).getAll();
+        q.onsuccess = () => resolve(q.result);
+        q.onerror = () => reject(q.error);
+      });
+    }
+    return JSON.stringify(out, (k, v) => (v instanceof Uint8Array ? `<sealed ${v.length} bytes>` : v));
   } finally {
     db.close();
   }
@@ -101,20 +118,43 @@ class Phone:
 
     # --- session -------------------------------------------------------------------------
 
-    def login(self, username: str, password: str = PASSWORD) -> None:
+    def login(self, username: str, password: str = PASSWORD, pin: str = PIN) -> None:
+        """Log in online; a phone without its app lock sets the PIN that seals its data."""
         self.page.goto("/")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
         self.page.click("button[type=submit]")
+        self.page.locator(".hm-status, [data-lock=setup]").first.wait_for()
+        if self.page.locator("[data-lock=setup]").count():
+            self.set_pin(pin)
         expect(self.page.locator(".hm-status")).to_be_visible()
         self.wait_until(lambda: self.meta("last_sync"), "the first sync")
+
+    def set_pin(self, pin: str = PIN) -> None:
+        self.page.fill("#pin", pin)
+        self.page.fill("#pin-again", pin)
+        self.page.click("[data-lock=setup] button[type=submit]")
+
+    def unlock(self, pin: str = PIN) -> None:
+        """The lock screen of a cold start (a reload): the PIN, and the app as it was."""
+        self.page.fill("[data-lock=unlock] #pin", pin)
+        self.page.click("[data-lock=unlock] button[type=submit]")
+        expect(self.page.locator(".hm-status")).to_be_visible()
+
+    def reload(self):
+        """A cold start: the page again, locked, and unlocked with the PIN."""
+        response = self.page.reload()
+        self.unlock()
+        return response
+
+    def dump_disk(self) -> str:
+        return self.page.evaluate(IDB_DUMP)
 
     def wait_controlled(self) -> None:
         """Until the service worker controls the page: from then on it opens offline."""
         ready = self.page.evaluate(SW_READY, 20_000)
         assert ready, "no service worker after 20 s: is pwa/precache-manifest.js stale?"
-        self.page.reload()
-        expect(self.page.locator(".hm-status")).to_be_visible()
+        self.reload()
         assert self.page.evaluate("Boolean(navigator.serviceWorker.controller)")
 
     # --- what the status bar says ----------------------------------------------------------

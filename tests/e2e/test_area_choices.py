@@ -41,8 +41,7 @@ def test_the_area_picker_fills_when_the_list_answers_between_its_render_and_effe
         admin.login("admin")
         page = admin.page
         page.add_init_script(SLOW_DEVICE)
-        page.reload()
-        expect(page.locator(".hm-status")).to_be_visible()
+        admin.reload()
         admin.go("#/users")
         expect(page.locator(".hm-filters")).to_be_visible(timeout=15_000)  # frames are slow here
         admin.wait_until(lambda: page.evaluate("window.__areasHeld === true"), "the list's answer")
@@ -73,7 +72,7 @@ def test_a_link_followed_before_the_router_listens_is_still_followed(browser, li
         admin.login("admin")
         page = admin.page
         page.add_init_script(TAP_AT_FIRST_RENDER)
-        page.reload()
+        admin.reload()
         expect(page.locator(".hm-filters")).to_be_visible()
         assert page.evaluate("location.hash") == "#/users"
     finally:

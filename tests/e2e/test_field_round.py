@@ -126,6 +126,7 @@ def test_the_police_get_a_referral_they_can_act_on_and_no_second_copy(desk, phon
     police.page.fill("#username", "police1")
     police.page.fill("#password", "demo-password-1")
     police.page.click("button[type=submit]")
+    police.set_pin()
     police.page.locator("a.weui-cell", has_text=f"周小雨{tag}").click()
     case = police.page.locator(".hm-case")
     expect(case).to_contain_text(f"周小雨{tag} · 10岁 · 四年级二班")

@@ -167,7 +167,7 @@ def test_over_https_the_service_worker_installs_and_the_app_works_offline(trusti
 
         tag = uuid4().hex[:6]
         context.set_offline(True)
-        offline = page.reload()
+        offline = worker.reload()
         assert offline.from_service_worker, "the app shell comes from the service worker"
         expect(worker.net).to_have_text("离线")
         household_id = worker.survey_household(f"加密村{tag}号", f"户主{tag}")

@@ -68,7 +68,7 @@ def test_offline_a_worker_sees_the_referral_and_measures_and_records_a_measure(
     worker.expect_pending(2)
     page.screenshot(path=results_dir / "minor-measures-offline.png", full_page=True)
 
-    response = page.reload()
+    response = worker.reload()
     assert response.from_service_worker, "the app shell comes from the service worker"
     expect(worker.net).to_have_text("离线")
     worker.expect_pending(2)

@@ -58,7 +58,7 @@ def test_offline_survey_and_visit_survive_a_reload_and_sync(phone, rest, results
     worker.expect_pending(4)
     expect(worker.net).to_have_text("离线")
 
-    response = page.reload()
+    response = worker.reload()
     assert response.from_service_worker, "the app shell comes from the service worker"
     expect(worker.net).to_have_text("离线")
     worker.expect_pending(4)

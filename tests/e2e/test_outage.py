@@ -40,7 +40,7 @@ def test_survey_while_the_server_is_down_arrives_after_it_restarts(phone, demo_s
     worker.wait_controlled()
 
     demo_server.stop()
-    response = page.reload()
+    response = worker.reload()
     assert response.from_service_worker, "the app opens with the server gone"
     # Opening the app starts a sync: with the server gone the status bar says so at once (not
     # 在线) and counts down to the next try, then says the sync did not get through.

@@ -147,6 +147,7 @@ def test_every_supervisor_screen_at_1280_and_the_units_and_sentinels_at_390(
         user.page.fill("#username", username)
         user.page.fill("#password", "demo-password-1")
         user.page.click("button[type=submit]")
+        user.set_pin()
         expect(user.page.locator(".hm-header h1")).to_be_visible()
         for name, route in screens:
             user.go(route)

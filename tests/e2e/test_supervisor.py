@@ -79,7 +79,7 @@ def test_a_returned_visit_goes_back_to_the_worker_and_comes_back_amended(desk, p
 
     server = rest.get(f"/api/visits/{visit['id']}", "village1")
     assert server["review_status"] == "submitted" and server["summary"].startswith("补充")
-    officer.page.reload()
+    officer.reload()
     officer.open_route("#/review", ".hm-filters")
     row = page.locator(f'a[href="#/review/{visit["id"]}"]')
     expect(row).to_be_visible()
@@ -124,7 +124,7 @@ def test_a_grade_is_confirmed_or_overridden_only_with_a_reason(desk, rest):
     expect(card).to_have_count(0)
 
     second = registered_child(rest, f"{tag}b", risk_flags=["abuse_suspected"])
-    page.reload()  # the queue as the server has it now
+    officer.reload()  # the queue as the server has it now
     card = page.locator(f'[data-minor="{second["id"]}"]')
     card.get_by_role("button", name="确认或调整等级").click()
     card.get_by_role("radio", name=re.compile("红")).click()
@@ -264,6 +264,7 @@ def test_a_referral_is_answered_step_by_step_by_the_unit(desk, phone, rest):
     liaison.page.fill("#username", "school1")
     liaison.page.fill("#password", "demo-password-1")
     liaison.page.click("button[type=submit]")
+    liaison.set_pin()
     expect(liaison.page).to_have_url(re.compile(r"#/referrals$"))
     expect(liaison.page.locator(".hm-status__sync")).to_have_count(0)  # a liaison keeps no replica
     row = liaison.page.locator(".weui-cell", has_text=f"请学校加强上下学安全{tag}").or_(
@@ -281,7 +282,7 @@ def test_a_referral_is_answered_step_by_step_by_the_unit(desk, phone, rest):
     liaison.page.get_by_role("button", name="提交：办结").click()
     liaison.toast_says("已办结")
 
-    page.reload()
+    admin.reload()
     card = page.locator(".hm-referral")
     expect(card.locator(".hm-status-tag")).to_have_text("已办结")
     steps = card.locator(".hm-timeline li")

@@ -5,13 +5,23 @@ import { useState } from 'preact/hooks';
 
 import { getMeta, outboxCounts, wipe } from '../db.js';
 import { LANGUAGES, getLang, setLang, t } from '../i18n/index.js';
+import { unlocked } from '../lock/lock.js';
 import { confirmDialog, getState, useAppState } from '../state.js';
+import { PinSetup } from './lock.js';
 
 export function Login({ onLoggedIn }) {
   const { authMessage } = useAppState();
   const [form, setForm] = useState({ username: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  // Logged in, not yet stored: the session's tokens wait in memory until the PIN that seals
+  // them is set (issue 17). A re-login while the app is open needs no new PIN.
+  const [session, setSession] = useState(null);
+
+  async function enter(data) {
+    await getState().api.storeSession(data);
+    onLoggedIn(data.user);
+  }
 
   async function submit(e) {
     e.preventDefault();
@@ -29,10 +39,11 @@ export function Login({ onLoggedIn }) {
         }))) return;
         await wipe(db);
       }
-      await api.storeSession(data);
-      onLoggedIn(data.user);
+      if (unlocked()) await enter(data);
+      else setSession(data);
     } catch (err) {
       setError(err.name === 'NetworkError' ? t('login.offline')
+        : err.body?.reason === 'device_lost' ? t('login.device_lost')
         : err.status === 401 || err.status === 400 || err.status === 422 ? t('login.failed')
           : err.message);
     } finally {
@@ -41,6 +52,7 @@ export function Login({ onLoggedIn }) {
   }
 
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  if (session) return html`<${PinSetup} onDone=${() => enter(session)} />`;
   return html`<div class="hm-login">
     <div class="hm-login__brand">
       <img src="icons/icon-192.png" width="72" height="72" alt="" />

@@ -9,6 +9,7 @@ import { changed, confirmDialog, getState, useAppState, useLive } from '../state
 import { serverErrors } from '../validate.js';
 import { fixHref, Notice, recordHref } from './notices.js';
 import { isAdmin, isSupervisor, syncs } from '../roles.js';
+import { LockSettings } from './lock.js';
 import { InfoCell, LinkCell, Page, Title } from './ui.js';
 
 // What an entry is, in the worker's words: "家庭 · 王建国（李庄村3号）", "儿童 · 王小雨",
@@ -70,7 +71,7 @@ function OutboxRow({ entry, name }) {
   </div>`;
 }
 
-export function Me({ onSync, onLogout }) {
+export function Me({ onSync, onLogout, onLock }) {
   const { user, status, unread } = useAppState();
   const { data } = useLive(load);
   const rejected = (data?.outbox ?? []).filter((e) => e.status === 'rejected');
@@ -98,6 +99,7 @@ export function Me({ onSync, onLogout }) {
         <${LinkCell} href="#/settings">${t('nav.settings')}</${LinkCell}>
         <${LinkCell} href="#/devices">${t('nav.devices')}</${LinkCell}>`}
     </div>
+    <${LockSettings} onLock=${onLock} />
     <${Title}>${t('me.language')}</${Title}>
     <div class="hm-lang hm-lang--cells">
       ${LANGUAGES.map(([code, name]) => html`<button type="button" key=${code}

@@ -1,0 +1,124 @@
+// The app lock's keys (issue 17). A random 256-bit data key seals every record the phone
+// keeps; the key itself is stored only wrapped (AES-GCM) under a key derived from the
+// worker's 6-digit PIN (PBKDF2-SHA256, a per-device salt, 600,000 rounds). While the app is
+// unlocked the data key is held in memory; locking zeroes it.
+//
+// Records are sealed with AES-256-GCM from @noble/ciphers, which runs synchronously: the
+// app's saves write a record and its outbox entry in ONE IndexedDB transaction, and a
+// transaction cannot wait for WebCrypto's promises. The PIN derivation and the key wrap use
+// WebCrypto (non-extractable keys). docs/decisions.md says why the data key is bytes.
+import { gcm } from '../../vendor/noble-ciphers/aes.js';
+
+export const PIN_LENGTH = 6;
+export const PIN_ITERATIONS = 600_000; // OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+const WRAP_CONTEXT = new TextEncoder().encode('humiao data key v1');
+const NONCE_BYTES = 12;
+
+export class WrongPinError extends Error {
+  constructor() {
+    super('wrong PIN');
+    this.name = 'WrongPinError';
+  }
+}
+
+// A sealed value that does not open: a changed byte, another record's ciphertext moved here,
+// or another key.
+export class TamperError extends Error {
+  constructor() {
+    super('sealed data does not open: changed or not ours');
+    this.name = 'TamperError';
+  }
+}
+
+const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+
+// '' when the PIN will do, else the reason (an i18n key under lock.pin_*).
+export function pinProblem(pin) {
+  if (!new RegExp(`^\\d{${PIN_LENGTH}}$`).test(pin ?? '')) return 'pin_format';
+  const digits = [...pin].map(Number);
+  const steps = new Set(digits.slice(1).map((d, i) => (d - digits[i] + 10) % 10));
+  // 000000, 123456, 987654, 246802 ...: the first PINs anyone tries.
+  if (steps.size === 1) return 'pin_simple';
+  return '';
+}
+
+async function pinKey(pin, salt, iterations) {
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+async function wrap(dataKey, pin, iterations) {
+  const salt = random(16);
+  const iv = random(NONCE_BYTES);
+  const kek = await pinKey(pin, salt, iterations);
+  const wrapped = new Uint8Array(await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: WRAP_CONTEXT }, kek, dataKey,
+  ));
+  return { v: 1, kdf: 'PBKDF2-SHA256', iterations, salt, iv, wrapped };
+}
+
+// A new lock: a fresh data key, wrapped under the PIN. `record` is what the phone stores.
+export async function newLock(pin, { iterations = PIN_ITERATIONS } = {}) {
+  if (pinProblem(pin)) throw new Error(`unusable PIN: ${pinProblem(pin)}`);
+  const key = random(32);
+  return { key, record: await wrap(key, pin, iterations) };
+}
+
+// The data key, or WrongPinError. A tampered record is indistinguishable from a wrong PIN.
+export async function unwrapKey(record, pin) {
+  if (record?.v !== 1) throw new Error('unknown lock record');
+  const kek = await pinKey(pin, record.salt, record.iterations);
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: record.iv, additionalData: WRAP_CONTEXT }, kek, record.wrapped,
+    ));
+  } catch {
+    throw new WrongPinError();
+  }
+}
+
+// The same data key under a new PIN (and a new salt): nothing else needs re-sealing.
+export async function rewrap(key, newPin, { iterations = PIN_ITERATIONS } = {}) {
+  if (pinProblem(newPin)) throw new Error(`unusable PIN: ${pinProblem(newPin)}`);
+  return wrap(key, newPin, iterations);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// What JSON would silently drop or cannot write is refused, as IndexedDB's own cloning
+// refuses it: a save never loses part of a record without saying so.
+function strict(key, value) {
+  const kind = typeof value;
+  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
+    throw new TypeError(`cannot store ${kind} ${key ? `in ${key}` : ''}`.trim());
+  }
+  return value;
+}
+
+// nonce || ciphertext || tag of the value's JSON. `context` (the store and the record's key)
+// is authenticated, so a sealed value moved to another record does not open.
+export function seal(key, value, context = '') {
+  const nonce = random(NONCE_BYTES);
+  const body = gcm(key, nonce, encoder.encode(context)).encrypt(encoder.encode(JSON.stringify(value, strict)));
+  const out = new Uint8Array(NONCE_BYTES + body.length);
+  out.set(nonce);
+  out.set(body, NONCE_BYTES);
+  return out;
+}
+
+export function open(key, sealed, context = '') {
+  try {
+    const nonce = sealed.subarray(0, NONCE_BYTES);
+    const plain = gcm(key, nonce, encoder.encode(context)).decrypt(sealed.subarray(NONCE_BYTES));
+    return JSON.parse(decoder.decode(plain));
+  } catch {
+    throw new TamperError();
+  }
+}
