@@ -19,8 +19,8 @@ self.PRECACHE = {
   "src/i18n/index.js": "8b41599ab01c060edc6e363a1f41db1c7c8b27d073ce5a1ec1ab116b43677380",
   "src/i18n/zh-CN.js": "e089f30e04e8f2bfed553424e52ca68556c1dab371d9d4c02a746189211ea120",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
-  "src/lock/crypto.js": "801851dd3eefc723cfa1628a45048a096fbd0fe7ef59e50d24e0ece0c3dd5bb4",
-  "src/lock/lock.js": "c390318bfcf83b640d316efc45dab1f59bc0d39f3ade3475a5945e27d7334412",
+  "src/lock/crypto.js": "832e558e9f43479dcb9d644d0e5891ab95522e1e45d527f2f6e8d6fcb8cdf301",
+  "src/lock/lock.js": "1031d52a66d96643e7e6c1769b045e7a10d4578b6d23bccd72e9c4dd8fca6d0c",
   "src/lock/sealed.js": "a876fb78b393ba91ddca5b051b3899c2fc92ac947c4f06736a0420accba30a09",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -81,12 +81,13 @@ self.PRECACHE = {
   "vendor/htm-preact.module.js": "b3f51db71c12eabba61819feb74ace7cadc2744af41866c3fcad2ab960415746",
   "vendor/htm.module.js": "ab33dd3f38059b9be4d5f5350128eefb2356639c4e0bbe9d9e8b3ba75847e9e4",
   "vendor/idb.js": "e01b45d2e088a7197e8b41ba9b51a0876969da67cc08e6efbc3d5d7ab6ac836c",
-  "vendor/noble-ciphers/_polyval.js": "735b078133e0c5a97dd984a21389f152dc7958b283f52504f6f0906ded243fa5",
-  "vendor/noble-ciphers/aes.js": "941ebefe14c48cd1401ffe52f329d4e6ff14f3f596681b211a33cde21de3a90c",
+  "vendor/noble-ciphers/_arx.js": "ead142ba410404c0698bb80e0d6f77780799bb77a9e3b098cf0f9fca1c486e37",
+  "vendor/noble-ciphers/_poly1305.js": "5d2afd73b40dbafb7b6740c6e6388e7123c79a4e57306861b28c5734925fa84d",
+  "vendor/noble-ciphers/chacha.js": "5f1c00575e227b75163f4bac50b79442dec50ee3047c46c18887808ba8af0a69",
   "vendor/noble-ciphers/utils.js": "a443ec1f60d1aaa25d1b7d8c102d33c0e8e6d683ada1ad17be9c32e69170ff95",
   "vendor/preact-hooks.module.js": "b1d3259c155bf0ae927d69dd7d0053db272db9c507ece0ac06a536fefd8c307c",
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "c0b7b1e1c1681738"
+ "version": "9d6a892562781807"
 };

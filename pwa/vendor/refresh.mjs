@@ -57,13 +57,14 @@ export const PINS = {
       'package/licenses/LICENSE-d3': 'licenses/echarts-d3.LICENSE',
     },
   },
-  // AES-256-GCM that runs synchronously: records are sealed and opened inside IndexedDB
+  // XChaCha20-Poly1305 that runs synchronously: records are sealed and opened inside IndexedDB
   // transactions, which cannot wait for WebCrypto (pwa/src/lock/sealed.js).
   '@noble/ciphers': {
     version: '2.4.0',
     files: {
-      'package/aes.js': 'noble-ciphers/aes.js',
-      'package/_polyval.js': 'noble-ciphers/_polyval.js',
+      'package/chacha.js': 'noble-ciphers/chacha.js',
+      'package/_arx.js': 'noble-ciphers/_arx.js',
+      'package/_poly1305.js': 'noble-ciphers/_poly1305.js',
       'package/utils.js': 'noble-ciphers/utils.js',
       'package/LICENSE': 'licenses/noble-ciphers.LICENSE',
     },
