@@ -64,7 +64,7 @@ def test_a_copied_profile_names_no_child_and_the_pin_opens_the_app_offline(phone
     worker.expect_pending(0)
 
 
-def test_idle_time_locks_the_app_and_five_wrong_pins_wipe_the_phone(phone):
+def test_idle_time_locks_the_app_five_wrong_pins_or_a_forgotten_one_wipe_the_phone(phone):
     worker = Phone.open(phone())
     page = worker.page
     page.clock.install()
@@ -91,6 +91,19 @@ def test_idle_time_locks_the_app_and_five_wrong_pins_wipe_the_phone(phone):
     counts = worker.idb_counts()
     assert counts["metaKeys"] == ["device_id"], counts
     assert not any(n for store, n in counts["counts"].items() if store != "meta"), counts
+
+    # A forgotten PIN: after a warning naming the unsent work, the phone is wiped for a new login.
+    worker.login("worker1", pin="864209")
+    worker.context.set_offline(True)
+    worker.survey_household(f"忘记村{uuid4().hex[:6]}号", "户主")
+    worker.go("#/me")
+    page.get_by_role("button", name="立即锁定").click()
+    page.get_by_role("button", name="忘记密码").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("本机有 1 条修改尚未同步")
+    dialog.get_by_role("button", name="清除并重新登录").click()
+    expect(page.get_by_role("alert")).to_contain_text("本机数据已清除，请联网登录并设置新密码")
+    assert worker.idb_counts()["metaKeys"] == ["device_id"]
 
 
 def test_a_phone_marked_lost_is_wiped_at_its_next_contact(phone, rest):
