@@ -9,7 +9,7 @@ self.PRECACHE = {
   "index.html": "56fba86eb5aff2190e879ff6db5abbe9401f197e72d526f3e9f9dcaac4315b34",
   "manifest.webmanifest": "4e27ea2942a8d43f001d3076e9799f559acb787526cac8266a80eb24320c73b5",
   "src/api.js": "46e64f41f51b862181f2c5e18a702898b8f0c26dfd78883a82a8b586d36d7742",
-  "src/app.js": "bb84bf044f4cbb4dc1c4dc65d55de693a7aee09829e0b0faa009042a805ea245",
+  "src/app.js": "f9d2c181530e8ebafad42dc5a84abd13b9519332cf7b4a926d341b83f3f83a6b",
   "src/classify.js": "2c68c4c4aec44b0f6d320936acad39db22376bc22a26805e61fb09759642d642",
   "src/codes.js": "569dabf5258de745db53dcc3cb2a7fdf5df5743476f4918e30cf7cb9fa0e7808",
   "src/db.js": "10c720ebce8e888762544d4e76f692e85d0ed7a45c7c16b7f9d852f971af0f1b",
@@ -20,7 +20,7 @@ self.PRECACHE = {
   "src/i18n/zh-CN.js": "e089f30e04e8f2bfed553424e52ca68556c1dab371d9d4c02a746189211ea120",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/lock/crypto.js": "832e558e9f43479dcb9d644d0e5891ab95522e1e45d527f2f6e8d6fcb8cdf301",
-  "src/lock/lock.js": "1031d52a66d96643e7e6c1769b045e7a10d4578b6d23bccd72e9c4dd8fca6d0c",
+  "src/lock/lock.js": "cb7168370482584defebdf75b7905ee7e3050ecd9a75af6cb21da5ae7540f0ff",
   "src/lock/sealed.js": "a876fb78b393ba91ddca5b051b3899c2fc92ac947c4f06736a0420accba30a09",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -89,5 +89,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "d162d07343b00e7e13e24e2ce919a19e90ed3727831c85befd4c0f2313f2b482"
  },
- "version": "9d6a892562781807"
+ "version": "f718f7bb61189d5d"
 };

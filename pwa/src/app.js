@@ -102,11 +102,8 @@ function locked(why) {
   stopAutoSync?.();
   stopAutoSync = null;
   lockNow();
-  if (why === 'wiped') {
-    setState({ lock: 'open', user: null, rules: null, authMessage: t('lock.wiped', { n: MAX_TRIES }) });
-    return;
-  }
-  setState({ lock: 'locked', user: null, rules: null });
+  if (why === 'wiped') wiped(t('lock.wiped', { n: MAX_TRIES }));
+  else setState({ lock: 'locked', user: null, rules: null });
 }
 
 function wiped(message) {

@@ -94,8 +94,8 @@ export function lockNow() {
 
 export { unlocked };
 
-// Lock after `minutes` without a touch or a key, or after that long in the background.
-// `onLock` is called once per lock.
+// Lock after `minutes` without a touch or a key, or after that long in the background:
+// `onLock` is called, once per lock, and locks (lockNow and whatever the app stops with it).
 export function watchIdle(getMinutes, onLock, { now = () => Date.now(), every = 10_000 } = {}) {
   let last = now();
   let hiddenAt = null;
@@ -107,7 +107,6 @@ export function watchIdle(getMinutes, onLock, { now = () => Date.now(), every = 
     const limit = getMinutes() * 60_000;
     const away = hiddenAt === null ? 0 : now() - hiddenAt;
     if (now() - last >= limit || away >= limit) {
-      lockNow();
       onLock();
     }
   };
