@@ -88,8 +88,8 @@ async function onAuthLost(err) {
 async function opened() {
   const { db } = getState();
   const user = (await getMeta(db, 'user')) ?? null;
+  await changed(); // before the screens mount, or each would read the replica twice
   setState({ lock: 'open', user, rules: (await getMeta(db, 'rules')) ?? null, lockMinutes: await idleMinutes(db) });
-  await changed();
   if (user) {
     goHome(user);
     startSession();

@@ -99,6 +99,37 @@ export async function listRecords(db, entity, index, value) {
   return rows.filter((r) => !r._deleted);
 }
 
+// Every key of one entity in a store keyed (or indexed) by [entity, id, ...].
+export const entityRange = (entity) => IDBKeyRange.bound([entity], [entity, []]);
+
+// Visits whose effect on a child's next due day the server's minor does not show yet: edits
+// still in the outbox, and pushed ones no pull has confirmed. 今日 reads only these, not
+// every visit: the minor's `last_visit_at` already holds the rest.
+export async function unsettledVisits(db) {
+  const [queued, pushed] = await Promise.all([
+    db.getAllFromIndex('outbox', 'record', entityRange('visit')),
+    db.getAll('pushed', entityRange('visit')),
+  ]);
+  return recordsById(db, 'visit', [...queued, ...pushed].map((e) => e.id));
+}
+
+// Visits a supervisor returned (DESIGN §6), through the id list the pull keeps in `meta`.
+// A replica from before that list existed is scanned once per read until its next pull.
+export async function returnedVisits(db) {
+  const ids = await getMeta(db, RETURNED);
+  if (!ids) return (await db.getAll('visits')).filter(isReturned);
+  return (await recordsById(db, 'visit', ids)).filter(isReturned);
+}
+
+export const RETURNED = 'returned_visits';
+export const isReturned = (visit) => visit.review_status === 'returned';
+
+async function recordsById(db, entity, ids) {
+  const tx = db.transaction(storeOf(entity));
+  const rows = await Promise.all([...new Set(ids)].map((id) => tx.store.get(id)));
+  return rows.filter(Boolean);
+}
+
 export async function outboxFor(db, entity, id) {
   return db.getAllFromIndex('outbox', 'record', [entity, id]);
 }

@@ -1,7 +1,7 @@
 // Applying what the server answered to the local replica. Each function is one IndexedDB
 // transaction and is called only after the network call has finished: a transaction
 // that waited on the network would auto-commit half-way.
-import { ENTITIES, recordKey, STORES } from './db.js';
+import { ENTITIES, isReturned, recordKey, RETURNED, STORES } from './db.js';
 import { applyFields, keptByServer, overlay, WRITE_ONLY } from './fields.js';
 import { rebuildRecord } from './outbox.js';
 
@@ -100,6 +100,7 @@ export async function applyPullPage(db, page, now = Date.now()) {
     if (!STORES[change.entity]) continue; // an entity this app version does not know
     notices += await applyChange(tx, change, now);
   }
+  await trackReturned(tx, (page.changes ?? []).filter((c) => c.entity === 'visit'));
   if (page.cursor !== undefined && page.cursor !== null) {
     await tx.objectStore('meta').put(page.cursor, 'cursor');
   }
@@ -120,6 +121,23 @@ async function resetReplica(tx) {
   }
   await tx.objectStore('pushed').clear();
   await tx.objectStore('meta').delete('cursor');
+  await tx.objectStore('meta').delete(RETURNED);
+}
+
+// The ids of returned visits, kept so that 今日 need not open every visit to find them. Only
+// the server returns a visit or takes it back, so the pull alone keeps the list. A replica
+// without one (new, reset, or from before the list) gets it from a scan of its visits.
+async function trackReturned(tx, changes) {
+  const meta = tx.objectStore('meta');
+  const known = await meta.get(RETURNED);
+  if (known && !changes.length) return;
+  const ids = new Set(known ?? (await tx.objectStore('visits').getAll()).filter(isReturned).map((v) => v.id));
+  for (const change of changes) {
+    const id = change.data?.id ?? change.id;
+    if (!change.deleted && isReturned(change.data ?? {})) ids.add(id);
+    else ids.delete(id);
+  }
+  await meta.put([...ids], RETURNED);
 }
 
 async function applyChange(tx, change, now) {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import en from '../src/i18n/en.js';
+import { weuiClassesInApp } from '../vendor/refresh.mjs';
 import zh from '../src/i18n/zh-CN.js';
 
 const PWA = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +68,13 @@ test('nothing loads from another origin (no CDN)', () => {
 
 test('the vendored files are exactly the pinned versions', () => {
   execFileSync('node', [join(PWA, 'vendor/refresh.mjs'), '--check'], { stdio: 'pipe' });
+});
+
+test('WeUI was purged for every WeUI class the app uses (else run node pwa/vendor/refresh.mjs)', () => {
+  const { weui } = JSON.parse(read('vendor/VERSIONS.json'));
+  const missing = weuiClassesInApp().filter((c) => !weui.kept_for.includes(c));
+  assert.deepEqual(missing, []);
+  assert.ok(weui.kept_for.includes('weui-btn_primary') && read('vendor/weui.min.css').includes('.weui-btn_primary'));
 });
 
 test('the web app manifest is installable: icons exist in 192 and 512, any and maskable', () => {

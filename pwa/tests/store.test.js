@@ -3,9 +3,10 @@ import { test } from 'node:test';
 
 import { openDB } from '../vendor/idb.js';
 import {
-  DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, setMeta, UPGRADES, wipe,
+  DB_VERSION, getMeta, getRecord, listRecords, openHumiaoDB, outboxCounts, outboxFor, returnedVisits, RETURNED,
+  setMeta, unsettledVisits, UPGRADES, wipe,
 } from '../src/db.js';
-import { applyPullPage } from '../src/replica.js';
+import { applyPullPage, applyPushResults } from '../src/replica.js';
 import { diffFields, formRecord, mergeFields, overlay, sameValue } from '../src/fields.js';
 import { parse } from '../src/hlc.js';
 import { deleteRecord, discardRejected, rejectedErrors, saveRecord } from '../src/outbox.js';
@@ -240,4 +241,60 @@ test('a child registered from a report links the report in the same save, queued
   const local = await getRecord(db, 'report', report.id);
   assert.equal(local.minor_id, child);
   assert.equal(local._server.minor_id, null);
+});
+
+const visitChange = (id, version, fields, deleted = false) => ({
+  entity: 'visit', id, version, deleted,
+  data: deleted ? null : { id, minor_id: 'm1', visitor_id: 7, visited_at: '2025-06-01T09:00:00+08:00', ...fields },
+});
+const ids = (rows) => rows.map((r) => r.id).sort();
+
+test('今日 reads the visits the server has not confirmed, not every visit', async () => {
+  const db = await freshDB();
+  await applyPullPage(db, { changes: [visitChange('old', 1, {}), visitChange('older', 1, {})], cursor: 'c1' });
+  assert.deepEqual(await unsettledVisits(db), []);
+
+  const mine = uuid();
+  const { mid } = await saveRecord(db, 'visit', { id: mine, minor_id: 'm1', visited_at: '2025-06-20T10:00:00+08:00', summary: 's' });
+  assert.deepEqual(ids(await unsettledVisits(db)), [mine]);
+  // Edits of a synced visit count too: a changed day can move the child's due day.
+  await saveRecord(db, 'visit', { ...(await getRecord(db, 'visit', 'old')), visited_at: '2025-06-21T10:00:00+08:00' });
+  assert.deepEqual(ids(await unsettledVisits(db)), ids([{ id: mine }, { id: 'old' }]));
+
+  // Pushed and applied, but no pull has brought the minor's new last visit yet: still counted.
+  await applyPushResults(db, [{ mid, status: 'applied', version: 1 }]);
+  assert.ok((await unsettledVisits(db)).some((v) => v.id === mine));
+  await applyPullPage(db, { changes: [visitChange(mine, 1, { visited_at: '2025-06-20T10:00:00+08:00', summary: 's' })], cursor: 'c2' });
+  assert.deepEqual(ids(await unsettledVisits(db)), ['old']);
+});
+
+test('the pull keeps the list of returned visits, and a replica without one is scanned', async () => {
+  const db = await freshDB();
+  await applyPullPage(db, {
+    changes: [
+      visitChange('ok', 1, { review_status: 'approved' }),
+      visitChange('back', 1, { review_status: 'returned', review_comment: '请补充' }),
+      visitChange('back2', 1, { review_status: 'returned' }),
+    ],
+    cursor: 'c1',
+  });
+  assert.deepEqual(ids(await returnedVisits(db)), ['back', 'back2']);
+  assert.equal((await returnedVisits(db)).find((v) => v.id === 'back').review_comment, '请补充');
+
+  // Resubmitted and accepted, deleted on the server: both leave the list.
+  await applyPullPage(db, { changes: [visitChange('back', 2, { review_status: 'submitted' }), visitChange('back2', 2, {}, true)], cursor: 'c2' });
+  assert.deepEqual(await returnedVisits(db), []);
+  assert.deepEqual(await getMeta(db, RETURNED), []);
+
+  // A replica from before the list: the read scans; the next pull, even an empty one, stores it.
+  await applyPullPage(db, { changes: [visitChange('late', 1, { review_status: 'returned' })], cursor: 'c3' });
+  const tx = db.transaction('meta', 'readwrite');
+  await Promise.all([tx.store.delete(RETURNED), tx.done]);
+  assert.deepEqual(ids(await returnedVisits(db)), ['late']);
+  await applyPullPage(db, { changes: [], cursor: 'c4' });
+  assert.deepEqual(await getMeta(db, RETURNED), ['late']);
+
+  // A reset forgets the list with the registry and rebuilds it from what the pull brings.
+  await applyPullPage(db, { reset: true, changes: [visitChange('new', 1, { review_status: 'returned' })], cursor: 'c5' });
+  assert.deepEqual(await getMeta(db, RETURNED), ['new']);
 });

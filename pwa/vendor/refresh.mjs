@@ -10,7 +10,7 @@
 // To upgrade: change a version in PINS, run this script, run the tests, commit.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,28 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const ECHARTS_VERSION = '6.1.0';
 export const ECHARTS_FILE = `lazy/echarts-${ECHARTS_VERSION}.esm.min.js`;
 
-// package -> version, and which files of its tarball become which vendored file.
+// Tools that shrink two pins for the worker's shell (DESIGN §6: 150 KB gzip). Their output is
+// what is committed and hashed; --check needs neither.
+const TERSER = 'terser@5.51.4';
+const PURGECSS = 'purgecss@8.0.0';
+// What PurgeCSS reads to decide which WeUI rules the app uses. The WeUI classes it saw are
+// recorded, and tests/shell.test.js fails on a class added since, until this script is run again.
+const APP_SOURCES = ['src/**/*.js', '*.html', '*.js'];
+
+export function weuiClassesInApp() {
+  const root = join(HERE, '..');
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    (e.isDirectory() ? walk(join(dir, e.name)) : /\.js$/.test(e.name) ? [join(dir, e.name)] : []));
+  const top = readdirSync(root).filter((f) => /\.(html|js)$/.test(f)).map((f) => join(root, f));
+  const found = new Set();
+  for (const file of [...walk(join(root, 'src')), ...top]) {
+    for (const [name] of readFileSync(file, 'utf8').matchAll(/weui-[A-Za-z0-9_-]+/g)) found.add(name);
+  }
+  return [...found].sort();
+}
+
+// package -> version, and which files of its tarball become which vendored file; `shrink`:
+// 'minify' (noble ships its sources with their full API documentation) or 'purge'.
 export const PINS = {
   preact: {
     version: '10.29.8',
@@ -61,6 +82,7 @@ export const PINS = {
   // transactions, which cannot wait for WebCrypto (pwa/src/lock/sealed.js).
   '@noble/ciphers': {
     version: '2.4.0',
+    shrink: 'minify',
     files: {
       'package/chacha.js': 'noble-ciphers/chacha.js',
       'package/_arx.js': 'noble-ciphers/_arx.js',
@@ -71,6 +93,7 @@ export const PINS = {
   },
   weui: {
     version: '2.6.26',
+    shrink: 'purge',
     files: {
       'package/dist/style/weui.min.css': 'weui.min.css',
       'package/LICENSE.txt': 'licenses/weui.LICENSE',
@@ -96,6 +119,20 @@ function pack(name, version, dest) {
   return { tarball: join(dest, info.filename), integrity: info.integrity };
 }
 
+function npmExec(tool, args) {
+  execFileSync('npm', ['exec', '--yes', `--package=${tool}`, '--', tool.split('@')[0], ...args],
+    { stdio: ['ignore', 'inherit', 'inherit'], cwd: join(HERE, '..') });
+}
+
+// Rewrites the vendored file in place. Licence comments (/*! ... */) stay.
+function shrink(how, path) {
+  if (how === 'minify' && path.endsWith('.js')) {
+    npmExec(TERSER, [path, '--module', '--compress', '--mangle', '--comments', 'some', '--output', path]);
+  } else if (how === 'purge' && path.endsWith('.css')) {
+    npmExec(PURGECSS, ['--css', path, '--content', ...APP_SOURCES, '--output', dirname(path)]);
+  }
+}
+
 function extract(tarball, member) {
   return execFileSync('tar', ['-xzOf', tarball, member], { maxBuffer: 64 << 20 });
 }
@@ -112,9 +149,11 @@ function refresh() {
         const path = join(HERE, target);
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, body);
-        files[target] = sha256(body);
+        if (pin.shrink) shrink(pin.shrink, path);
+        files[target] = sha256(readFileSync(path));
       }
       versions[name] = { version: pin.version, integrity, files };
+      if (pin.shrink === 'purge') versions[name].kept_for = weuiClassesInApp();
       console.log(`${name}@${pin.version}: ${Object.keys(files).length} files`);
     }
   } finally {

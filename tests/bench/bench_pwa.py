@@ -59,6 +59,7 @@ PIN = "135790"
 SEED = """async ({ minors, households, visits, rules, pin }) => {
   const { openHumiaoDB, setMeta } = await import('/src/db.js');
   const { setPin } = await import('/src/lock/lock.js');
+  const { dueFromVisit, localDay } = await import('/src/classify.js');
   const db = await openHumiaoDB();
   await setPin(db, pin);
   const day = 86_400_000;
@@ -73,25 +74,37 @@ SEED = """async ({ minors, households, visits, rules, pin }) => {
       id: `h${h}`, grid_id: 7, address: `红旗村${h + 1}号`, head_name: `户主${h + 1}`, phone: '13800138000',
     }));
   }
+  // As the server sends them: each child's last visit day and the due day it gives.
+  const visitedAt = (v) => iso(now - ((v * 7) % 400) * day);
+  const last = new Map();
+  for (let v = 0; v < visits; v++) {
+    const d = localDay(visitedAt(v));
+    if (!(last.get(v % minors) >= d)) last.set(v % minors, d);
+  }
   for (let m = 0; m < minors; m++) {
     const age = 2 + (m % 15);
+    const grade = [null, 'blue', 'yellow', 'orange', 'red'][m % 5];
     tx.objectStore('minors').put(wrap({
       id: `m${m}`, household_id: `h${m % households}`, name: `儿童${m + 1}`, gender: m % 2 ? 'male' : 'female',
       birth_date: iso(now - age * 365.25 * day - (m % 300) * day).slice(0, 10),
       hukou: m % 3 ? 'rural' : 'urban', lives_with_parents: m % 4 ? 'both' : 'neither',
       father_status: m % 4 ? 'home' : 'migrant', mother_status: m % 4 ? 'home' : 'migrant',
       caregiver: m % 4 ? 'parents' : 'grandparents', risk_flags: flags[m % flags.length],
-      grade: [null, 'blue', 'yellow', 'orange', 'red'][m % 5], categories: [],
+      grade, categories: [], last_visit_at: last.get(m) ?? null,
+      next_visit_due: dueFromVisit(rules, grade, last.get(m)),
     }));
   }
   for (let v = 0; v < visits; v++) {
     tx.objectStore('visits').put(wrap({
       id: `v${v}`, minor_id: `m${v % minors}`, visitor_id: 1, kind: 'home',
-      visited_at: iso(now - ((v * 7) % 400) * day), summary: '走访正常', measures: [],
+      visited_at: visitedAt(v), summary: '走访正常', measures: [],
       review_status: v % 50 ? 'approved' : 'returned', review_comment: v % 50 ? null : '请补充',
     }));
   }
   await tx.done;
+  const returned = [];
+  for (let v = 0; v < visits; v += 50) returned.push(`v${v}`);
+  await setMeta(db, 'returned_visits', returned); // as the pull keeps it
   await setMeta(db, 'user', { id: 1, username: 'worker1', display_name: '张网格员', role: 'grid_worker', area_ids: [7] });
   await setMeta(db, 'tokens', { access_token: 'x', refresh_token: 'y' });
   await setMeta(db, 'rules', rules);

@@ -3,16 +3,20 @@ import { html } from 'htm/preact';
 
 import { countByGrade, dueList, GRADES } from '../classify.js';
 import { formatDate, t, valueLabel } from '../i18n/index.js';
+import { returnedVisits, unsettledVisits } from '../db.js';
 import { dismissNotice } from '../outbox.js';
 import { changed, getState, useAppState, useLive } from '../state.js';
 import { Empty, GradeBadge, LinkCell, Page, Title } from './ui.js';
 
+// Not every visit: the server's minors carry their last visit day, so only visits it has not
+// confirmed yet can move a due day, and returned ones are found by id (issue 17: opening
+// 5,000 sealed visits cost more than the whole screen's budget).
 async function load(db) {
-  const [minors, visits, households, notices] = await Promise.all([
-    db.getAll('minors'), db.getAll('visits'), db.getAll('households'), db.getAll('notices'),
+  const [minors, unsettled, returned, households, notices] = await Promise.all([
+    db.getAll('minors'), unsettledVisits(db), returnedVisits(db), db.getAll('households'), db.getAll('notices'),
   ]);
   const moved = notices.filter((n) => n.kind === 'moved_away');
-  return { minors: minors.filter((m) => !m._deleted), visits, households, moved };
+  return { minors: minors.filter((m) => !m._deleted), unsettled, returned, households, moved };
 }
 
 // Children who moved to another grid since the last look: their records left this phone.
@@ -29,7 +33,7 @@ function MovedAway({ notices }) {
 
 // Visits a supervisor returned to me: to amend and resubmit (DESIGN §6).
 function Returned({ visits, minors, user }) {
-  const mine = visits.filter((v) => v.review_status === 'returned' && !v._deleted && (!user || v.visitor_id === user.id));
+  const mine = visits.filter((v) => !v._deleted && (!user || v.visitor_id === user.id));
   if (mine.length === 0) return null;
   return html`<${Title}><span class="hm-overdue">${t('today.returned', { n: mine.length })}</span></${Title}>
     <div class="weui-cells hm-returned">
@@ -57,7 +61,7 @@ export function Today() {
   const { rules, status, user } = useAppState();
   const { data } = useLive(load);
   if (!data) return html`<${Page} title=${t('today.title')}><p class="hm-loading">${t('common.loading')}</p></${Page}>`;
-  const rows = dueList(data.minors, data.visits, rules);
+  const rows = dueList(data.minors, data.unsettled, rules);
   const households = new Map(data.households.map((h) => [h.id, h]));
   const overdue = rows.filter((r) => r.days < 0).length;
   const dueToday = rows.filter((r) => r.days === 0).length;
@@ -66,7 +70,7 @@ export function Today() {
     ${status.rejected > 0 && html`<a class="hm-banner hm-banner--error" href="#/me">${t('today.fix', { n: status.rejected })}</a>`}
     ${status.notices > 0 && html`<a class="hm-banner hm-banner--warn" href="#/me">${t('today.notices', { n: status.notices })}</a>`}
     <${MovedAway} notices=${data.moved} />
-    <${Returned} visits=${data.visits} minors=${new Map(data.minors.map((m) => [m.id, m]))} user=${user} />
+    <${Returned} visits=${data.returned} minors=${new Map(data.minors.map((m) => [m.id, m]))} user=${user} />
     <${Title}>${t('today.by_grade')}</${Title}>
     <div class="hm-grade-counts">
       ${GRADES.map((g) => html`<div class="hm-grade-count" key=${g}>
