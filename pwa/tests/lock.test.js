@@ -4,8 +4,11 @@ import test from 'node:test';
 
 import { openDB } from '../vendor/idb.js';
 import { getMeta, openHumiaoDB, outboxCounts, setMeta, UPGRADES } from '../src/db.js';
-import { newLock, open, pinProblem, rewrap, seal, TamperError, unwrapKey, WrongPinError } from '../src/lock/crypto.js';
+import {
+  newLock, open, pinProblem, rewrap, seal, TamperError, unwrapKey, unwrapWithSecret, wrapWithSecret, WrongPinError,
+} from '../src/lock/crypto.js';
 import { changePin, hasLock, lockNow, MAX_TRIES, setPin, unlock } from '../src/lock/lock.js';
+import { addPasskey, PASSKEY, PasskeyError, unlockWithPasskey } from '../src/lock/passkey.js';
 import { LockedError, unlocked } from '../src/lock/sealed.js';
 import { saveRecord } from '../src/outbox.js';
 import { uuid } from './helpers.js';
@@ -156,4 +159,93 @@ test('data kept by an app version without the lock is sealed when the PIN is set
   assert.equal((await db.getAll('outbox'))[0].seq, 1);
   assert.equal((await getMeta(db, 'user')).display_name, '赵网格员');
   assert.equal(await getMeta(db, 'device_id'), 'dev-9');
+});
+
+// The phone's platform authenticator as WebAuthn shows it: a PRF secret per credential,
+// released only when the user is verified.
+function fakeAuthenticator({ prf = true } = {}) {
+  const secrets = new Map();
+  const self = { verified: true, prf, lastCreate: null };
+  const hex = (b) => Buffer.from(b).toString('hex');
+  const credentials = {
+    async create({ publicKey }) {
+      self.lastCreate = publicKey;
+      const rawId = crypto.getRandomValues(new Uint8Array(16));
+      secrets.set(hex(rawId), crypto.getRandomValues(new Uint8Array(32)));
+      return { rawId: rawId.buffer, getClientExtensionResults: () => ({ prf: { enabled: self.prf } }) };
+    },
+    async get({ publicKey }) {
+      if (!self.verified) throw new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError');
+      const secret = secrets.get(hex(publicKey.allowCredentials[0].id));
+      if (!secret || !self.prf) return { getClientExtensionResults: () => ({}) };
+      const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const first = await crypto.subtle.sign('HMAC', key, publicKey.extensions.prf.eval.first);
+      return { getClientExtensionResults: () => ({ prf: { results: { first } } }) };
+    },
+  };
+  if (!globalThis.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });
+  Object.defineProperty(globalThis.navigator, 'credentials', { value: credentials, configurable: true });
+  self.forget = () => secrets.clear();
+  return self;
+}
+
+test('a secret wrap of the data key opens with that secret only', async () => {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const secret = crypto.getRandomValues(new Uint8Array(32));
+  const record = await wrapWithSecret(key, secret);
+  assert.deepEqual(await unwrapWithSecret(record, secret), key);
+  await assert.rejects(unwrapWithSecret(record, crypto.getRandomValues(new Uint8Array(32))), WrongPinError);
+});
+
+test('fingerprint unlock: added with the PIN, opens offline, a refusal costs no PIN try', async () => {
+  const authenticator = fakeAuthenticator();
+  const { db, name } = await lockedPhone();
+  await saveRecord(db, 'minor', { id: 'm1', name: NAME });
+  const user = { username: 'worker1', display_name: '张网格员' };
+
+  assert.deepEqual(await addPasskey(db, '864209', user), { left: MAX_TRIES - 1 });
+  assert.equal(await getMeta(db, PASSKEY), undefined);
+  assert.equal(await addPasskey(db, PIN, user), 'ok');
+  assert.equal(authenticator.lastCreate.authenticatorSelection.userVerification, 'required');
+  assert.equal(await getMeta(db, 'lock_failures'), 0);
+  const stored = (await rawDump(name)).meta;
+  assert.ok(stored.some((v) => v?.kdf === 'HKDF-SHA256' && v.wrapped instanceof Uint8Array), 'kept in the clear, wrapped');
+
+  lockNow();
+  assert.equal(unlocked(), false);
+  assert.equal(await unlockWithPasskey(db), 'ok');
+  assert.equal((await db.get('minors', 'm1')).name, NAME);
+
+  // Cancelled or not verified: a clear error, and the PIN's five tries untouched.
+  lockNow();
+  await db.put('meta', 2, 'lock_failures');
+  authenticator.verified = false;
+  await assert.rejects(unlockWithPasskey(db), (err) => err instanceof PasskeyError && err.reason === 'refused');
+  assert.equal(unlocked(), false);
+  assert.equal(await getMeta(db, 'lock_failures'), 2);
+  authenticator.verified = true;
+
+  // A new PIN keeps the same data key, so the fingerprint still opens it.
+  assert.equal(await unlock(db, PIN), 'ok');
+  assert.equal(await changePin(db, PIN, '864209'), 'ok');
+  lockNow();
+  assert.equal(await unlockWithPasskey(db), 'ok');
+  assert.equal(await getMeta(db, 'lock_failures'), 0);
+
+  // The credential gone from the phone: the app says so; the PIN still opens it.
+  lockNow();
+  authenticator.forget();
+  await assert.rejects(unlockWithPasskey(db), (err) => err.reason === 'unsupported');
+  assert.equal(await unlock(db, '864209'), 'ok');
+  db.close();
+});
+
+test('an authenticator without PRF cannot unlock the data, and nothing is stored', async () => {
+  fakeAuthenticator({ prf: false });
+  const { db } = await lockedPhone();
+  await assert.rejects(addPasskey(db, PIN, { username: 'w' }), (err) => err instanceof PasskeyError && err.reason === 'unsupported');
+  assert.equal(await getMeta(db, PASSKEY), undefined);
+  lockNow();
+  await assert.rejects(unlockWithPasskey(db), (err) => err.reason === 'stale');
+  db.close();
 });

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone import LEFT_BEHIND, Phone
+from tests.e2e.phone import LEFT_BEHIND, PIN, Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -133,3 +133,60 @@ def test_a_phone_marked_lost_is_wiped_at_its_next_contact(phone, rest):
     assert status == 200
     worker.login("worker1")
     worker.expect_pending(0)
+
+
+def test_a_fingerprint_opens_the_app_offline_and_a_refused_one_leaves_the_pin(phone, live_server):
+    # WebAuthn wants a domain name (not 127.0.0.1). The phone's authenticator is Chromium's
+    # virtual one, with user verification and the PRF extension, as on a recent Android phone.
+    worker = Phone.open(phone(live_server.replace("127.0.0.1", "localhost")))
+    page = worker.page
+    cdp = worker.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    options = {
+        "protocol": "ctap2",
+        "ctap2Version": "ctap2_1",
+        "transport": "internal",
+        "hasResidentKey": True,
+    }
+    options |= {
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "hasPrf": True,
+        "automaticPresenceSimulation": True,
+    }
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"]
+    worker.login("worker1")
+    worker.wait_controlled()
+
+    worker.go("#/me")
+    page.get_by_role("button", name="开启指纹/面容解锁").click()
+    page.fill("#pin-passkey", WRONG_PIN)
+    page.click("[data-lock=passkey] button[type=submit]")
+    expect(page.locator("[data-lock=passkey] .hm-error")).to_have_text("密码错误，还可以再试 4 次")
+    page.fill("#pin-passkey", PIN)
+    page.click("[data-lock=passkey] button[type=submit]")
+    expect(page.locator(".hm-lock__passkey-state")).to_have_text("已开启")
+    assert cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+
+    # A cold start offline: the fingerprint alone opens the sealed replica.
+    worker.context.set_offline(True)
+    page.reload()
+    page.get_by_role("button", name="使用指纹/面容解锁").click()
+    expect(page.locator(".hm-status")).to_be_visible()
+    expect(worker.net).not_to_have_text("在线")  # no server: the fingerprint needed none
+
+    # Not verified (a wet finger, a cancelled sheet): said so, and the PIN still opens it.
+    page.get_by_role("button", name="立即锁定").click()
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": False})
+    page.get_by_role("button", name="使用指纹/面容解锁").click()
+    expect(page.locator(".hm-lock .hm-error")).to_have_text("未通过指纹/面容验证，请再试一次或输入密码")
+    expect(page.locator(".hm-status")).to_have_count(0)
+    worker.unlock()
+
+    # Turned off: the lock screen offers the PIN only.
+    worker.go("#/me")
+    page.get_by_role("button", name="关闭指纹/面容解锁").click()
+    expect(page.locator(".hm-lock__passkey-state")).to_have_text("未开启")
+    page.get_by_role("button", name="立即锁定").click()
+    expect(page.locator("[data-lock=unlock]")).to_be_visible()
+    expect(page.get_by_role("button", name="使用指纹/面容解锁")).to_have_count(0)

@@ -33,6 +33,13 @@ export default {
   'lock.forgot_done': 'This phone is wiped: log in online and set a new PIN.',
   'lock.after': 'Lock after', 'lock.minutes': '{n} min away', 'lock.change': 'Change PIN', 'lock.change_submit': 'Save the new PIN',
   'lock.changed': 'PIN changed', 'lock.now': 'Lock now',
+  'lock.passkey': 'Fingerprint / face unlock', 'lock.passkey_on': 'On', 'lock.passkey_off': 'Off',
+  'lock.passkey_unlock': 'Unlock with fingerprint / face', 'lock.passkey_enable': 'Turn on fingerprint / face unlock', 'lock.passkey_disable': 'Turn off fingerprint / face unlock',
+  'lock.passkey_hint': 'Enter the app lock PIN, then verify your fingerprint or face as the phone asks. The PIN keeps working.',
+  'lock.passkey_enabled': 'Turned on', 'lock.passkey_disabled': 'Turned off',
+  'lock.passkey_refused': 'Fingerprint / face not verified: try again or enter the PIN',
+  'lock.passkey_unsupported': 'This phone\'s fingerprint / face check cannot unlock encrypted data: use the PIN',
+  'lock.passkey_stale': 'Fingerprint / face unlock no longer works: enter the PIN, then turn it on again in Me',
   'login.device_lost': 'The street office marked this device lost: its data is wiped. If it was found, ask the street admin.',
 
   'today.to_visit': 'To visit', 'today.title': 'Today', 'today.overdue': 'Overdue', 'today.due': 'Due today', 'today.soon': 'Due within 7 days',

@@ -34,6 +34,13 @@ export default {
   'lock.forgot_done': '本机数据已清除，请联网登录并设置新密码。',
   'lock.after': '自动锁定', 'lock.minutes': '离开 {n} 分钟后', 'lock.change': '修改密码', 'lock.change_submit': '保存新密码',
   'lock.changed': '密码已修改', 'lock.now': '立即锁定',
+  'lock.passkey': '指纹/面容解锁', 'lock.passkey_on': '已开启', 'lock.passkey_off': '未开启',
+  'lock.passkey_unlock': '使用指纹/面容解锁', 'lock.passkey_enable': '开启指纹/面容解锁', 'lock.passkey_disable': '关闭指纹/面容解锁',
+  'lock.passkey_hint': '输入应用锁密码，再按手机提示验证指纹或面容。密码仍然有效。',
+  'lock.passkey_enabled': '已开启', 'lock.passkey_disabled': '已关闭',
+  'lock.passkey_refused': '未通过指纹/面容验证，请再试一次或输入密码',
+  'lock.passkey_unsupported': '这部手机的指纹/面容验证不能用于加密解锁，请使用密码',
+  'lock.passkey_stale': '指纹/面容解锁已失效，请输入密码后在“我的”中重新开启',
   'login.device_lost': '此设备已被街道标记为丢失，本机数据已清除。如已找回，请联系街道管理员。',
 
   'today.to_visit': '待走访', 'today.title': '今日', 'today.overdue': '已逾期', 'today.due': '今日到期', 'today.soon': '7天内到期',

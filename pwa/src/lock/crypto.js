@@ -56,14 +56,52 @@ async function pinKey(pin, salt, iterations) {
   );
 }
 
-async function wrap(dataKey, pin, iterations) {
-  const salt = random(16);
+async function aesWrap(kek, dataKey) {
   const iv = random(WRAP_NONCE_BYTES);
-  const kek = await pinKey(pin, salt, iterations);
   const wrapped = new Uint8Array(await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: WRAP_CONTEXT }, kek, dataKey,
   ));
-  return { v: 1, kdf: 'PBKDF2-SHA256', iterations, salt, iv, wrapped };
+  return { iv, wrapped };
+}
+
+// The data key, or null when the wrapping key is not the one it was wrapped with.
+async function aesUnwrap(kek, { iv, wrapped }) {
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: WRAP_CONTEXT }, kek, wrapped));
+  } catch {
+    return null;
+  }
+}
+
+async function wrap(dataKey, pin, iterations) {
+  const salt = random(16);
+  const kek = await pinKey(pin, salt, iterations);
+  return { v: 1, kdf: 'PBKDF2-SHA256', iterations, salt, ...(await aesWrap(kek, dataKey)) };
+}
+
+// A second wrap of the same data key under a secret the phone's authenticator releases only
+// after its own user verification (WebAuthn's PRF output, 32 bytes): lock/passkey.js.
+async function secretKey(secret) {
+  const material = await crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: WRAP_CONTEXT },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+export async function wrapWithSecret(dataKey, secret) {
+  return { v: 1, kdf: 'HKDF-SHA256', ...(await aesWrap(await secretKey(secret), dataKey)) };
+}
+
+// The data key, or WrongPinError (a secret from another credential, or a tampered record).
+export async function unwrapWithSecret(record, secret) {
+  if (record?.v !== 1 || record.kdf !== 'HKDF-SHA256') throw new Error('unknown passkey record');
+  const key = await aesUnwrap(await secretKey(secret), record);
+  if (!key) throw new WrongPinError();
+  return key;
 }
 
 // A new lock: a fresh data key, wrapped under the PIN. `record` is what the phone stores.
@@ -76,14 +114,9 @@ export async function newLock(pin, { iterations = PIN_ITERATIONS } = {}) {
 // The data key, or WrongPinError. A tampered record is indistinguishable from a wrong PIN.
 export async function unwrapKey(record, pin) {
   if (record?.v !== 1) throw new Error('unknown lock record');
-  const kek = await pinKey(pin, record.salt, record.iterations);
-  try {
-    return new Uint8Array(await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: record.iv, additionalData: WRAP_CONTEXT }, kek, record.wrapped,
-    ));
-  } catch {
-    throw new WrongPinError();
-  }
+  const key = await aesUnwrap(await pinKey(pin, record.salt, record.iterations), record);
+  if (!key) throw new WrongPinError();
+  return key;
 }
 
 // The same data key under a new PIN (and a new salt): nothing else needs re-sealing.

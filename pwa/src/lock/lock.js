@@ -56,35 +56,45 @@ async function wrongPin(db) {
   return { left: MAX_TRIES - failures };
 }
 
-// 'ok', or { left } wrong tries before the wipe, or 'wiped'.
-export async function unlock(db, pin) {
+// `{ key }` (a copy of the data key) when the PIN is right, else `{ result }`: what the
+// wrong PIN cost, { left } tries before the wipe or 'wiped'.
+export async function checkPin(db, pin) {
   const record = await db.get('meta', 'lock');
-  if (!record) return 'wiped';
+  if (!record) return { result: 'wiped' };
+  let key;
   try {
-    useKey(await unwrapKey(record, pin));
+    key = await unwrapKey(record, pin);
   } catch (err) {
     if (!(err instanceof WrongPinError)) throw err;
-    return wrongPin(db);
+    return { result: await wrongPin(db) };
   }
-  await db.put('meta', 0, 'lock_failures');
+  await db.put('meta', 0, 'lock_failures'); // a right PIN starts the count again
+  return { key };
+}
+
+// The replica opens with this data key, and the count of wrong PINs starts again.
+export async function openWith(db, key) {
+  useKey(key);
+  await db.put('meta', 0, 'lock_failures'); // the fingerprint too proves it is her
   performance.mark('humiao:unlocked'); // what the lock costs, read by tests/bench/bench_pwa.py
+}
+
+// 'ok', or { left } wrong tries before the wipe, or 'wiped'.
+export async function unlock(db, pin) {
+  const { key, result } = await checkPin(db, pin);
+  if (!key) return result;
+  await openWith(db, key);
   return 'ok';
 }
 
-// The old PIN proves it is her (a wrong one counts like at unlock); the data key stays.
+// The old PIN proves it is her (a wrong one counts like at unlock); the data key stays, and
+// so does its passkey wrap (lock/passkey.js).
 export async function changePin(db, oldPin, newPin) {
-  const record = await db.get('meta', 'lock');
-  let key;
-  try {
-    key = await unwrapKey(record, oldPin);
-  } catch (err) {
-    if (!(err instanceof WrongPinError)) throw err;
-    return wrongPin(db);
-  }
+  const { key, result } = await checkPin(db, oldPin);
+  if (!key) return result;
   const next = await rewrap(key, newPin);
   key.fill(0);
   await db.put('meta', next, 'lock');
-  await db.put('meta', 0, 'lock_failures');
   return 'ok';
 }
 

@@ -10,7 +10,7 @@ import { unwrap, wrap } from '../../vendor/idb.js';
 import { open, seal } from './crypto.js';
 
 // Read before the app is unlocked (or by the lock itself). Nothing in them names anyone.
-export const CLEAR_META = new Set(['device_id', 'lock', 'lock_failures', 'lock_minutes', 'rebuild']);
+export const CLEAR_META = new Set(['device_id', 'lock', 'lock_failures', 'lock_minutes', 'lock_passkey', 'rebuild']);
 
 export class LockedError extends Error {
   constructor() {

@@ -7,6 +7,7 @@ import { wipe } from '../db.js';
 import { t } from '../i18n/index.js';
 import { pinProblem, PIN_LENGTH } from '../lock/crypto.js';
 import { changePin, IDLE_CHOICES, MAX_TRIES, setIdleMinutes, setPin, unlock } from '../lock/lock.js';
+import { addPasskey, hasPasskey, PasskeyError, passkeyOffered, removePasskey, unlockWithPasskey } from '../lock/passkey.js';
 import { confirmDialog, getState, setState, toast, useAppState } from '../state.js';
 import { InfoCell, Title } from './ui.js';
 
@@ -96,6 +97,26 @@ export function LockScreen({ onUnlocked, onWiped }) {
     }
   }
 
+  const [passkey, setPasskey] = useState(false);
+  useEffect(() => {
+    const { db } = getState();
+    Promise.all([hasPasskey(db), passkeyOffered()]).then(([has, offered]) => setPasskey(has && offered));
+  }, []);
+
+  async function withPasskey() {
+    setBusy(true);
+    setError(null);
+    try {
+      await unlockWithPasskey(getState().db);
+      return await onUnlocked();
+    } catch (err) {
+      if (!(err instanceof PasskeyError)) throw err;
+      setError(t(`lock.passkey_${err.reason}`));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function forgot() {
     const { db } = getState();
     const unsent = await db.count('outbox');
@@ -122,6 +143,8 @@ export function LockScreen({ onUnlocked, onWiped }) {
       </div>
     </form>
     <div class="hm-action hm-action--inline">
+      ${passkey && html`<button type="button" class="weui-btn weui-btn_default hm-lock__passkey" disabled=${busy}
+        onClick=${withPasskey}>${t('lock.passkey_unlock')}</button>`}
       <button type="button" class="weui-btn weui-btn_default hm-lock__forgot" onClick=${forgot}>${t('lock.forgot')}</button>
     </div>
   </div>`;
@@ -156,6 +179,7 @@ export function LockSettings({ onLock }) {
 
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   return html`<${Title}>${t('lock.title')}</${Title}>
+    <${PasskeySetting} onLock=${onLock} />
     <div class="weui-cells">
       <${InfoCell} label=${t('lock.after')}>
         <select class="weui-select hm-lock__minutes" aria-label=${t('lock.after')} value=${lockMinutes} onChange=${minutes}>
@@ -175,5 +199,70 @@ export function LockSettings({ onLock }) {
     <div class="hm-action hm-action--inline hm-lock__buttons">
       ${!open && html`<button type="button" class="weui-btn weui-btn_default" onClick=${() => setOpen(true)}>${t('lock.change')}</button>`}
       <button type="button" class="weui-btn weui-btn_default hm-lock__now" onClick=${() => onLock('now')}>${t('lock.now')}</button>
+    </div>`;
+}
+
+// 指纹/面容解锁 on 我的, where the phone has a platform authenticator: turned on with the PIN.
+function PasskeySetting({ onLock }) {
+  const { user } = useAppState();
+  const [state, setLocal] = useState({ offered: false, on: false });
+  const [asking, setAsking] = useState(false);
+  const [pin, setPinValue] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const refresh = async () => {
+    const { db } = getState();
+    const [offered, on] = await Promise.all([passkeyOffered(), hasPasskey(db)]);
+    setLocal({ offered, on });
+  };
+  useEffect(() => {
+    refresh();
+  }, []);
+  if (!state.offered) return null;
+
+  async function enable(e) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await addPasskey(getState().db, pin, user);
+      if (result === 'wiped') return onLock('wiped');
+      if (result !== 'ok') return setError(t('lock.wrong', { n: result.left }));
+      setAsking(false);
+      setPinValue('');
+      toast(t('lock.passkey_enabled'));
+      await refresh();
+    } catch (err) {
+      if (!(err instanceof PasskeyError)) throw err;
+      setError(t(`lock.passkey_${err.reason}`));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function disable() {
+    await removePasskey(getState().db);
+    toast(t('lock.passkey_disabled'));
+    await refresh();
+  }
+
+  return html`<div class="weui-cells">
+      <${InfoCell} label=${t('lock.passkey')}>
+        <span class="hm-lock__passkey-state">${t(state.on ? 'lock.passkey_on' : 'lock.passkey_off')}</span>
+      </${InfoCell}>
+    </div>
+    ${asking && html`<form onSubmit=${enable} data-lock="passkey">
+      <p class="hm-hint hm-lock__hint">${t('lock.passkey_hint')}</p>
+      <div class="weui-cells weui-cells_form">
+        <${PinField} id="pin-passkey" label=${t('lock.pin')} value=${pin} onInput=${setPinValue} autofocus />
+      </div>
+      ${error && html`<p class="hm-error hm-login__error" role="alert">${error}</p>`}
+      <div class="hm-action hm-action--inline">
+        <button class="weui-btn weui-btn_primary" type="submit" disabled=${busy}>${busy ? t('lock.busy') : t('lock.passkey_enable')}</button>
+      </div>
+    </form>`}
+    <div class="hm-action hm-action--inline">
+      ${!state.on && !asking && html`<button type="button" class="weui-btn weui-btn_default" onClick=${() => setAsking(true)}>${t('lock.passkey_enable')}</button>`}
+      ${state.on && html`<button type="button" class="weui-btn weui-btn_default" onClick=${disable}>${t('lock.passkey_disable')}</button>`}
     </div>`;
 }
