@@ -27,7 +27,7 @@ self.PRECACHE = {
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
   "src/outbox.js": "d0e3eebe454792b40ba33998cf0979b47ece1f850e09d4b96c9b9fb9f80ad650",
   "src/prefill.js": "e56777883701a97580ba255e446108e12b7424f26944be783ae01c3090d5e947",
-  "src/replica.js": "27a365384b13fea89cd5deaf0cdfad200c4ef2a9b3c72d9e244da38fb9fa5d2b",
+  "src/replica.js": "0cf6ee85f675573c28a6d338c7ab5123cb62269d7bd282a46a877fa59ce44b4d",
   "src/roles.js": "22c95c664426a724a19fe25e6631b172e9e4de600a52b0792ac12a4a57fb08f5",
   "src/router.js": "0cec752ab8214ed06f026d9f2be57c0cc7b9207e9ff6cc2111b081b1e79eeb3e",
   "src/routes.js": "47312c8558d9a7e13a8b156a510e337a17be96f0c9f83f3387296e3ddeafff4d",
@@ -40,7 +40,7 @@ self.PRECACHE = {
   "src/sup/format.js": "5fb0ea30eee27948d28b00c876a027095306841d4bb0495dce3b8bd8f06e14d2",
   "src/sup/period.js": "0c88ef158e3011ce6df48afa5ef3bde359ade7a62eff639bad6ad1a0fa9abb40",
   "src/sw-client.js": "42a9b039276c83cacc47ab271f6d00d91cb47a757023caf9acfbcd05be678b04",
-  "src/sync.js": "d2d6a79e10b7b123d23538ae5dfea70689a205bc9360224b74a857c7f41248a9",
+  "src/sync.js": "34f66112e4f41c6c7bf1614c0c07c28d502131daa46e284211448938e0c70ac0",
   "src/validate.js": "7d5eddcccf9ce8bbef119ce02afbc25848fac073d954cd6d5d7043c92fff84f3",
   "src/views/forms.js": "b566d966f2809edd75e64110106263a54988318e8d4ff64feaae7ca04634dbe1",
   "src/views/households.js": "f95399a2bc216ace0d056494ece49658c2b3a1409ab8145e0df362d765c4f54b",
@@ -90,5 +90,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "b6e3413eed9c0c7becc6ee0ca7d26ea15e4b5d13cf9fc3b8d9289608f1e09ee3"
  },
- "version": "893a7cd1968aedb1"
+ "version": "19dab182b88e8057"
 };

@@ -88,6 +88,8 @@ async function addNotice(tx, entry, extra) {
 
 // One page of a pull: server state in, pending edits kept on top, the cursor moved, all
 // in one transaction so that a crash never leaves the cursor ahead of the data.
+// The page's reads are all in flight at once, then its writes: a record's four reads awaited
+// one after another cost a slow phone more per page than the network did (issue 13).
 export async function applyPullPage(db, page, now = Date.now()) {
   const tx = db.transaction(ALL_STORES, 'readwrite');
   const meta = tx.objectStore('meta');
@@ -95,17 +97,56 @@ export async function applyPullPage(db, page, now = Date.now()) {
     await resetReplica(tx);
     await meta.delete('rebuild');
   }
+  const changes = (page.changes ?? [])
+    .filter((c) => STORES[c.entity]) // an entity this app version does not know is skipped
+    .map((c) => ({ ...c, id: recordKey(c.entity, c.data?.id ?? c.id) }));
   let notices = 0;
-  for (const change of page.changes ?? []) {
-    if (!STORES[change.entity]) continue; // an entity this app version does not know
-    notices += await applyChange(tx, change, now);
+  for (const batch of distinctRuns(changes)) {
+    const found = await Promise.all(batch.map((c) => readFor(tx, c)));
+    const writes = [];
+    try {
+      batch.forEach((change, i) => {
+        notices += applyChange(tx, change, found[i], now, writes);
+      });
+    } catch (err) {
+      for (const w of writes) w.catch(() => {}); // aborted with the transaction; `err` says why
+      throw err;
+    }
+    await Promise.all(writes);
   }
-  await trackReturned(tx, (page.changes ?? []).filter((c) => c.entity === 'visit'));
+  await trackReturned(tx, changes.filter((c) => c.entity === 'visit'));
   if (page.cursor !== undefined && page.cursor !== null) {
     await tx.objectStore('meta').put(page.cursor, 'cursor');
   }
   await tx.done;
   return { changes: page.changes?.length ?? 0, notices };
+}
+
+// Runs of changes with no record twice: a record's second change reads what its first wrote.
+function* distinctRuns(changes) {
+  let run = [];
+  let keys = new Set();
+  for (const change of changes) {
+    const key = `${change.entity}\u0000${change.id}`;
+    if (keys.has(key)) {
+      yield run;
+      run = [];
+      keys = new Set();
+    }
+    run.push(change);
+    keys.add(key);
+  }
+  if (run.length) yield run;
+}
+
+// What a change meets on the phone: the record, its unsent edits, the fields last pushed.
+async function readFor(tx, { entity, id }) {
+  const [current, entries, pushed] = await Promise.all([
+    tx.objectStore(STORES[entity]).get(id),
+    tx.objectStore('outbox').index('record').getAll([entity, id]),
+    tx.objectStore('pushed').index('record').getAll([entity, id]),
+  ]);
+  return { current, entries, pushed };
 }
 
 // The scope changed: forget the registry but never the user's unsent work.
@@ -133,77 +174,65 @@ async function trackReturned(tx, changes) {
   if (known && !changes.length) return;
   const ids = new Set(known ?? (await tx.objectStore('visits').getAll()).filter(isReturned).map((v) => v.id));
   for (const change of changes) {
-    const id = change.data?.id ?? change.id;
-    if (!change.deleted && isReturned(change.data ?? {})) ids.add(id);
-    else ids.delete(id);
+    if (!change.deleted && isReturned(change.data ?? {})) ids.add(change.id);
+    else ids.delete(change.id);
   }
   await meta.put([...ids], RETURNED);
 }
 
-async function applyChange(tx, change, now) {
-  const { entity } = change;
-  const id = recordKey(entity, change.data?.id ?? change.id);
+// Writes are issued, not awaited, into `writes`; returns the number of notices added.
+function applyChange(tx, change, { current, entries, pushed }, now, writes) {
+  const { entity, id } = change;
   const store = tx.objectStore(STORES[entity]);
-  const entries = await tx.objectStore('outbox').index('record').getAll([entity, id]);
-  const current = await store.get(id);
   if (change.deleted) {
-    await forgetPushed(tx, entity, id);
+    for (const row of pushed) writes.push(tx.objectStore('pushed').delete([row.entity, row.id, row.field]));
     // Removed on the server or moved out of scope. Unsent work stays until it is settled.
-    if (entries.length && current) await store.put({ ...current, _removed: true });
-    else await store.delete(id);
-    return movedAway(tx, change, current, now);
+    writes.push(entries.length && current ? store.put({ ...current, _removed: true }) : store.delete(id));
+    return movedAway(tx, change, current, now, writes);
   }
   const server = { ...change.data, id };
-  const notices = await checkPushed(tx, { ...change, id }, server, now);
+  const notices = checkPushed(tx, change, pushed, server, now, writes);
   const live = entries.filter((e) => !(e.op === 'delete' && e.status === 'rejected'));
   const local = overlay(entity, server, live);
   const record = { ...local, _v: change.version, _server: server };
   const grades = gradeHistory(current?._grades, server, now);
   if (grades.length) record._grades = grades;
-  await store.put(record);
+  writes.push(store.put(record));
   return notices;
 }
 
 // Compare what the worker last pushed with what the server now holds; a difference means
 // someone else's edit or a merge replaced hers, and she is told.
-async function checkPushed(tx, change, server, now) {
-  const pushed = tx.objectStore('pushed');
+function checkPushed(tx, change, pushed, server, now, writes) {
   let count = 0;
-  for (const row of await pushed.index('record').getAll([change.entity, change.id])) {
+  for (const row of pushed) {
     if ((change.version ?? 0) < row.version) continue;
-    await pushed.delete([row.entity, row.id, row.field]);
+    writes.push(tx.objectStore('pushed').delete([row.entity, row.id, row.field]));
     if (!(row.field in server) || keptByServer(row.entity, row.field, row.value, server[row.field])) {
       continue;
     }
     count++;
-    await tx.objectStore('notices').put({
+    writes.push(tx.objectStore('notices').put({
       id: crypto.randomUUID(), kind: 'superseded', entity: row.entity, record_id: row.id,
       field: row.field, mine: row.value, theirs: server[row.field],
       // Who wrote this field last, not who touched the record last (another field's author).
       by: server.changed_by?.[row.field] ?? server.updated_by_name ?? null,
       at: server.updated_at ?? new Date(now).toISOString(),
       version: change.version, conflict_ids: row.conflict_ids,
-    });
+    }));
   }
   return count;
 }
 
 // A child who moved to another grid leaves this phone with a word that names them: the worker
 // must not wonder where 小芳 went. A deletion, or a household or visit that went along, says nothing.
-async function movedAway(tx, change, current, now) {
+function movedAway(tx, change, current, now, writes) {
   if (change.entity !== 'minor' || !change.data?.left_scope || !current?.name) return 0;
-  await tx.objectStore('notices').put({
+  writes.push(tx.objectStore('notices').put({
     id: crypto.randomUUID(), kind: 'moved_away', entity: 'minor', record_id: current.id,
     name: current.name, at: new Date(now).toISOString(),
-  });
+  }));
   return 1;
-}
-
-async function forgetPushed(tx, entity, id) {
-  const pushed = tx.objectStore('pushed');
-  for (const row of await pushed.index('record').getAll([entity, id])) {
-    await pushed.delete([row.entity, row.id, row.field]);
-  }
 }
 
 // The device's own record of grade changes it has seen, for when the server sends no

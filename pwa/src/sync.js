@@ -20,7 +20,7 @@ export function isRetryable(err) {
 
 export class SyncClient {
   constructor({
-    db, api, batchSize = 100, pullLimit = 500, maxAttempts = 6, baseDelayMs = 1000,
+    db, api, batchSize = 100, pullLimit = 1000, maxAttempts = 6, baseDelayMs = 1000,
     maxDelayMs = 60_000, sleep = defaultSleep, now = () => Date.now(), random = Math.random,
   }) {
     Object.assign(this, {
@@ -126,14 +126,27 @@ export class SyncClient {
     }
   }
 
+  // Each page is asked for as soon as the previous one has arrived, and travels while that
+  // one is applied: on a slow network and a slow phone the two took turns (issue 13). A page
+  // whose apply fails leaves the cursor where it was; the page already asked for is dropped.
   async pullAll() {
     let cursor = (await getMeta(this.db, 'cursor')) ?? '';
     const first = !cursor;
     let pulled = 0;
     let notices = 0;
+    const ask = (from) => {
+      const path = `/api/sync/pull?cursor=${encodeURIComponent(from)}&limit=${this.pullLimit}`;
+      const answer = this.withRetry(() => this.api.request('GET', path));
+      answer.catch(() => {}); // awaited below, unless an earlier page failed to apply
+      return answer;
+    };
+    let asked = ask(cursor);
     for (;;) {
-      const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${this.pullLimit}`;
-      const page = await this.withRetry(() => this.api.request('GET', path));
+      const page = await asked;
+      const next = page.cursor ?? cursor;
+      // A server that cannot advance is not asked again.
+      const more = Boolean(page.has_more) && !(next === cursor && !page.changes?.length);
+      if (more) asked = ask(next);
       const applied = await applyPullPage(this.db, page, this.now());
       pulled += applied.changes;
       notices += applied.notices;
@@ -142,9 +155,7 @@ export class SyncClient {
         // Optional hint from the server; without it the progress bar is indeterminate.
         remaining: Number.isFinite(page.remaining) ? page.remaining : null,
       });
-      const next = page.cursor ?? cursor;
-      if (!page.has_more) break;
-      if (next === cursor && !page.changes?.length) break; // a server that cannot advance
+      if (!more) break;
       cursor = next;
     }
     return { pulled, notices };

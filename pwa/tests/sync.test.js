@@ -104,6 +104,32 @@ test('pull pages until has_more is false and keeps the cursor', async () => {
   assert.ok(api.calls.filter((c) => c.path.startsWith('/api/sync/pull')).every((c) => c.path.includes('limit=2')));
 });
 
+test('the next page is asked for while the page before is applied; a failed apply keeps its cursor', async () => {
+  const { db, server, client, api } = await setup({ pullLimit: 2 });
+  for (let i = 0; i < 5; i++) server.put('area', i + 1, { code: `W${i}`, name: `网格${i}`, level: 'grid' });
+  const cursorWhenAsked = [];
+  const request = api.request.bind(api);
+  api.request = async (method, path, options) => {
+    if (path.startsWith('/api/sync/pull')) cursorWhenAsked.push((await getMeta(db, 'cursor')) ?? '');
+    return request(method, path, options);
+  };
+  await client.run();
+  // Page 2 was asked for before page 1 was stored, page 3 before page 2.
+  assert.deepEqual(server.pulls.map((p) => p.cursor), ['', '2', '4']);
+  assert.deepEqual(cursorWhenAsked, ['', '', '2']);
+  assert.equal(await getMeta(db, 'cursor'), '5');
+
+  // A page that cannot be applied (here a value no record may hold): the cursor stays before it.
+  for (let i = 5; i < 9; i++) server.put('area', i + 1, { code: `W${i}`, name: `网格${i}`, level: 'grid' });
+  server.put('area', 8, { population: 10n });
+  await assert.rejects(client.run(), /cannot store bigint/);
+  assert.equal(await getMeta(db, 'cursor'), '7', 'the first page of this sync is kept, the second is not');
+  server.put('area', 8, { population: 10 });
+  await client.run();
+  assert.equal((await getRecord(db, 'area', 8)).population, 10);
+  assert.equal((await getRecord(db, 'area', 9)).name, '网格8');
+});
+
 test('pending edits stay on top of pulled changes (rebase)', async () => {
   const { db, server, client } = await setup({ faults: [onPush('before', () => httpError(400))] });
   const id = uuid();
