@@ -119,25 +119,7 @@ def _exits(scope: Scope, after: int, upto: int, limit: int):
     """
     if after == 0 or scope.role not in REGISTRY_ROLES:  # a sentinel's reports are its own, not a place's
         return []
-    later = so.aliased(ScopeExit)
-    left_again = (
-        sa.select(later.id)
-        .where(
-            later.entity == ScopeExit.entity,
-            later.record_id == ScopeExit.record_id,
-            later.change_seq > ScopeExit.change_seq,
-            later.change_seq <= upto,
-            scope.filter(later.old_path),
-        )
-        .exists()
-    )
-    stmt = (
-        sa.select(ScopeExit)
-        .where(feed_range(ScopeExit.change_seq, after, upto), scope.filter(ScopeExit.old_path))
-        .where(~left_again)
-        .order_by(ScopeExit.change_seq)
-        .limit(limit)
-    )
+    stmt = exits_after(scope, after, upto, limit)
     found = []
     for exit_ in db.session.scalars(stmt):
         model = Area if exit_.entity == "area" else ADAPTERS[exit_.entity].model
@@ -155,6 +137,30 @@ def _exits(scope: Scope, after: int, upto: int, limit: int):
             }
         found.append((exit_.change_seq, removal))
     return found
+
+
+def exits_after(scope: Scope, after: int, upto: int, limit: int) -> sa.Select:
+    """The scope's exits after the cursor, each record's latest only: read through
+    ``ix_scope_exit_scope_feed`` (the scope's exits in feed order), whatever else moved."""
+    later = so.aliased(ScopeExit)
+    left_again = (
+        sa.select(later.id)
+        .where(
+            later.entity == ScopeExit.entity,
+            later.record_id == ScopeExit.record_id,
+            later.change_seq > ScopeExit.change_seq,
+            later.change_seq <= upto,
+            scope.filter(later.old_path),
+        )
+        .exists()
+    )
+    return (
+        sa.select(ScopeExit)
+        .where(feed_range(ScopeExit.change_seq, after, upto), scope.filter(ScopeExit.old_path))
+        .where(~left_again)
+        .order_by(ScopeExit.change_seq)
+        .limit(limit)
+    )
 
 
 def pull(scope: Scope, client_id: str | None, token: str | None, limit: int, secret: str) -> PullPage:
@@ -216,12 +222,16 @@ def changes_after(model, visible: sa.ColumnElement[bool], after: int, upto: int,
 
 def _remaining(scope: Scope, after: int, upto: int) -> int:
     """Roughly how many changes are still to come: lets the phone show real first-sync progress."""
-    total = 0
-    for _entity, model, visible in _sources(scope):
-        total += db.session.scalar(
-            sa.select(sa.func.count()).where(feed_range(model.change_seq, after, upto), visible)
-        )
-    return total
+    return sum(
+        db.session.scalar(count_after(model, visible, after, upto))
+        for _entity, model, visible in _sources(scope)
+    )
+
+
+def count_after(model, visible: sa.ColumnElement[bool], after: int, upto: int) -> sa.Select:
+    """How many of one entity's records of a scope changed after the cursor: the scope feed
+    index again, not a count over everything the county changed since."""
+    return sa.select(sa.func.count()).where(feed_range(model.change_seq, after, upto), visible)
 
 
 def _touch_device(scope: Scope, client_id: str | None) -> None:

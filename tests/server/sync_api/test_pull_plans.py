@@ -1,8 +1,10 @@
 """A pull reads its own scope's changes, not the county's: the query plans on PostgreSQL.
 
-Thirty thousand households of other streets are written after a grid worker's cursor; her
-catch-up pull must still read only her grid's rows, through the scope feed index
-(``ix_household_scope_feed``), never a scan of everything changed since the cursor.
+Thirty thousand households of other streets are written (and as many records moved out of
+other streets' areas) after a grid worker's cursor; her catch-up pull must still read only her
+grid's rows, through the scope feed indexes (``ix_household_scope_feed``,
+``ix_scope_exit_scope_feed``), never a scan of everything changed since the cursor: for the
+page itself, for the count of what remains (the progress bar) and for the exits.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from server.core.changes import high_water_mark
 from server.core.scope import Scope
 from server.registry.models import Household
-from server.sync_api.pull import changes_after
+from server.sync_api.pull import changes_after, count_after, exits_after
 from tests.factories import area, make_household, user
 
 pytestmark = pytest.mark.postgres
@@ -61,3 +63,44 @@ def test_a_catch_up_pull_reads_its_scope_through_the_scope_index(session, userna
 
     assert "ix_household_scope_feed" in plan, plan
     assert "Seq Scan" not in plan and "ix_household_change_seq" not in plan, plan
+
+
+def _scope_catching_up(session, username: str):
+    for n in range(20):
+        make_household(address=f"本网格{n}号")
+    session.flush()
+    cursor = high_water_mark(session)
+    _county_writes_after(session, cursor + 1000)
+    return Scope.of(user(username)), cursor, cursor + 1000 + FOREIGN
+
+
+@pytest.mark.parametrize("username", ["worker1", "village1"])
+def test_the_count_of_what_remains_reads_the_scope_index(session, username):
+    scope, cursor, upto = _scope_catching_up(session, username)
+
+    plan = _plan(session, count_after(Household, scope.filter(Household.area_path), cursor, upto))
+
+    assert "ix_household_scope_feed" in plan, plan
+    assert "Seq Scan" not in plan and "ix_household_change_seq" not in plan, plan
+
+
+@pytest.mark.parametrize("username", ["worker1", "village1"])
+def test_the_exits_are_read_through_the_scope_exit_index(session, username):
+    scope, cursor, upto = _scope_catching_up(session, username)
+    session.execute(
+        sa.text(
+            """
+            INSERT INTO scope_exit (entity, record_id, old_path, change_seq, at)
+            SELECT 'household', md5(g::text)::uuid::text, '/S9/V' || (g % 40) || '/G/W' || (g % 7) || '/',
+                   :seq + g, now()
+            FROM generate_series(1, :n) AS g
+            """
+        ),
+        {"seq": cursor + 1000, "n": FOREIGN},
+    )
+    session.execute(sa.text("ANALYZE scope_exit"))
+
+    plan = _plan(session, exits_after(scope, cursor, upto, 501))
+
+    assert "ix_scope_exit_scope_feed" in plan, plan
+    assert "Seq Scan" not in plan, plan
