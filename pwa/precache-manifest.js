@@ -20,8 +20,8 @@ self.PRECACHE = {
   "src/i18n/zh-CN.js": "9476624cd8b7d2b3fac6a7c2abae87add9f05268c7d21c45beafbb79b833650d",
   "src/lazy.js": "0c64da6745a445628bbd3f2c6c9e65beaf9f0d4b229eddf6f17aea8d20fefc54",
   "src/lock/crypto.js": "aad4d83f97c73f9b4e2864f1a276b16d44e0e97978a041217695f1ee3970b506",
-  "src/lock/lock.js": "a2c2a1d2a7a277234cd76225b04446da047a4ffae9ef53b7e4b13e75cca9226a",
-  "src/lock/passkey.js": "d39f29e79713443dd544296f654e05e7985e4475d606aa4bb5472cc207709ab8",
+  "src/lock/lock.js": "c0e4d123b1ba2959309182d10ea4eeaabfc0d877b2d0214b6e3c13bc2655b0a2",
+  "src/lock/passkey.js": "8020e3418fba464ce90c070930600a478e4ddc18d30014e74a8f3042524e703a",
   "src/lock/sealed.js": "1a66dad09d7b02fb71ad0d53f9d6a33e2091aea8d9e32e505c63aa55b23689e3",
   "src/missing.js": "7a8d6665687e61b94a9a2dba8bd8ae7a34ceb55903bb543210aa3a0196f9b5d6",
   "src/online.js": "406140b69632bbdae7dea7043f5c949ccd81d106461dbfd8dec2e71003c567d5",
@@ -90,5 +90,5 @@ self.PRECACHE = {
   "vendor/preact.module.js": "25a5df7e9f628a587743c4641a368737a3b218f28ef738ba0376a2d5bdfc948c",
   "vendor/weui.min.css": "b6e3413eed9c0c7becc6ee0ca7d26ea15e4b5d13cf9fc3b8d9289608f1e09ee3"
  },
- "version": "19dab182b88e8057"
+ "version": "b5b3802f5c009e17"
 };

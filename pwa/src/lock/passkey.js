@@ -104,6 +104,7 @@ export async function unlockWithPasskey(db) {
   } finally {
     secret.fill(0);
   }
-  await openWith(db, key);
+  await db.put('meta', 0, 'lock_failures'); // the fingerprint too proves it is her
+  openWith(key);
   return 'ok';
 }
